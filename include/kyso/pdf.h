@@ -1,0 +1,283 @@
+/* kyso — the PDF layer: a strict, lazy parser that keeps every revision, an append-only
+ * incremental writer, object serialisation, stream filters and page text extraction.
+ *
+ * The layer knows nothing of signatures or certificates. All objects returned by the parser
+ * live in the document's arena and stay valid until ks_pdf_close(). */
+#ifndef KYSO_PDF_H
+#define KYSO_PDF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kyso/error.h"
+#include "kyso/util.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- limits (documented; hostile files fail with KS_E_LIMIT) ---- */
+#define KS_PDF_MAX_DEPTH 64          /* nesting of arrays/dictionaries */
+#define KS_PDF_MAX_OBJECTS 8000000   /* highest object number accepted */
+#define KS_PDF_MAX_REVISIONS 4096    /* /Prev hops and revisions */
+#define KS_PDF_MAX_STREAM (1u << 30) /* decoded stream bytes */
+#define KS_PDF_MAX_PAGES 1000000
+
+/* ---- objects ---- */
+typedef enum ks_pdf_type {
+    KS_PDF_NULL = 0,
+    KS_PDF_BOOL,
+    KS_PDF_INT,
+    KS_PDF_REAL,
+    KS_PDF_NAME,
+    KS_PDF_STRING,
+    KS_PDF_ARRAY,
+    KS_PDF_DICT,
+    KS_PDF_STREAM,
+    KS_PDF_REF,
+} ks_pdf_type;
+
+typedef struct ks_pdf_obj ks_pdf_obj;
+
+typedef struct ks_pdf_ref {
+    uint32_t num;
+    uint16_t gen;
+} ks_pdf_ref;
+
+typedef struct ks_pdf_dict_entry {
+    const char *key; /* name without '/', #xx escapes decoded, NUL-terminated */
+    ks_pdf_obj *value;
+} ks_pdf_dict_entry;
+
+struct ks_pdf_obj {
+    ks_pdf_type type;
+    union {
+        bool b;
+        int64_t i;
+        double r;
+        struct {
+            const char *s; /* decoded, NUL-terminated */
+            size_t len;
+        } name;
+        struct {
+            uint8_t *data; /* decoded (escapes, hex, decryption applied), NUL-terminated */
+            size_t len;
+            bool hex; /* written as <...> in the file */
+        } str;
+        struct {
+            ks_pdf_obj **items;
+            size_t len;
+        } arr;
+        struct {
+            ks_pdf_dict_entry *entries;
+            size_t len;
+        } dict;
+        struct {
+            ks_pdf_obj *dict;  /* the stream dictionary */
+            uint64_t data_off; /* offset of the raw (encoded) data in its source */
+            uint64_t data_len;
+            const uint8_t *src; /* raw data start (file mapping or object-stream buffer) */
+        } stream;
+        ks_pdf_ref ref;
+    } u;
+    /* Byte span of this object's token(s) in the file: [start, end). For objects inside an
+     * object stream both are 0. For strings, `start` is the offset of '<' or '('. */
+    uint64_t start, end;
+};
+
+/* ---- documents and revisions ---- */
+typedef struct ks_pdf_doc ks_pdf_doc;
+
+typedef enum ks_pdf_xref_kind {
+    KS_PDF_XREF_TABLE = 0,
+    KS_PDF_XREF_STREAM,
+    KS_PDF_XREF_HYBRID, /* table with /XRefStm */
+    KS_PDF_XREF_REBUILT /* repair mode: rebuilt by scanning */
+} ks_pdf_xref_kind;
+
+typedef struct ks_pdf_revision {
+    uint64_t startxref; /* offset of this revision's xref section */
+    uint64_t eof_end;   /* offset just past this revision's "%%EOF" (and its EOL) */
+    ks_pdf_xref_kind kind;
+    uint32_t objects; /* entries defined in this revision's section */
+} ks_pdf_revision;
+
+typedef enum ks_pdf_mode {
+    KS_PDF_STRICT = 0, /* default: any malformed structure is an error */
+    KS_PDF_REPAIR = 1, /* rebuild a damaged xref by scanning (signing only, never verifying) */
+} ks_pdf_mode;
+
+typedef struct ks_pdf_open_opts {
+    ks_pdf_mode mode;
+    const char *password; /* user or owner password; NULL = try the empty password */
+} ks_pdf_open_opts;
+
+/* Opens `path` (memory-mapped; only the trailer chain and xref are read now). `opts` may be NULL.
+ * Errors: KS_E_IO, KS_E_FORMAT (with byte offset), KS_E_LIMIT, KS_E_PASSWORD. */
+ks_status ks_pdf_open(const char *path, const ks_pdf_open_opts *opts, ks_pdf_doc **out,
+                      ks_error *err);
+/* Same over a caller-owned buffer that must outlive the document. `name` is used in messages. */
+ks_status ks_pdf_open_mem(const uint8_t *data, size_t len, const char *name,
+                          const ks_pdf_open_opts *opts, ks_pdf_doc **out, ks_error *err);
+void ks_pdf_close(ks_pdf_doc *doc); /* NULL is a no-op */
+
+/* The bytes of the whole file (borrowed from the document). */
+const uint8_t *ks_pdf_data(const ks_pdf_doc *doc, size_t *len);
+const char *ks_pdf_name(const ks_pdf_doc *doc);
+ks_arena *ks_pdf_arena(ks_pdf_doc *doc);
+
+/* Header version, e.g. "1.7"; the catalog /Version if later is reported separately. */
+const char *ks_pdf_header_version(const ks_pdf_doc *doc);
+const char *ks_pdf_catalog_version(ks_pdf_doc *doc); /* NULL when absent */
+
+/* Revisions, oldest first. Index n-1 is the latest. Borrowed. */
+size_t ks_pdf_revision_count(const ks_pdf_doc *doc);
+const ks_pdf_revision *ks_pdf_revision_at(const ks_pdf_doc *doc, size_t i);
+/* Opens the document as it was at revision `i` (objects and trailer of revisions 0..i only):
+ * a new document sharing the same bytes, to be closed with ks_pdf_close. */
+ks_status ks_pdf_open_revision(ks_pdf_doc *doc, size_t i, ks_pdf_doc **out, ks_error *err);
+/* The revision (index) in which object `num` was last defined, or -1 if it is not defined. */
+long ks_pdf_object_revision(const ks_pdf_doc *doc, uint32_t num);
+/* Highest object number + 1 in the current xref (the /Size to continue from). */
+uint32_t ks_pdf_xref_size(const ks_pdf_doc *doc);
+
+/* Was the file repaired (KS_PDF_REPAIR found damage)? */
+bool ks_pdf_was_repaired(const ks_pdf_doc *doc);
+
+/* Trailer of the latest revision (for xref streams: the stream's dictionary). Borrowed. */
+ks_pdf_obj *ks_pdf_trailer(ks_pdf_doc *doc);
+/* Trailer dictionary of revision i. */
+ks_pdf_obj *ks_pdf_revision_trailer(ks_pdf_doc *doc, size_t i);
+
+/* Loads indirect object `num gen` (from the file or an object stream) and returns it; a free or
+ * missing object yields the null object (ISO 32000-2 §7.3.10). Errors: KS_E_FORMAT, KS_E_LIMIT. */
+ks_status ks_pdf_get(ks_pdf_doc *doc, uint32_t num, uint16_t gen, ks_pdf_obj **out, ks_error *err);
+/* Follows references until a direct object (bounded). Returns the null object on failure and
+ * records the error in `err` when given. Never returns NULL for a non-NULL input. */
+ks_pdf_obj *ks_pdf_resolve(ks_pdf_doc *doc, ks_pdf_obj *obj, ks_error *err);
+
+/* Dictionary lookup (works on a stream's dictionary too). NULL when absent. Does not resolve. */
+ks_pdf_obj *ks_pdf_dict_get(const ks_pdf_obj *dict, const char *key);
+/* Lookup + resolve. NULL when absent. */
+ks_pdf_obj *ks_pdf_dict_getr(ks_pdf_doc *doc, const ks_pdf_obj *dict, const char *key);
+/* Typed helpers; return false when the value is absent or of another type. */
+bool ks_pdf_get_int(const ks_pdf_obj *o, int64_t *v);
+bool ks_pdf_get_num(const ks_pdf_obj *o, double *v); /* int or real */
+bool ks_pdf_is_name(const ks_pdf_obj *o, const char *name);
+
+/* Decodes a stream's data through its /Filter chain (FlateDecode with predictors,
+ * ASCIIHexDecode, ASCII85Decode, LZWDecode, RunLengthDecode; decryption first when the file is
+ * encrypted). Image-only filters (DCT, JPX, CCITT, JBIG2) return KS_E_FORMAT. The result is
+ * malloc'd (caller frees) and bounded by KS_PDF_MAX_STREAM. */
+ks_status ks_pdf_stream_decode(ks_pdf_doc *doc, const ks_pdf_obj *stream, uint8_t **data,
+                               size_t *len, ks_error *err);
+
+/* ---- catalog and pages ---- */
+ks_pdf_obj *ks_pdf_catalog(ks_pdf_doc *doc); /* NULL if missing */
+ks_status ks_pdf_page_count(ks_pdf_doc *doc, size_t *count, ks_error *err);
+/* Page `index` (0-based): its dictionary and reference. Walks the page tree with cycle and depth
+ * checks. */
+ks_status ks_pdf_page(ks_pdf_doc *doc, size_t index, ks_pdf_obj **page, ks_pdf_ref *ref,
+                      ks_error *err);
+/* An inheritable page attribute (Resources, MediaBox, CropBox, Rotate), resolved. NULL if none. */
+ks_pdf_obj *ks_pdf_page_attr(ks_pdf_doc *doc, ks_pdf_obj *page, const char *key);
+
+typedef struct ks_pdf_rect {
+    double x0, y0, x1, y1; /* normalised: x0 <= x1, y0 <= y1 */
+} ks_pdf_rect;
+
+/* MediaBox, CropBox (defaults to MediaBox, clipped to it) and /Rotate (0, 90, 180, 270). */
+ks_status ks_pdf_page_geometry(ks_pdf_doc *doc, ks_pdf_obj *page, ks_pdf_rect *media,
+                               ks_pdf_rect *crop, int *rotate, ks_error *err);
+
+/* ---- encryption ---- */
+typedef struct ks_pdf_encryption {
+    bool encrypted;
+    int v, r, length_bits; /* /V, /R, key length */
+    int64_t p;             /* /P permissions */
+    const char *method;    /* "RC4", "AESV2", "AESV3", "none" */
+    bool user_password_empty;
+} ks_pdf_encryption;
+void ks_pdf_get_encryption(const ks_pdf_doc *doc, ks_pdf_encryption *out);
+
+/* ---- serialisation and object construction ---- */
+/* Appends `obj` in PDF syntax (names escaped, strings as literal or hex, reals without
+ * exponent). Streams are not serialised by this function (KS_E_USAGE). */
+ks_status ks_pdf_serialize(ks_buf *out, const ks_pdf_obj *obj, ks_error *err);
+
+/* Builders allocate in `arena`. Dictionaries keep insertion order. */
+ks_pdf_obj *ks_pdf_new_null(ks_arena *a);
+ks_pdf_obj *ks_pdf_new_bool(ks_arena *a, bool v);
+ks_pdf_obj *ks_pdf_new_int(ks_arena *a, int64_t v);
+ks_pdf_obj *ks_pdf_new_real(ks_arena *a, double v);
+ks_pdf_obj *ks_pdf_new_name(ks_arena *a, const char *name);
+ks_pdf_obj *ks_pdf_new_string(ks_arena *a, const uint8_t *data, size_t len, bool hex);
+ks_pdf_obj *ks_pdf_new_ref(ks_arena *a, uint32_t num, uint16_t gen);
+ks_pdf_obj *ks_pdf_new_array(ks_arena *a);
+ks_pdf_obj *ks_pdf_new_dict(ks_arena *a);
+bool ks_pdf_array_push(ks_arena *a, ks_pdf_obj *arr, ks_pdf_obj *item);
+/* Sets or replaces `key`. */
+bool ks_pdf_dict_put(ks_arena *a, ks_pdf_obj *dict, const char *key, ks_pdf_obj *value);
+bool ks_pdf_dict_del(ks_pdf_obj *dict, const char *key);
+/* Shallow copy of a dictionary or array (entries shared), for editing a parsed object. */
+ks_pdf_obj *ks_pdf_copy(ks_arena *a, const ks_pdf_obj *obj);
+
+/* ---- incremental update (append-only writer) ---- */
+typedef struct ks_pdf_update ks_pdf_update;
+
+/* Starts a new revision on top of the document's latest one. */
+ks_status ks_pdf_update_new(ks_pdf_doc *doc, ks_pdf_update **out, ks_error *err);
+void ks_pdf_update_free(ks_pdf_update *u);
+/* Reserves a fresh object number (continuing from the xref /Size). */
+uint32_t ks_pdf_update_alloc(ks_pdf_update *u);
+/* Adds or replaces object `num gen` with a direct object (serialised with ks_pdf_serialize). */
+ks_status ks_pdf_update_put(ks_pdf_update *u, uint32_t num, uint16_t gen, const ks_pdf_obj *obj,
+                            ks_error *err);
+/* Adds or replaces object `num gen` with raw bytes that go between "num gen obj\n" and
+ * "\nendobj" verbatim (e.g. a dictionary with a /Contents placeholder, or a stream).
+ * If the document is encrypted, the caller is responsible for any strings inside. */
+ks_status ks_pdf_update_put_raw(ks_pdf_update *u, uint32_t num, uint16_t gen, const uint8_t *body,
+                                size_t len, ks_error *err);
+/* Adds a stream object: `dict` (without /Length; it is set) and the already-encoded `data`.
+ * The caller sets /Filter in `dict` if `data` is compressed. Encrypts when the file is. */
+ks_status ks_pdf_update_put_stream(ks_pdf_update *u, uint32_t num, uint16_t gen,
+                                   const ks_pdf_obj *dict, const uint8_t *data, size_t len,
+                                   ks_error *err);
+/* Replaces the catalog /Root reference target is not needed: put the new catalog under the same
+ * number. Extra trailer keys (e.g. none usually) may be set here. */
+ks_status ks_pdf_update_trailer_put(ks_pdf_update *u, const char *key, const ks_pdf_obj *value,
+                                    ks_error *err);
+/* Produces the bytes of the new revision (objects, xref section of the same kind as the file's
+ * last one, trailer with /Prev and /ID kept, startxref, %%EOF) into `out`. The bytes are meant
+ * to be appended to the original file unchanged. */
+ks_status ks_pdf_update_finish(ks_pdf_update *u, ks_buf *out, ks_error *err);
+/* After finish: absolute file offset where object `num` starts ("num gen obj") in the updated
+ * file, or 0 if it is not part of the update. */
+uint64_t ks_pdf_update_offset(const ks_pdf_update *u, uint32_t num);
+/* Convenience: original bytes + update written atomically to `path`. */
+ks_status ks_pdf_update_write_file(ks_pdf_update *u, const char *path, ks_error *err);
+
+/* ---- content streams and text ---- */
+typedef struct ks_pdf_text_line {
+    char *text;       /* UTF-8, NFC; words separated by single spaces */
+    ks_pdf_rect box;  /* in default user space of the page (PDF coordinates, y up) */
+    double font_size; /* effective size in points (after text and CTM scaling) */
+    bool bold;        /* font name or flags suggest bold */
+} ks_pdf_text_line;
+
+typedef struct ks_pdf_text_page {
+    ks_pdf_text_line *lines; /* top to bottom, then left to right */
+    size_t count;
+    ks_pdf_rect media, crop;
+    int rotate;
+} ks_pdf_text_page;
+
+/* Extracts the text lines of page `index` (0-based). Free with ks_pdf_text_page_free. */
+ks_status ks_pdf_text_extract(ks_pdf_doc *doc, size_t index, ks_pdf_text_page **out, ks_error *err);
+void ks_pdf_text_page_free(ks_pdf_text_page *p);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,57 @@
+/* cli/cli.h — shared helpers of the `kyso` program: argument parsing, error printing and the
+ * exit-code contract of docs/design.md. Commands live one group per file (cli_<group>.c). */
+#ifndef KYSO_CLI_H
+#define KYSO_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "kyso/error.h"
+
+/* Exit codes (contract). */
+enum {
+    KS_EXIT_OK = 0,
+    KS_EXIT_FAILED = 1,        /* verification TOTAL-FAILED */
+    KS_EXIT_INDETERMINATE = 2, /* verification INDETERMINATE */
+    KS_EXIT_USAGE = 3,
+    KS_EXIT_INPUT = 4, /* unreadable, not a PDF, damaged */
+    KS_EXIT_KEY = 5,   /* key or token error, unacceptable certificate */
+};
+
+/* Maps a library status to the program's exit code. */
+int ks_cli_exit_code(ks_status st);
+/* Prints "kyso: lỗi: <msg>" (and the English text when the language is Vietnamese) to stderr
+ * and returns the exit code for err->status. */
+int ks_cli_fail(const ks_error *err);
+/* Prints a usage error (msgid, printf-style) and returns KS_EXIT_USAGE. */
+int ks_cli_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The language chosen for output: "vi" (default) or "en". */
+const char *ks_cli_lang(void);
+
+/* Minimal long-option scanner shared by all commands: options are "--name" or "--name VALUE".
+ * `spec` lists options as "name" (flag) or "name=" (takes a value); repeatable options keep
+ * every value. Positional arguments are collected in order. */
+#define KS_CLI_MAX_ARGS 64
+typedef struct ks_cli_args {
+    const char *names[KS_CLI_MAX_ARGS];
+    const char *values[KS_CLI_MAX_ARGS];
+    int count;
+    const char *pos[KS_CLI_MAX_ARGS];
+    int npos;
+} ks_cli_args;
+/* Returns 0 or an exit code after printing a usage error. Short aliases: "-o" = "--out",
+ * "-h" = "--help". */
+int ks_cli_parse(int argc, char **argv, const char *const *spec, ks_cli_args *a);
+const char *ks_cli_get(const ks_cli_args *a, const char *name); /* last value or NULL */
+bool ks_cli_has(const ks_cli_args *a, const char *name);
+/* Collects every value of a repeatable option; returns the count (at most `max`). */
+int ks_cli_all(const ks_cli_args *a, const char *name, const char **out, int max);
+
+/* Command groups. argv[0] is the group word ("pdf", "sign", ...). */
+int ks_cmd_pdf(int argc, char **argv);
+int ks_cmd_sign(int argc, char **argv);
+int ks_cmd_verify(int argc, char **argv);
+int ks_cmd_ca(int argc, char **argv);
+int ks_cmd_token(int argc, char **argv);
+
+#endif

@@ -1,0 +1,9 @@
+/* cli/cli_verify.c — `kyso verify`: not built yet. */
+#include "cli.h"
+
+int ks_cmd_verify(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    return ks_cli_usage(N_("command \"%s\" is not available in this build"), "verify");
+}

@@ -1,0 +1,65 @@
+/* tests/test.c — helpers behind tests/test.h. */
+#include "test.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include "kyso/util.h"
+
+int ks_test_passed, ks_test_failed;
+
+const char *ks_test_shared(const char *rel)
+{
+    static char buf[4096];
+    const char *s = getenv("KYSO_SHARED");
+    snprintf(buf, sizeof buf, "%s/%s", s && *s ? s : KYSO_SOURCE_DIR "/../shared", rel);
+    return buf;
+}
+
+const char *ks_test_tmpdir(const char *name)
+{
+    static char buf[4096];
+    const char *b = getenv("KYSO_BUILD");
+    snprintf(buf, sizeof buf, "%s/test-tmp/%s", b && *b ? b : ".", name);
+    char cmd[4200];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s'", buf, buf);
+    if (system(cmd) != 0)
+        fprintf(stderr, "cannot create %s\n", buf);
+    return buf;
+}
+
+int ks_test_sh(char **out, const char *fmt, ...)
+{
+    char cmd[16384];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof cmd, fmt, ap);
+    va_end(ap);
+    FILE *p = popen(cmd, "r");
+    if (!p)
+        return -1;
+    ks_buf b = KS_BUF_INIT;
+    char tmp[4096];
+    size_t n;
+    while ((n = fread(tmp, 1, sizeof tmp, p)) > 0)
+        ks_buf_append(&b, tmp, n);
+    int rc = pclose(p);
+    if (out) {
+        if (!b.data)
+            ks_buf_puts(&b, "");
+        *out = (char *)ks_buf_steal(&b, NULL);
+    } else {
+        ks_buf_free(&b);
+    }
+    if (rc == -1)
+        return -1;
+    return WIFEXITED(rc) ? WEXITSTATUS(rc) : 128 + WTERMSIG(rc);
+}
+
+int ks_test_done(void)
+{
+    printf("%d passed, %d failed\n", ks_test_passed, ks_test_failed);
+    return ks_test_failed ? 1 : 0;
+}
