@@ -54,4 +54,7 @@ int ks_cmd_verify(int argc, char **argv);
 int ks_cmd_ca(int argc, char **argv);
 int ks_cmd_token(int argc, char **argv);
 
+/* `kyso pdf text` lives beside the text extractor's owner (cli_pdf_text.c). */
+int ks_cmd_pdf_text(int argc, char **argv);
+
 #endif
