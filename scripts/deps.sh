@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs every Debian package kyso needs to build, test, fuzz and benchmark, on a bare
+# Debian 12. Idempotent: installs only what is missing, and runs `apt-get update` only then.
+set -euo pipefail
+
+PKGS=(
+  # build
+  build-essential cmake ninja-build pkg-config clang clang-format libclang-rt-14-dev
+  gettext
+  # libraries
+  libssl-dev zlib1g-dev libpng-dev libharfbuzz-dev libcurl4-openssl-dev libsqlite3-dev
+  libmicrohttpd-dev libpq-dev libp11-kit-dev libunistring-dev
+  # tokens
+  softhsm2 opensc
+  # peer tools used as test oracles and benchmark baselines
+  openssl qpdf poppler-utils mupdf-tools libpodofo-utils libnss3-tools curl python3
+  libreoffice-writer-nogui fonts-liberation
+  hyperfine wrk time
+)
+
+missing=()
+for p in "${PKGS[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "deps: all ${#PKGS[@]} packages present"
+  exit 0
+fi
+
+echo "deps: installing ${missing[*]}"
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Runs every test of kyso: installs dependencies, then the whole suite twice (a -Werror build
+# and an AddressSanitizer + UndefinedBehaviorSanitizer build), then each fuzz target for a
+# short bounded time on its seed corpus. Exits non-zero if anything fails.
+#   KYSO_SKIP_ASAN=1  skip the sanitizer pass      KYSO_SKIP_FUZZ=1  skip fuzzing
+#   KYSO_FUZZ_SECONDS total fuzzing budget in seconds (default 60)
+set -uo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+JOBS=$(nproc)
+
+bash scripts/deps.sh || { echo "deps.sh failed"; exit 1; }
+
+status=0
+summary=()
+
+run_suite() {
+  local name=$1 dir=$2; shift 2
+  echo "=== $name: configure + build ($dir)"
+  if ! cmake -S . -B "$dir" -G Ninja "$@" >"$dir.cmake.log" 2>&1; then
+    cat "$dir.cmake.log"; summary+=("$name: configure FAILED"); status=1; return
+  fi
+  if ! ninja -C "$dir" -j "$JOBS"; then
+    summary+=("$name: build FAILED"); status=1; return
+  fi
+  echo "=== $name: tests"
+  if ctest --test-dir "$dir" -j "$JOBS" --output-on-failure --timeout 1800; then
+    summary+=("$name: all tests passed")
+  else
+    summary+=("$name: tests FAILED"); status=1
+  fi
+}
+
+mkdir -p build
+run_suite "werror" build -DKYSO_WERROR=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo
+
+if [ "${KYSO_SKIP_ASAN:-0}" != 1 ]; then
+  export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+  export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+  run_suite "asan+ubsan" build-asan -DKYSO_SANITIZE=ON -DKYSO_WERROR=ON -DCMAKE_BUILD_TYPE=Debug
+  unset ASAN_OPTIONS UBSAN_OPTIONS
+fi
+
+if [ "${KYSO_SKIP_FUZZ:-0}" != 1 ]; then
+  if bash scripts/fuzz.sh "${KYSO_FUZZ_SECONDS:-60}"; then
+    summary+=("fuzz: no crash")
+  else
+    summary+=("fuzz: FAILED"); status=1
+  fi
+fi
+
+echo "=== summary"
+printf '%s\n' "${summary[@]}"
+exit $status

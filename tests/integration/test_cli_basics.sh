@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# The program's contract for every command: usage errors exit 3 with a message in Vietnamese
+# (and English), --lang en gives English only, --help exits 0.
+set -uo pipefail
+K=${KYSO:?}
+pass=0; fail=0
+check() { if eval "$2"; then pass=$((pass+1)); else fail=$((fail+1)); echo "FAIL: $1"; fi; }
+
+out=$("$K" 2>&1); rc=$?
+check "no arguments exits 3" '[ $rc -eq 3 ]'
+out=$("$K" --help); rc=$?
+check "--help exits 0" '[ $rc -eq 0 ]'
+check "--help is Vietnamese" 'grep -q "Cách dùng" <<<"$out"'
+out=$("$K" --lang en --help)
+check "--lang en help is English" 'grep -q "Usage:" <<<"$out"'
+out=$("$K" frobnicate 2>&1); rc=$?
+check "unknown command exits 3" '[ $rc -eq 3 ]'
+check "unknown command message in Vietnamese" 'grep -q "lệnh không hợp lệ \"frobnicate\"" <<<"$out"'
+check "unknown command message in English too" 'grep -q "unknown command \"frobnicate\"" <<<"$out"'
+out=$("$K" --lang en frobnicate 2>&1)
+check "--lang en gives no Vietnamese" '! grep -q "lỗi" <<<"$out"'
+out=$("$K" --lang fr --help 2>&1); rc=$?
+check "bad --lang exits 3" '[ $rc -eq 3 ]'
+out=$("$K" --version)
+check "--version" 'grep -q "^kyso [0-9]" <<<"$out"'
+echo "$pass passed, $fail failed"
+[ $fail -eq 0 ]
