@@ -13,8 +13,8 @@ PKGS=(
   # tokens
   softhsm2 opensc
   # peer tools used as test oracles and benchmark baselines
-  openssl qpdf poppler-utils mupdf-tools libpodofo-utils libnss3-tools curl python3
-  libreoffice-writer-nogui fonts-liberation
+  openssl qpdf poppler-utils mupdf-tools libpodofo-utils libnss3-tools curl python3 python3-pil
+  libreoffice-writer-nogui fonts-liberation fonts-liberation2
   hyperfine wrk time
 )
 

@@ -78,6 +78,8 @@ struct ks_pdf_obj {
             uint64_t data_off; /* offset of the raw (encoded) data in its source */
             uint64_t data_len;
             const uint8_t *src; /* raw data start (file mapping or object-stream buffer) */
+            uint32_t obj_num;   /* indirect object that holds the stream (for decryption) */
+            uint16_t obj_gen;
         } stream;
         ks_pdf_ref ref;
     } u;
@@ -173,6 +175,10 @@ bool ks_pdf_is_name(const ks_pdf_obj *o, const char *name);
 ks_status ks_pdf_stream_decode(ks_pdf_doc *doc, const ks_pdf_obj *stream, uint8_t **data,
                                size_t *len, ks_error *err);
 
+/* A text string (ISO 32000-2 §7.9.2.2: UTF-16BE or UTF-8 with BOM, else PDFDocEncoding) as a
+ * malloc'd NUL-terminated UTF-8 string (caller frees). NULL when `s` is not a string. */
+char *ks_pdf_string_utf8(const ks_pdf_obj *s);
+
 /* ---- catalog and pages ---- */
 ks_pdf_obj *ks_pdf_catalog(ks_pdf_doc *doc); /* NULL if missing */
 ks_status ks_pdf_page_count(ks_pdf_doc *doc, size_t *count, ks_error *err);
@@ -190,6 +196,25 @@ typedef struct ks_pdf_rect {
 /* MediaBox, CropBox (defaults to MediaBox, clipped to it) and /Rotate (0, 90, 180, 270). */
 ks_status ks_pdf_page_geometry(ks_pdf_doc *doc, ks_pdf_obj *page, ks_pdf_rect *media,
                                ks_pdf_rect *crop, int *rotate, ks_error *err);
+
+/* ---- form fields ---- */
+typedef struct ks_pdf_sig_field {
+    const char *name;    /* fully qualified field name (parent.child), UTF-8, in the doc arena */
+    ks_pdf_ref ref;      /* the field's object */
+    ks_pdf_obj *field;   /* the field dictionary (borrowed) */
+    ks_pdf_obj *value;   /* resolved /V signature dictionary, NULL for an empty field */
+    ks_pdf_ref value_ref; /* /V reference (num 0 when /V is direct or absent) */
+    bool has_byte_range;
+    int64_t byte_range[4];
+    const char *subfilter; /* /SubFilter name or NULL */
+    const char *type;      /* /Type of /V ("Sig", "DocTimeStamp") or NULL */
+} ks_pdf_sig_field;
+
+/* Lists the signature fields (/FT /Sig, inherited) of the catalog's /AcroForm /Fields tree, in
+ * tree order, with and without a value. `*out` is malloc'd (free with free()); strings and
+ * objects are borrowed from the document. Bounded: cycles and depth > 64 fail (KS_E_FORMAT,
+ * KS_E_LIMIT). No /AcroForm gives zero fields. */
+ks_status ks_pdf_sig_fields(ks_pdf_doc *doc, ks_pdf_sig_field **out, size_t *count, ks_error *err);
 
 /* ---- encryption ---- */
 typedef struct ks_pdf_encryption {
@@ -239,6 +264,12 @@ ks_status ks_pdf_update_put(ks_pdf_update *u, uint32_t num, uint16_t gen, const 
  * If the document is encrypted, the caller is responsible for any strings inside. */
 ks_status ks_pdf_update_put_raw(ks_pdf_update *u, uint32_t num, uint16_t gen, const uint8_t *body,
                                 size_t len, ks_error *err);
+/* Appends to `out` the string `data` written as it must appear inside object `num gen` of the
+ * update: encrypted for that object and hex-encoded when the document is encrypted, else a hex
+ * string. For building put_raw bodies (e.g. a signature dictionary's /M or /Name); the
+ * signature's /Contents itself is never encrypted (ISO 32000-2 §7.6.2). */
+ks_status ks_pdf_update_string(ks_pdf_update *u, uint32_t num, uint16_t gen, const uint8_t *data,
+                               size_t len, ks_buf *out, ks_error *err);
 /* Adds a stream object: `dict` (without /Length; it is set) and the already-encoded `data`.
  * The caller sets /Filter in `dict` if `data` is compressed. Encrypts when the file is. */
 ks_status ks_pdf_update_put_stream(ks_pdf_update *u, uint32_t num, uint16_t gen,
@@ -259,6 +290,35 @@ uint64_t ks_pdf_update_offset(const ks_pdf_update *u, uint32_t num);
 ks_status ks_pdf_update_write_file(ks_pdf_update *u, const char *path, ks_error *err);
 
 /* ---- content streams and text ---- */
+/* Content-stream reader (ISO 32000-2 §7.8.2): yields one operator at a time with its operands
+ * (numbers, names, strings, arrays and dictionaries as ks_pdf_obj; never references). Inline
+ * images (BI ... ID data EI) come back as one operation "BI" whose single operand is the image
+ * dictionary and whose `data`/`data_len` span the image bytes. Limits: at most
+ * KS_PDF_CONTENT_MAX_OPERANDS operands per operator and KS_PDF_MAX_DEPTH nesting (KS_E_LIMIT). */
+#define KS_PDF_CONTENT_MAX_OPERANDS 1024
+
+typedef struct ks_pdf_content ks_pdf_content;
+
+typedef struct ks_pdf_content_op {
+    const char *op;         /* operator keyword, NUL-terminated */
+    ks_pdf_obj **operands;  /* operands in order */
+    size_t count;           /* number of operands */
+    size_t offset;          /* byte offset of the operator in the buffer */
+    const uint8_t *data;    /* inline image data (op "BI"), else NULL */
+    size_t data_len;
+} ks_pdf_content_op;
+
+/* Starts reading `len` bytes at `data` (borrowed; must outlive the reader). */
+ks_status ks_pdf_content_new(const uint8_t *data, size_t len, ks_pdf_content **out,
+                             ks_error *err);
+/* Reads the next operation into `op`; its operands stay valid until the next call. Sets `*done`
+ * at the end of the stream (operands left without an operator are dropped). Errors:
+ * KS_E_FORMAT (malformed token, unbalanced ']' or '>>', naming the byte offset), KS_E_LIMIT,
+ * KS_E_NOMEM. After an error the reader stays at the error. */
+ks_status ks_pdf_content_next(ks_pdf_content *c, ks_pdf_content_op *op, bool *done,
+                              ks_error *err);
+void ks_pdf_content_free(ks_pdf_content *c); /* NULL is a no-op */
+
 typedef struct ks_pdf_text_line {
     char *text;       /* UTF-8, NFC; words separated by single spaces */
     ks_pdf_rect box;  /* in default user space of the page (PDF coordinates, y up) */

@@ -1,0 +1,442 @@
+/* pdf/glyph_names.c — glyph name → Unicode for text extraction: a compact subset of the Adobe
+ * Glyph List (the names simple fonts use for Latin, punctuation, symbols and Greek) plus the
+ * algorithmic forms: uniXXXX[XXXX...], uXXXX[XX], a base letter followed by accent names
+ * ("ohornacute", "Acircumflexdotbelow": every Vietnamese letter), "f_i" ligatures, ".alt". */
+#include <stdlib.h>
+#include <string.h>
+
+#include "glyph.h"
+#include "kyso/util.h"
+
+typedef struct glyph_entry {
+    const char *name;
+    uint32_t cp[3];
+} glyph_entry;
+
+/* Sorted by name (strcmp order) for binary search. */
+static const glyph_entry glyph_table[] = {
+    {"AE", {0xc6, 0x0, 0x0}},
+    {"Alpha", {0x391, 0x0, 0x0}},
+    {"Beta", {0x392, 0x0, 0x0}},
+    {"Chi", {0x3a7, 0x0, 0x0}},
+    {"Dcroat", {0x110, 0x0, 0x0}},
+    {"Delta", {0x394, 0x0, 0x0}},
+    {"Dslash", {0x110, 0x0, 0x0}},
+    {"Eng", {0x14a, 0x0, 0x0}},
+    {"Epsilon", {0x395, 0x0, 0x0}},
+    {"Eta", {0x397, 0x0, 0x0}},
+    {"Eth", {0xd0, 0x0, 0x0}},
+    {"Euro", {0x20ac, 0x0, 0x0}},
+    {"Gamma", {0x393, 0x0, 0x0}},
+    {"H22073", {0x25a1, 0x0, 0x0}},
+    {"Hbar", {0x126, 0x0, 0x0}},
+    {"IJ", {0x132, 0x0, 0x0}},
+    {"Iota", {0x399, 0x0, 0x0}},
+    {"Kappa", {0x39a, 0x0, 0x0}},
+    {"Lambda", {0x39b, 0x0, 0x0}},
+    {"Ldot", {0x13f, 0x0, 0x0}},
+    {"Lslash", {0x141, 0x0, 0x0}},
+    {"Mu", {0x39c, 0x0, 0x0}},
+    {"Nu", {0x39d, 0x0, 0x0}},
+    {"OE", {0x152, 0x0, 0x0}},
+    {"Ohm", {0x2126, 0x0, 0x0}},
+    {"Omega", {0x3a9, 0x0, 0x0}},
+    {"Omicron", {0x39f, 0x0, 0x0}},
+    {"Oslash", {0xd8, 0x0, 0x0}},
+    {"Phi", {0x3a6, 0x0, 0x0}},
+    {"Pi", {0x3a0, 0x0, 0x0}},
+    {"Psi", {0x3a8, 0x0, 0x0}},
+    {"Rho", {0x3a1, 0x0, 0x0}},
+    {"Sigma", {0x3a3, 0x0, 0x0}},
+    {"Tau", {0x3a4, 0x0, 0x0}},
+    {"Tbar", {0x166, 0x0, 0x0}},
+    {"Theta", {0x398, 0x0, 0x0}},
+    {"Thorn", {0xde, 0x0, 0x0}},
+    {"Upsilon", {0x3a5, 0x0, 0x0}},
+    {"Upsilon1", {0x3d2, 0x0, 0x0}},
+    {"Xi", {0x39e, 0x0, 0x0}},
+    {"Zeta", {0x396, 0x0, 0x0}},
+    {"acute", {0xb4, 0x0, 0x0}},
+    {"acutecomb", {0x301, 0x0, 0x0}},
+    {"ae", {0xe6, 0x0, 0x0}},
+    {"alpha", {0x3b1, 0x0, 0x0}},
+    {"ampersand", {0x26, 0x0, 0x0}},
+    {"approxequal", {0x2248, 0x0, 0x0}},
+    {"arrowboth", {0x2194, 0x0, 0x0}},
+    {"arrowdown", {0x2193, 0x0, 0x0}},
+    {"arrowleft", {0x2190, 0x0, 0x0}},
+    {"arrowright", {0x2192, 0x0, 0x0}},
+    {"arrowup", {0x2191, 0x0, 0x0}},
+    {"asciicircum", {0x5e, 0x0, 0x0}},
+    {"asciitilde", {0x7e, 0x0, 0x0}},
+    {"asterisk", {0x2a, 0x0, 0x0}},
+    {"asteriskmath", {0x2217, 0x0, 0x0}},
+    {"at", {0x40, 0x0, 0x0}},
+    {"backslash", {0x5c, 0x0, 0x0}},
+    {"bar", {0x7c, 0x0, 0x0}},
+    {"beta", {0x3b2, 0x0, 0x0}},
+    {"braceleft", {0x7b, 0x0, 0x0}},
+    {"braceright", {0x7d, 0x0, 0x0}},
+    {"bracketleft", {0x5b, 0x0, 0x0}},
+    {"bracketright", {0x5d, 0x0, 0x0}},
+    {"breve", {0x2d8, 0x0, 0x0}},
+    {"brokenbar", {0xa6, 0x0, 0x0}},
+    {"bullet", {0x2022, 0x0, 0x0}},
+    {"caron", {0x2c7, 0x0, 0x0}},
+    {"cedilla", {0xb8, 0x0, 0x0}},
+    {"cent", {0xa2, 0x0, 0x0}},
+    {"checkmark", {0x2713, 0x0, 0x0}},
+    {"chi", {0x3c7, 0x0, 0x0}},
+    {"circle", {0x25cb, 0x0, 0x0}},
+    {"circumflex", {0x2c6, 0x0, 0x0}},
+    {"club", {0x2663, 0x0, 0x0}},
+    {"colon", {0x3a, 0x0, 0x0}},
+    {"comma", {0x2c, 0x0, 0x0}},
+    {"congruent", {0x2245, 0x0, 0x0}},
+    {"copyright", {0xa9, 0x0, 0x0}},
+    {"currency", {0xa4, 0x0, 0x0}},
+    {"dagger", {0x2020, 0x0, 0x0}},
+    {"daggerdbl", {0x2021, 0x0, 0x0}},
+    {"dcroat", {0x111, 0x0, 0x0}},
+    {"degree", {0xb0, 0x0, 0x0}},
+    {"delta", {0x3b4, 0x0, 0x0}},
+    {"diamond", {0x2666, 0x0, 0x0}},
+    {"dieresis", {0xa8, 0x0, 0x0}},
+    {"divide", {0xf7, 0x0, 0x0}},
+    {"dmacron", {0x111, 0x0, 0x0}},
+    {"dollar", {0x24, 0x0, 0x0}},
+    {"dotaccent", {0x2d9, 0x0, 0x0}},
+    {"dotbelowcomb", {0x323, 0x0, 0x0}},
+    {"dotlessi", {0x131, 0x0, 0x0}},
+    {"dotlessj", {0x237, 0x0, 0x0}},
+    {"dotmath", {0x22c5, 0x0, 0x0}},
+    {"eight", {0x38, 0x0, 0x0}},
+    {"element", {0x2208, 0x0, 0x0}},
+    {"ellipsis", {0x2026, 0x0, 0x0}},
+    {"emdash", {0x2014, 0x0, 0x0}},
+    {"endash", {0x2013, 0x0, 0x0}},
+    {"eng", {0x14b, 0x0, 0x0}},
+    {"epsilon", {0x3b5, 0x0, 0x0}},
+    {"equal", {0x3d, 0x0, 0x0}},
+    {"equivalence", {0x2261, 0x0, 0x0}},
+    {"estimated", {0x212e, 0x0, 0x0}},
+    {"eta", {0x3b7, 0x0, 0x0}},
+    {"eth", {0xf0, 0x0, 0x0}},
+    {"exclam", {0x21, 0x0, 0x0}},
+    {"exclamdown", {0xa1, 0x0, 0x0}},
+    {"existential", {0x2203, 0x0, 0x0}},
+    {"ff", {0x66, 0x66, 0x0}},
+    {"ffi", {0x66, 0x66, 0x69}},
+    {"ffl", {0x66, 0x66, 0x6c}},
+    {"fi", {0x66, 0x69, 0x0}},
+    {"filledbox", {0x25a0, 0x0, 0x0}},
+    {"five", {0x35, 0x0, 0x0}},
+    {"fl", {0x66, 0x6c, 0x0}},
+    {"florin", {0x192, 0x0, 0x0}},
+    {"four", {0x34, 0x0, 0x0}},
+    {"fraction", {0x2044, 0x0, 0x0}},
+    {"gamma", {0x3b3, 0x0, 0x0}},
+    {"germandbls", {0xdf, 0x0, 0x0}},
+    {"grave", {0x60, 0x0, 0x0}},
+    {"gravecomb", {0x300, 0x0, 0x0}},
+    {"greater", {0x3e, 0x0, 0x0}},
+    {"greaterequal", {0x2265, 0x0, 0x0}},
+    {"guillemotleft", {0xab, 0x0, 0x0}},
+    {"guillemotright", {0xbb, 0x0, 0x0}},
+    {"guilsinglleft", {0x2039, 0x0, 0x0}},
+    {"guilsinglright", {0x203a, 0x0, 0x0}},
+    {"hbar", {0x127, 0x0, 0x0}},
+    {"heart", {0x2665, 0x0, 0x0}},
+    {"hookabovecomb", {0x309, 0x0, 0x0}},
+    {"hungarumlaut", {0x2dd, 0x0, 0x0}},
+    {"hyphen", {0x2d, 0x0, 0x0}},
+    {"ij", {0x133, 0x0, 0x0}},
+    {"infinity", {0x221e, 0x0, 0x0}},
+    {"integral", {0x222b, 0x0, 0x0}},
+    {"intersection", {0x2229, 0x0, 0x0}},
+    {"iota", {0x3b9, 0x0, 0x0}},
+    {"kappa", {0x3ba, 0x0, 0x0}},
+    {"kgreenlandic", {0x138, 0x0, 0x0}},
+    {"lambda", {0x3bb, 0x0, 0x0}},
+    {"ldot", {0x140, 0x0, 0x0}},
+    {"less", {0x3c, 0x0, 0x0}},
+    {"lessequal", {0x2264, 0x0, 0x0}},
+    {"logicalnot", {0xac, 0x0, 0x0}},
+    {"longs", {0x17f, 0x0, 0x0}},
+    {"lozenge", {0x25ca, 0x0, 0x0}},
+    {"lslash", {0x142, 0x0, 0x0}},
+    {"macron", {0xaf, 0x0, 0x0}},
+    {"minus", {0x2212, 0x0, 0x0}},
+    {"minute", {0x2032, 0x0, 0x0}},
+    {"mu", {0xb5, 0x0, 0x0}},
+    {"multiply", {0xd7, 0x0, 0x0}},
+    {"napostrophe", {0x149, 0x0, 0x0}},
+    {"nbspace", {0xa0, 0x0, 0x0}},
+    {"nine", {0x39, 0x0, 0x0}},
+    {"nonbreakingspace", {0xa0, 0x0, 0x0}},
+    {"notelement", {0x2209, 0x0, 0x0}},
+    {"notequal", {0x2260, 0x0, 0x0}},
+    {"nu", {0x3bd, 0x0, 0x0}},
+    {"numbersign", {0x23, 0x0, 0x0}},
+    {"oe", {0x153, 0x0, 0x0}},
+    {"ogonek", {0x2db, 0x0, 0x0}},
+    {"omega", {0x3c9, 0x0, 0x0}},
+    {"omega1", {0x3d6, 0x0, 0x0}},
+    {"omicron", {0x3bf, 0x0, 0x0}},
+    {"one", {0x31, 0x0, 0x0}},
+    {"onehalf", {0xbd, 0x0, 0x0}},
+    {"onequarter", {0xbc, 0x0, 0x0}},
+    {"onesuperior", {0xb9, 0x0, 0x0}},
+    {"ordfeminine", {0xaa, 0x0, 0x0}},
+    {"ordmasculine", {0xba, 0x0, 0x0}},
+    {"oslash", {0xf8, 0x0, 0x0}},
+    {"paragraph", {0xb6, 0x0, 0x0}},
+    {"parenleft", {0x28, 0x0, 0x0}},
+    {"parenright", {0x29, 0x0, 0x0}},
+    {"partialdiff", {0x2202, 0x0, 0x0}},
+    {"percent", {0x25, 0x0, 0x0}},
+    {"period", {0x2e, 0x0, 0x0}},
+    {"periodcentered", {0xb7, 0x0, 0x0}},
+    {"perpendicular", {0x22a5, 0x0, 0x0}},
+    {"perthousand", {0x2030, 0x0, 0x0}},
+    {"phi", {0x3c6, 0x0, 0x0}},
+    {"phi1", {0x3d5, 0x0, 0x0}},
+    {"pi", {0x3c0, 0x0, 0x0}},
+    {"plus", {0x2b, 0x0, 0x0}},
+    {"plusminus", {0xb1, 0x0, 0x0}},
+    {"product", {0x220f, 0x0, 0x0}},
+    {"proportional", {0x221d, 0x0, 0x0}},
+    {"psi", {0x3c8, 0x0, 0x0}},
+    {"question", {0x3f, 0x0, 0x0}},
+    {"questiondown", {0xbf, 0x0, 0x0}},
+    {"quotedbl", {0x22, 0x0, 0x0}},
+    {"quotedblbase", {0x201e, 0x0, 0x0}},
+    {"quotedblleft", {0x201c, 0x0, 0x0}},
+    {"quotedblright", {0x201d, 0x0, 0x0}},
+    {"quoteleft", {0x2018, 0x0, 0x0}},
+    {"quotereversed", {0x201b, 0x0, 0x0}},
+    {"quoteright", {0x2019, 0x0, 0x0}},
+    {"quotesinglbase", {0x201a, 0x0, 0x0}},
+    {"quotesingle", {0x27, 0x0, 0x0}},
+    {"radical", {0x221a, 0x0, 0x0}},
+    {"registered", {0xae, 0x0, 0x0}},
+    {"rho", {0x3c1, 0x0, 0x0}},
+    {"ring", {0x2da, 0x0, 0x0}},
+    {"second", {0x2033, 0x0, 0x0}},
+    {"section", {0xa7, 0x0, 0x0}},
+    {"semicolon", {0x3b, 0x0, 0x0}},
+    {"seven", {0x37, 0x0, 0x0}},
+    {"sfthyphen", {0xad, 0x0, 0x0}},
+    {"sigma", {0x3c3, 0x0, 0x0}},
+    {"sigma1", {0x3c2, 0x0, 0x0}},
+    {"similar", {0x223c, 0x0, 0x0}},
+    {"six", {0x36, 0x0, 0x0}},
+    {"slash", {0x2f, 0x0, 0x0}},
+    {"space", {0x20, 0x0, 0x0}},
+    {"spade", {0x2660, 0x0, 0x0}},
+    {"sterling", {0xa3, 0x0, 0x0}},
+    {"suchthat", {0x220b, 0x0, 0x0}},
+    {"summation", {0x2211, 0x0, 0x0}},
+    {"tau", {0x3c4, 0x0, 0x0}},
+    {"tbar", {0x167, 0x0, 0x0}},
+    {"therefore", {0x2234, 0x0, 0x0}},
+    {"theta", {0x3b8, 0x0, 0x0}},
+    {"theta1", {0x3d1, 0x0, 0x0}},
+    {"thorn", {0xfe, 0x0, 0x0}},
+    {"three", {0x33, 0x0, 0x0}},
+    {"threequarters", {0xbe, 0x0, 0x0}},
+    {"threesuperior", {0xb3, 0x0, 0x0}},
+    {"tilde", {0x2dc, 0x0, 0x0}},
+    {"tildecomb", {0x303, 0x0, 0x0}},
+    {"trademark", {0x2122, 0x0, 0x0}},
+    {"triagup", {0x25b2, 0x0, 0x0}},
+    {"two", {0x32, 0x0, 0x0}},
+    {"twosuperior", {0xb2, 0x0, 0x0}},
+    {"underscore", {0x5f, 0x0, 0x0}},
+    {"union", {0x222a, 0x0, 0x0}},
+    {"universal", {0x2200, 0x0, 0x0}},
+    {"upsilon", {0x3c5, 0x0, 0x0}},
+    {"xi", {0x3be, 0x0, 0x0}},
+    {"yen", {0xa5, 0x0, 0x0}},
+    {"zero", {0x30, 0x0, 0x0}},
+    {"zeta", {0x3b6, 0x0, 0x0}},
+};
+
+/* Accent names of the AGL and the combining marks they stand for. */
+static const struct {
+    const char *name;
+    uint32_t mark;
+} accents[] = {
+    {"acute", 0x301},       {"grave", 0x300},     {"circumflex", 0x302},    {"tilde", 0x303},
+    {"dieresis", 0x308},    {"ring", 0x30a},      {"caron", 0x30c},         {"breve", 0x306},
+    {"macron", 0x304},      {"dotaccent", 0x307}, {"dotbelow", 0x323},      {"hookabove", 0x309},
+    {"horn", 0x31b},        {"cedilla", 0x327},   {"ogonek", 0x328},        {"hungarumlaut", 0x30b},
+    {"commaaccent", 0x326}, {"dblgrave", 0x30f},  {"invertedbreve", 0x311},
+};
+
+static int cmp_glyph(const void *key, const void *elem)
+{
+    return strcmp(key, ((const glyph_entry *)elem)->name);
+}
+
+static size_t table_lookup(const char *name, uint32_t *out, size_t max)
+{
+    const glyph_entry *e = bsearch(name, glyph_table, sizeof glyph_table / sizeof glyph_table[0],
+                                   sizeof glyph_table[0], cmp_glyph);
+    if (!e)
+        return 0;
+    size_t n = 0;
+    while (n < 3 && e->cp[n] && n < max) {
+        out[n] = e->cp[n];
+        n++;
+    }
+    return n;
+}
+
+static int hexv(int c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    return -1;
+}
+
+static bool valid_cp(uint32_t v)
+{
+    return v <= 0x10FFFF && !(v >= 0xD800 && v <= 0xDFFF);
+}
+
+/* "uni" followed by groups of exactly four hex digits (AGL specification §2). */
+static size_t uni_form(const char *s, uint32_t *out, size_t max)
+{
+    size_t len = strlen(s), n = 0;
+    if (len == 0 || len % 4 != 0)
+        return 0;
+    for (size_t i = 0; i < len && n < max; i += 4) {
+        uint32_t v = 0;
+        for (size_t k = 0; k < 4; k++) {
+            int h = hexv((unsigned char)s[i + k]);
+            if (h < 0)
+                return 0;
+            v = v << 4 | (uint32_t)h;
+        }
+        if (!valid_cp(v))
+            return 0;
+        out[n++] = v;
+    }
+    return n;
+}
+
+/* "u" followed by four to six hex digits. */
+static size_t u_form(const char *s, uint32_t *out, size_t max)
+{
+    size_t len = strlen(s);
+    if (len < 4 || len > 6 || max == 0)
+        return 0;
+    uint32_t v = 0;
+    for (size_t k = 0; k < len; k++) {
+        int h = hexv((unsigned char)s[k]);
+        if (h < 0)
+            return 0;
+        v = v << 4 | (uint32_t)h;
+    }
+    if (!valid_cp(v))
+        return 0;
+    out[0] = v;
+    return 1;
+}
+
+/* A letter followed by accent names, composed to one precomposed letter by NFC; rejected when
+ * it does not compose (so that a random name never yields a stray mark). */
+static size_t accented_letter(const char *s, uint32_t *out, size_t max)
+{
+    char c = s[0];
+    if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')) || s[1] == 0 || max == 0)
+        return 0;
+    char buf[64];
+    size_t bl = 0;
+    buf[bl++] = c;
+    const char *p = s + 1;
+    int marks = 0;
+    while (*p) {
+        size_t k, na = sizeof accents / sizeof accents[0];
+        for (k = 0; k < na; k++) {
+            size_t l = strlen(accents[k].name);
+            if (strncmp(p, accents[k].name, l) == 0) {
+                uint32_t m = accents[k].mark;
+                /* G, K, L, N, R take a cedilla where the AGL says "commaaccent" */
+                if (m == 0x326 && strchr("GKLNRgklnr", c))
+                    m = 0x327;
+                if (bl + 4 >= sizeof buf || marks >= 3)
+                    return 0;
+                bl += ks_utf8_put(m, buf + bl);
+                p += l;
+                marks++;
+                break;
+            }
+        }
+        if (k == na)
+            return 0;
+    }
+    char *nfc = ks_utf8_nfc(buf, bl);
+    if (!nfc)
+        return 0;
+    /* exactly one code point (2 or 3 UTF-8 bytes, no ASCII base left over) */
+    size_t nl = strlen(nfc);
+    uint32_t cp = 0;
+    unsigned char b0 = (unsigned char)nfc[0];
+    if (nl == 2 && (b0 & 0xE0) == 0xC0)
+        cp = (uint32_t)(b0 & 0x1F) << 6 | ((unsigned char)nfc[1] & 0x3F);
+    else if (nl == 3 && (b0 & 0xF0) == 0xE0)
+        cp = (uint32_t)(b0 & 0x0F) << 12 | (uint32_t)((unsigned char)nfc[1] & 0x3F) << 6 |
+             ((unsigned char)nfc[2] & 0x3F);
+    free(nfc);
+    if (!cp)
+        return 0;
+    out[0] = cp;
+    return 1;
+}
+
+static size_t component(const char *s, uint32_t *out, size_t max)
+{
+    size_t n;
+    if (s[0] == 0 || max == 0)
+        return 0;
+    if ((n = table_lookup(s, out, max)))
+        return n;
+    if (s[1] == 0 && ((s[0] >= 'A' && s[0] <= 'Z') || (s[0] >= 'a' && s[0] <= 'z'))) {
+        out[0] = (uint32_t)(unsigned char)s[0];
+        return 1;
+    }
+    if (strncmp(s, "uni", 3) == 0 && (n = uni_form(s + 3, out, max)))
+        return n;
+    if (s[0] == 'u' && (n = u_form(s + 1, out, max)))
+        return n;
+    return accented_letter(s, out, max);
+}
+
+size_t ks_glyph_to_unicode(const char *name, uint32_t *out, size_t max)
+{
+    char buf[128];
+    size_t l = strcspn(name, "."); /* "a.sc", "one.oldstyle": the part before the period */
+    if (l == 0 || l >= sizeof buf)
+        return 0;
+    memcpy(buf, name, l);
+    buf[l] = 0;
+    size_t total = 0;
+    char *save = buf;
+    while (save && total < max) {
+        char *us = strchr(save, '_');
+        if (us)
+            *us = 0;
+        size_t n = component(save, out + total, max - total);
+        if (n == 0)
+            return 0; /* every component of a ligature must be known */
+        total += n;
+        save = us ? us + 1 : NULL;
+    }
+    return total;
+}
