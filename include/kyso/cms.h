@@ -19,6 +19,9 @@
 extern "C" {
 #endif
 
+/* OpenSSL declares no stack type for OCSP responses; this gives sk_OCSP_RESPONSE_*(). */
+DEFINE_STACK_OF(OCSP_RESPONSE)
+
 /* A slice of signed content (e.g. one ByteRange part). */
 typedef struct ks_slice {
     const uint8_t *data;
@@ -69,7 +72,10 @@ ks_status ks_ocsp_fetch(X509 *cert, X509 *issuer, const char *url, long timeout_
                         size_t *der_len, ks_error *err);
 /* CRL from the CRL distribution point of `cert` (first HTTP URL). DER, malloc'd. */
 ks_status ks_crl_fetch(X509 *cert, long timeout_ms, uint8_t **der, size_t *der_len, ks_error *err);
-/* HTTP helpers (libcurl; http:// only on purpose: revocation and TSA data are signed). */
+/* HTTP helpers (libcurl). http:// is the norm (revocation and TSA data carry their own
+ * signatures); https:// is accepted because some TSAs listen only there. Other schemes are
+ * KS_E_USAGE; a status other than 200 or a failed transfer is KS_E_IO (message names the URL
+ * and status); a body over `max_len` (0 = 32 MiB) is KS_E_LIMIT. `timeout_ms` 0 = 30 s. */
 ks_status ks_http_get(const char *url, long timeout_ms, size_t max_len, uint8_t **body, size_t *len,
                       ks_error *err);
 ks_status ks_http_post(const char *url, const char *content_type, const uint8_t *data,
