@@ -39,8 +39,11 @@ typedef struct ks_token_info {
 
 /* Lists tokens present in the module's slots. `*out` is malloc'd. */
 ks_status ks_p11_list(ks_p11 *p, ks_token_info **out, size_t *count, ks_error *err);
-/* Finds the slot of the token labelled `label` (NULL: the only token present). */
+/* Finds the slot of the token labelled `label` (NULL: the only initialised token present). */
 ks_status ks_p11_find_token(ks_p11 *p, const char *label, ks_token_info *out, ks_error *err);
+/* The token's PIN state as a msgid to show (pass through ks_tr): "ready", "user PIN locked
+ * (recovery: ...)", "user PIN: one try left", "user PIN: few tries left", ... Never NULL. */
+const char *ks_token_pin_state(const ks_token_info *ti);
 
 typedef struct ks_token_obj {
     char label[128];
@@ -59,6 +62,12 @@ ks_status ks_p11_list_objects(ks_p11 *p, const char *token_label, const char *pi
  * module loaded until ks_signer_free. */
 ks_status ks_token_signer(const char *module_path, const char *token_label, const char *key_label,
                           const char *pin, ks_signer **out, ks_error *err);
+/* Like ks_token_signer, but the certificate is optional: (*out)->cert is NULL when the token
+ * holds none for the key. For signing the key's own first certificate (a CA key generated in
+ * the token) or a certification request. */
+ks_status ks_token_key_signer(const char *module_path, const char *token_label,
+                              const char *key_label, const char *pin, ks_signer **out,
+                              ks_error *err);
 
 /* ---- administration ---- */
 /* C_InitToken on the first free slot (or the slot of a token with this label) with the SO
