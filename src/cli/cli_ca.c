@@ -1,9 +1,345 @@
-/* cli/cli_ca.c — `kyso ca`: not built yet. */
+/* cli/cli_ca.c — `kyso ca`: the test CA's command line (init, issue, renew, change, revoke,
+ * crl, serve). Parses options and prints; everything else is libkyso's pki module. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
 #include "cli.h"
+#include "kyso/pki.h"
+#include "kyso/token.h"
+#include "kyso/util.h"
+
+static int fail_status(ks_error *e)
+{
+    return ks_cli_fail(e);
+}
+
+/* Strict decimal for --years. */
+static int parse_years(const char *s, int *out)
+{
+    if (!s) {
+        *out = 0;
+        return 0;
+    }
+    char *end = NULL;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (!*s || *end || errno || v < -1000 || v > 1000)
+        return ks_cli_usage(N_("--years \"%s\" is not a whole number"), s);
+    *out = (int)v;
+    return 0;
+}
+
+static void print_issued(X509 *cert, const char *out_path)
+{
+    char serial[80], end[32];
+    ks_pki_serial_hex(X509_get0_serialNumber(cert), serial);
+    struct tm tm;
+    memset(&tm, 0, sizeof tm);
+    ASN1_TIME_to_tm(X509_get0_notAfter(cert), &tm);
+    ks_time_iso_vn(timegm(&tm), end);
+    printf(ks_tr(N_("Certificate %s written to %s, valid until %s\n")), serial, out_path, end);
+}
+
+static void fill_subject(const ks_cli_args *a, ks_pki_subject *s)
+{
+    s->name = ks_cli_get(a, "name");
+    s->title = ks_cli_get(a, "title");
+    s->org = ks_cli_get(a, "org");
+    s->unit = ks_cli_get(a, "unit");
+    s->org_id = ks_cli_get(a, "org-id");
+    s->email = ks_cli_get(a, "email");
+    s->locality = ks_cli_get(a, "locality");
+    s->street = ks_cli_get(a, "street");
+}
+
+/* The user PIN of the token that holds the CA keys of `dir`, or NULL for file keys. */
+static ks_status ca_pin(const ks_cli_args *a, const char *dir, char **pin, ks_error *e)
+{
+    char module[1024], token[64];
+    *pin = NULL;
+    ks_status st = ks_ca_key_location(dir, module, token, e);
+    if (st != KS_OK || !module[0])
+        return st;
+    /* --ca-pin-* when issue needs --pin-* for the subscriber's own secret (a PKCS#12 password
+     * or a subscriber token's PIN): never try that secret on the CA token, where a wrong PIN
+     * counts towards locking it. */
+    const char *file = ks_cli_get(a, "ca-pin-file"), *env = ks_cli_get(a, "ca-pin-env");
+    bool own_secret =
+        strcmp(a->pos[0], "issue") == 0 && (ks_cli_has(a, "out-p12") || ks_cli_has(a, "pkcs11"));
+    if (!file && !env && !own_secret) {
+        file = ks_cli_get(a, "pin-file");
+        env = ks_cli_get(a, "pin-env");
+    }
+    return ks_secret_read(file, env, ks_tr(N_("User PIN of the CA token: ")), pin, e);
+}
+
+static int cmd_init(const ks_cli_args *a)
+{
+    ks_error e;
+    char *pin = NULL;
+    ks_ca_init_opts o = {.base_url = ks_cli_get(a, "base-url"),
+                         .pkcs11_module = ks_cli_get(a, "pkcs11"),
+                         .token_label = ks_cli_get(a, "token"),
+                         .ca_key_spec = ks_cli_get(a, "key-type")};
+    if (o.pkcs11_module && !o.token_label)
+        return ks_cli_usage(N_("--pkcs11 needs --token LABEL"));
+    if (o.pkcs11_module &&
+        ks_secret_read(ks_cli_get(a, "pin-file"), ks_cli_get(a, "pin-env"),
+                       ks_tr(N_("User PIN of the CA token: ")), &pin, &e) != KS_OK)
+        return fail_status(&e);
+    o.pin = pin;
+    ks_status st = ks_ca_init(a->pos[1], &o, &e);
+    ks_secret_free(pin);
+    if (st != KS_OK)
+        return fail_status(&e);
+    printf(ks_tr(N_("CA created in %s: root.pem, issuing-ca.pem, ocsp.pem, tsa.pem\n")), a->pos[1]);
+    return KS_EXIT_OK;
+}
+
+static int cmd_issue(const ks_cli_args *a, ks_ca *ca)
+{
+    ks_error e;
+    ks_pki_subject s = {0};
+    int years = 0, rc = 0;
+    const char *out = ks_cli_get(a, "out");
+    const char *csr = ks_cli_get(a, "csr"), *p12 = ks_cli_get(a, "out-p12"),
+               *p11 = ks_cli_get(a, "pkcs11");
+    if (!ks_cli_has(a, "profile"))
+        return ks_cli_usage(N_("\"kyso ca issue\" needs --profile personal|organization|device"));
+    if (ks_pki_profile_parse(ks_cli_get(a, "profile"), &s.profile, &e) != KS_OK)
+        return fail_status(&e);
+    if (!out)
+        return ks_cli_usage(N_("\"kyso ca %s\" needs -o CERT.pem"), "issue");
+    if ((csr != NULL) + (p12 != NULL) + (p11 != NULL) != 1)
+        return ks_cli_usage(N_("give exactly one of --csr FILE, --out-p12 FILE or --pkcs11 "
+                               "MODULE --token LABEL"));
+    if (p11 && !ks_cli_has(a, "token"))
+        return ks_cli_usage(N_("--pkcs11 needs --token LABEL"));
+    if ((rc = parse_years(ks_cli_get(a, "years"), &years)) != 0)
+        return rc;
+    fill_subject(a, &s);
+    /* Refuse a bad request before a key is generated, so that no orphan key is left behind. */
+    if (ks_ca_issue_check(&s, years, &e) != KS_OK)
+        return fail_status(&e);
+    EVP_PKEY *key = NULL;
+    X509 *cert = NULL;
+    char *password = NULL;
+    ks_status st = KS_OK;
+    const char *key_label = ks_cli_get(a, "key-label");
+    if (!key_label)
+        key_label = s.name; /* a token belongs to its holder: label the key with the name */
+    if (csr) {
+        st = ks_pki_read_csr(csr, &key, &e);
+    } else if (p11) {
+        /* The key pair is made inside the token and never leaves it (Decree 68 Art. 11: the CA
+         * generates the key pair and hands over the token). */
+        st = ks_secret_read(ks_cli_get(a, "pin-file"), ks_cli_get(a, "pin-env"),
+                            ks_tr(N_("User PIN of the token: ")), &password, &e);
+        if (st == KS_OK) {
+            const char *spec = ks_cli_get(a, "key-type");
+            st = ks_token_keygen(p11, ks_cli_get(a, "token"), password, key_label,
+                                 spec ? spec : "rsa:2048", &key, &e);
+        }
+    } else {
+        /* Ask for the password first: no certificate is issued if none is given. */
+        st = ks_secret_read(ks_cli_get(a, "pin-file"), ks_cli_get(a, "pin-env"),
+                            ks_tr(N_("Password for the new PKCS#12 file: ")), &password, &e);
+        if (st == KS_OK && !*password)
+            st = ks_error_set(&e, KS_E_USAGE, N_("the PKCS#12 password must not be empty"));
+        if (st == KS_OK) {
+            const char *spec = ks_cli_get(a, "key-type");
+            st = ks_pki_keygen(spec ? spec : "rsa:2048", &key, &e);
+        }
+    }
+    if (st == KS_OK)
+        st = ks_ca_issue(ca, &s, key, years, &cert, &e);
+    if (st == KS_OK && p11)
+        st = ks_token_put_cert(p11, ks_cli_get(a, "token"), password, key_label, cert, &e);
+    if (st == KS_OK && p12) {
+        STACK_OF(X509) *chain = sk_X509_new_null();
+        if (chain) {
+            sk_X509_push(chain, ks_ca_issuing_cert(ca));
+            sk_X509_push(chain, ks_ca_root_cert(ca));
+        }
+        st = ks_pki_write_p12(p12, key, cert, chain, password, &e);
+        sk_X509_free(chain);
+    }
+    if (st == KS_OK)
+        st = ks_pki_write_cert_pem(out, cert, &e);
+    ks_secret_free(password);
+    EVP_PKEY_free(key);
+    if (st == KS_OK)
+        print_issued(cert, out);
+    X509_free(cert);
+    return st == KS_OK ? KS_EXIT_OK : fail_status(&e);
+}
+
+static int cmd_renew_change(const ks_cli_args *a, ks_ca *ca, bool change)
+{
+    ks_error e;
+    int years = 0, rc = 0;
+    const char *serial = ks_cli_get(a, "serial"), *out = ks_cli_get(a, "out");
+    if (!serial)
+        return ks_cli_usage(N_("\"kyso ca %s\" needs --serial HEX"), change ? "change" : "renew");
+    if (!out)
+        return ks_cli_usage(N_("\"kyso ca %s\" needs -o CERT.pem"), change ? "change" : "renew");
+    X509 *cert = NULL;
+    ks_status st;
+    if (change) {
+        ks_pki_subject s = {0};
+        fill_subject(a, &s);
+        if (!s.name && !s.title && !s.org && !s.unit && !s.org_id && !s.email && !s.locality &&
+            !s.street)
+            return ks_cli_usage(N_("\"kyso ca change\" needs at least one field to change "
+                                   "(--name, --title, --org, --unit, --org-id, --email, "
+                                   "--locality, --street)"));
+        st = ks_ca_change(ca, serial, &s, &cert, &e);
+    } else {
+        if ((rc = parse_years(ks_cli_get(a, "years"), &years)) != 0)
+            return rc;
+        st = ks_ca_renew(ca, serial, years, &cert, &e);
+    }
+    if (st == KS_OK)
+        st = ks_pki_write_cert_pem(out, cert, &e);
+    if (st == KS_OK)
+        print_issued(cert, out);
+    X509_free(cert);
+    return st == KS_OK ? KS_EXIT_OK : fail_status(&e);
+}
+
+static int cmd_revoke(const ks_cli_args *a, ks_ca *ca)
+{
+    ks_error e;
+    int reason = 0;
+    const char *serial = ks_cli_get(a, "serial"), *r = ks_cli_get(a, "reason");
+    if (!serial)
+        return ks_cli_usage(N_("\"kyso ca %s\" needs --serial HEX"), "revoke");
+    if (r && ks_pki_reason_parse(r, &reason, &e) != KS_OK)
+        return fail_status(&e);
+    if (ks_ca_revoke(ca, serial, reason, &e) != KS_OK)
+        return fail_status(&e);
+    printf(ks_tr(N_("Certificate %s revoked (%s)\n")), serial, ks_pki_reason_name(reason));
+    return KS_EXIT_OK;
+}
+
+static int cmd_crl(const ks_cli_args *a, ks_ca *ca)
+{
+    ks_error e;
+    const char *out = ks_cli_get(a, "out");
+    if (!out)
+        return ks_cli_usage(N_("\"kyso ca %s\" needs -o CRL.der"), "crl");
+    uint8_t *der = NULL;
+    size_t n = 0;
+    ks_status st = ks_ca_crl(ca, &der, &n, &e);
+    if (st == KS_OK)
+        st = ks_write_file_atomic(out, der, n, &e);
+    free(der);
+    if (st != KS_OK)
+        return fail_status(&e);
+    printf(ks_tr(N_("CRL written to %s\n")), out);
+    return KS_EXIT_OK;
+}
+
+static int cmd_serve(const ks_cli_args *a)
+{
+    ks_error e;
+    const char *listen = ks_cli_get(a, "listen");
+    if (!listen)
+        return ks_cli_usage(N_("\"kyso ca serve\" needs --listen 127.0.0.1:PORT"));
+    /* Block the stop signals before the server's threads start so that they inherit the mask
+     * and only sigwait below sees them. */
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    ks_pki_server *srv = NULL;
+    char *pin = NULL;
+    ks_status st = ca_pin(a, a->pos[1], &pin, &e);
+    if (st == KS_OK)
+        st = ks_pki_server_start(a->pos[1], listen, 2, pin, &srv, &e);
+    ks_secret_free(pin);
+    if (st != KS_OK)
+        return fail_status(&e);
+    printf(ks_tr(N_("Serving %s on http://%s (/crl, /ocsp, /tsa); stop with Ctrl-C\n")), a->pos[1],
+           listen);
+    fflush(stdout);
+    int sig = 0;
+    sigwait(&set, &sig);
+    ks_pki_server_stop(srv);
+    return KS_EXIT_OK;
+}
 
 int ks_cmd_ca(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    return ks_cli_usage(N_("command \"%s\" is not available in this build"), "ca");
+    static const char *const spec[] = {
+        "profile=",   "name=",     "title=",   "org=",        "unit=",        "org-id=", "email=",
+        "locality=",  "street=",   "years=",   "csr=",        "out-p12=",     "pkcs11=", "token=",
+        "key-label=", "key-type=", "pin-env=", "pin-file=",   "out=",         "serial=", "reason=",
+        "listen=",    "base-url=", "lang=",    "ca-pin-env=", "ca-pin-file=", NULL};
+    ks_cli_args a;
+    int rc = ks_cli_parse(argc, argv, spec, &a);
+    if (rc != 0)
+        return rc;
+    if (ks_cli_has(&a, "help") || a.npos < 1) {
+        printf("%s",
+               ks_tr(N_("Usage:\n"
+                        "  kyso ca init DIR [--base-url http://HOST:PORT] [--key-type rsa:3072|"
+                        "rsa:2048|ec:P-384|ec:P-256] [--pkcs11 MODULE --token LABEL]\n"
+                        "  kyso ca issue DIR --profile personal|organization|device --name TEXT "
+                        "[--title TEXT] [--org TEXT] [--unit TEXT] [--org-id CODE] [--email "
+                        "ADDR] [--locality TEXT] [--street TEXT] [--years N] (--csr FILE | "
+                        "--out-p12 FILE | --pkcs11 MODULE --token LABEL [--key-label L] "
+                        "[--key-type rsa:2048|rsa:3072|ec:P-256|ec:P-384]) -o CERT.pem\n"
+                        "  kyso ca renew DIR --serial HEX [--years N] -o CERT.pem\n"
+                        "  kyso ca change DIR --serial HEX [--name ...] -o CERT.pem\n"
+                        "  kyso ca revoke DIR --serial HEX [--reason keyCompromise|"
+                        "affiliationChanged|superseded|cessationOfOperation]\n"
+                        "  kyso ca crl DIR -o CRL.der\n"
+                        "  kyso ca serve DIR --listen 127.0.0.1:PORT\n"
+                        "PINs and passwords: --pin-env VAR | --pin-file FILE (the PKCS#12 "
+                        "password or the subscriber token's PIN for issue; the CA token's PIN "
+                        "elsewhere), --ca-pin-env VAR | --ca-pin-file FILE (the CA token's PIN "
+                        "when both are needed); never on the command line.\n")));
+        return a.npos < 1 && !ks_cli_has(&a, "help") ? KS_EXIT_USAGE : KS_EXIT_OK;
+    }
+    const char *sub = a.pos[0];
+    if (a.npos != 2)
+        return ks_cli_usage(N_("\"kyso ca %s\" needs exactly one directory argument"), sub);
+    if (strcmp(sub, "init") == 0)
+        return cmd_init(&a);
+    if (strcmp(sub, "serve") == 0)
+        return cmd_serve(&a);
+    bool known = strcmp(sub, "issue") == 0 || strcmp(sub, "renew") == 0 ||
+                 strcmp(sub, "change") == 0 || strcmp(sub, "revoke") == 0 ||
+                 strcmp(sub, "crl") == 0;
+    if (!known)
+        return ks_cli_usage(N_("unknown command \"kyso ca %s\""), sub);
+    ks_error e;
+    ks_ca *ca = NULL;
+    char *pin = NULL;
+    ks_status st = ca_pin(&a, a.pos[1], &pin, &e);
+    if (st == KS_OK)
+        st = ks_ca_open(a.pos[1], pin, &ca, &e);
+    ks_secret_free(pin);
+    if (st != KS_OK)
+        return fail_status(&e);
+    if (strcmp(sub, "issue") == 0)
+        rc = cmd_issue(&a, ca);
+    else if (strcmp(sub, "renew") == 0)
+        rc = cmd_renew_change(&a, ca, false);
+    else if (strcmp(sub, "change") == 0)
+        rc = cmd_renew_change(&a, ca, true);
+    else if (strcmp(sub, "revoke") == 0)
+        rc = cmd_revoke(&a, ca);
+    else
+        rc = cmd_crl(&a, ca);
+    ks_ca_close(ca);
+    return rc;
 }

@@ -1,0 +1,119 @@
+/* pki/audit.c — the CA's append-only audit trail: every issuance, renewal, change and
+ * revocation is a row whose SHA-256 hash covers the previous row's hash, so that removing or
+ * editing an entry breaks the chain (ks_ca_audit_verify finds where). */
+#include <stdio.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+
+#include "pki_internal.h"
+
+#define GENESIS "0000000000000000000000000000000000000000000000000000000000000000"
+
+static void entry_hash(const char *prev, int64_t seq, int64_t at, const char *action,
+                       const char *serial, const char *detail, char out[65])
+{
+    uint8_t md[32];
+    unsigned int mdlen = 0;
+    char head[64];
+    EVP_MD_CTX *c = EVP_MD_CTX_new();
+    snprintf(head, sizeof head, "|%lld|%lld|", (long long)seq, (long long)at);
+    /* Lengths delimit the free-text fields so that moving a "|" cannot forge a match. */
+    char lens[64];
+    snprintf(lens, sizeof lens, "%zu|%zu|%zu|", strlen(action), strlen(serial), strlen(detail));
+    if (c && EVP_DigestInit_ex(c, EVP_sha256(), NULL) && EVP_DigestUpdate(c, prev, strlen(prev)) &&
+        EVP_DigestUpdate(c, head, strlen(head)) && EVP_DigestUpdate(c, lens, strlen(lens)) &&
+        EVP_DigestUpdate(c, action, strlen(action)) &&
+        EVP_DigestUpdate(c, serial, strlen(serial)) &&
+        EVP_DigestUpdate(c, detail, strlen(detail)) && EVP_DigestFinal_ex(c, md, &mdlen)) {
+        for (unsigned i = 0; i < 32; i++)
+            snprintf(out + 2 * i, 3, "%02x", md[i]);
+    } else {
+        out[0] = 0;
+    }
+    EVP_MD_CTX_free(c);
+}
+
+ks_status ks_pki_audit(sqlite3 *db, const char *action, const char *serial, const char *detail,
+                       ks_error *err)
+{
+    ks_status st = KS_OK;
+    sqlite3_stmt *s = NULL;
+    char prev[65] = GENESIS;
+    int64_t seq = 1;
+    int64_t at = (int64_t)ks_now();
+    serial = serial ? serial : "";
+    detail = detail ? detail : "";
+    if ((st = ks_pki_db_exec(db, "BEGIN IMMEDIATE", err)) != KS_OK)
+        return st;
+    if (sqlite3_prepare_v2(db, "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1", -1, &s,
+                           NULL) != SQLITE_OK)
+        goto dberr;
+    if (sqlite3_step(s) == SQLITE_ROW) {
+        seq = sqlite3_column_int64(s, 0) + 1;
+        snprintf(prev, sizeof prev, "%s", (const char *)sqlite3_column_text(s, 1));
+    }
+    sqlite3_finalize(s);
+    s = NULL;
+    char hash[65];
+    entry_hash(prev, seq, at, action, serial, detail, hash);
+    if (sqlite3_prepare_v2(db,
+                           "INSERT INTO audit(seq, at, action, serial, detail, prev_hash, hash) "
+                           "VALUES(?,?,?,?,?,?,?)",
+                           -1, &s, NULL) != SQLITE_OK)
+        goto dberr;
+    sqlite3_bind_int64(s, 1, seq);
+    sqlite3_bind_int64(s, 2, at);
+    sqlite3_bind_text(s, 3, action, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 4, serial, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 5, detail, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 6, prev, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 7, hash, -1, SQLITE_STATIC);
+    if (sqlite3_step(s) != SQLITE_DONE)
+        goto dberr;
+    sqlite3_finalize(s);
+    return ks_pki_db_exec(db, "COMMIT", err);
+dberr:
+    st = ks_error_set(err, KS_E_IO, N_("CA database error (%s): %s"), "audit", sqlite3_errmsg(db));
+    sqlite3_finalize(s);
+    ks_pki_db_exec(db, "ROLLBACK", NULL);
+    return st;
+}
+
+ks_status ks_ca_audit_verify(ks_ca *ca, long *entries, ks_error *err)
+{
+    sqlite3_stmt *s = NULL;
+    char prev[65] = GENESIS;
+    int64_t expect = 1;
+    long n = 0;
+    ks_status st = KS_OK;
+    if (sqlite3_prepare_v2(ca->db,
+                           "SELECT seq, at, action, serial, detail, prev_hash, hash FROM audit "
+                           "ORDER BY seq",
+                           -1, &s, NULL) != SQLITE_OK)
+        return ks_error_set(err, KS_E_IO, N_("CA database error (%s): %s"), "audit",
+                            sqlite3_errmsg(ca->db));
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        int64_t seq = sqlite3_column_int64(s, 0);
+        const char *col[5];
+        for (int i = 0; i < 5; i++) {
+            const unsigned char *t = sqlite3_column_text(s, 2 + i);
+            col[i] = t ? (const char *)t : "";
+        }
+        char h[65];
+        entry_hash(prev, seq, sqlite3_column_int64(s, 1), col[0], col[1], col[2], h);
+        if (seq != expect || strcmp(col[3], prev) != 0 || strcmp(col[4], h) != 0) {
+            st = ks_error_set(err, KS_E_FORMAT,
+                              N_("audit trail is broken at entry %lld (expected entry %lld)"),
+                              (long long)seq, (long long)expect);
+            break;
+        }
+        snprintf(prev, sizeof prev, "%s", h);
+        expect++;
+        n++;
+    }
+    sqlite3_finalize(s);
+    if (entries)
+        *entries = n;
+    return st;
+}
