@@ -1,9 +1,172 @@
-/* cli/cli_sign.c — `kyso sign`: not built yet. */
+/* cli/cli_sign.c — `kyso sign IN.pdf -o OUT.pdf ...`: parses options, loads the signer (PKCS#12,
+ * PEM key + certificate, or PKCS#11 token), reads the secret without argv, and runs
+ * ks_sign_file. Prints the outcome; all behaviour lives in sign/. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "cli.h"
+#include "kyso/sign.h"
+#include "kyso/token.h"
+
+static const char *const spec[] = {
+    "out=",       "p12=",       "key=",        "cert=",    "pkcs11=",     "token=",   "key-label=",
+    "chain=",     "pin-file=",  "pin-env=",    "kind=",    "level=",      "tsa=",     "reason=",
+    "location=",  "subfilter=", "hash=",       "pss",      "field=",      "in-place", "offline",
+    "repair",     "image=",     "seal-mm=",    "page=",    "rect=",       "title=",   "name=",
+    "copy-form=", "org-name=",  "doc-number=", "contact=", "time-style=", NULL};
+
+static void help(void)
+{
+    printf(
+        "%s",
+        ks_tr(N_("Usage: kyso sign IN.pdf -o OUT.pdf (--p12 FILE | --key KEY.pem --cert CERT.pem "
+                 "| --pkcs11 MODULE --token LABEL [--key-label L])\n"
+                 "       [--chain FILE] [--pin-file FILE | --pin-env VAR]\n"
+                 "       [--kind invisible|personal|organization|copy|attachment]\n"
+                 "       [--level B-B|B-T|B-LT|B-LTA] [--tsa URL] [--reason TEXT] "
+                 "[--location TEXT]\n"
+                 "       [--subfilter pades|pkcs7] [--hash sha256|sha384|sha512] [--pss]\n"
+                 "       [--image PNG] [--seal-mm D] [--page N|last] [--rect X0,Y0,X1,Y1]\n"
+                 "       [--title TEXT --name TEXT] [--copy-form TEXT] [--org-name TEXT]\n"
+                 "       [--doc-number TEXT] [--time-style iso|label]\n"
+                 "       [--field NAME] [--in-place] [--offline] [--repair]\n"
+                 "PINs and passwords come from --pin-file, --pin-env or a prompt, never from "
+                 "the command line.\n")));
+}
+
+static void warn_cb(void *user, const ks_error *w)
+{
+    (void)user;
+    if (strcmp(ks_cli_lang(), "en") == 0)
+        fprintf(stderr, "kyso: warning: %s\n", w->msg_en);
+    else
+        fprintf(stderr, "kyso: cảnh báo: %s\n", w->msg);
+}
+
+static int load_signer(const ks_cli_args *a, ks_signer **out)
+{
+    const char *p12 = ks_cli_get(a, "p12"), *key = ks_cli_get(a, "key"),
+               *cert = ks_cli_get(a, "cert"), *mod = ks_cli_get(a, "pkcs11"),
+               *tok = ks_cli_get(a, "token"), *chain = ks_cli_get(a, "chain");
+    const char *pin_file = ks_cli_get(a, "pin-file"), *pin_env = ks_cli_get(a, "pin-env");
+    int sources = (p12 != NULL) + (key != NULL || cert != NULL) + (mod != NULL);
+    if (sources != 1)
+        return ks_cli_usage(N_("give exactly one key source: --p12, --key with --cert, or "
+                               "--pkcs11 with --token"));
+    if ((key != NULL) != (cert != NULL))
+        return ks_cli_usage(N_("--key and --cert go together"));
+    if (mod && !tok)
+        return ks_cli_usage(N_("--pkcs11 needs --token LABEL"));
+    ks_error err;
+    ks_status st;
+    char *secret = NULL;
+    if (p12 || mod || pin_file || pin_env) {
+        st = ks_secret_read(pin_file, pin_env,
+                            mod ? ks_tr(N_("Token PIN: ")) : ks_tr(N_("Key password: ")), &secret,
+                            &err);
+        if (st != KS_OK)
+            return ks_cli_fail(&err);
+    }
+    if (p12)
+        st = ks_signer_from_p12(p12, secret ? secret : "", out, &err);
+    else if (key)
+        st = ks_signer_from_pem(key, cert, NULL, secret, out, &err);
+    else
+        st = ks_token_signer(mod, tok, ks_cli_get(a, "key-label"), secret, out, &err);
+    ks_secret_free(secret);
+    if (st == KS_OK && chain)
+        st = ks_signer_add_chain(*out, chain, &err);
+    if (st != KS_OK) {
+        ks_signer_free(*out);
+        *out = NULL;
+        int rc = ks_cli_fail(&err);
+        /* Anything wrong with the key source (unreadable or damaged key file, wrong password
+         * or PIN) is a key error (exit 5), not an input-document error. */
+        return st == KS_E_USAGE || st == KS_E_NOMEM ? rc : KS_EXIT_KEY;
+    }
+    return 0;
+}
 
 int ks_cmd_sign(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    return ks_cli_usage(N_("command \"%s\" is not available in this build"), "sign");
+    ks_cli_args a;
+    int rc = ks_cli_parse(argc, argv, spec, &a);
+    if (rc)
+        return rc;
+    if (ks_cli_has(&a, "help")) {
+        help();
+        return KS_EXIT_OK;
+    }
+    if (a.npos != 1)
+        return ks_cli_usage(N_("kyso sign needs exactly one input file"));
+    const char *out = ks_cli_get(&a, "out");
+    if (!out)
+        return ks_cli_usage(N_("kyso sign needs -o OUT.pdf"));
+
+    ks_sign_opts o;
+    ks_sign_opts_init(&o);
+    const char *v;
+    if ((v = ks_cli_get(&a, "kind")) && !ks_sign_kind_parse(v, &o.kind))
+        return ks_cli_usage(N_("unknown --kind \"%s\""), v);
+    if ((v = ks_cli_get(&a, "level")) && !ks_sign_level_parse(v, &o.level))
+        return ks_cli_usage(N_("unknown --level \"%s\" (B-B, B-T, B-LT or B-LTA)"), v);
+    if ((v = ks_cli_get(&a, "subfilter"))) {
+        if (strcmp(v, "pades") == 0)
+            o.profile = KS_CMS_CADES;
+        else if (strcmp(v, "pkcs7") == 0)
+            o.profile = KS_CMS_PKCS7;
+        else
+            return ks_cli_usage(N_("unknown --subfilter \"%s\" (pades or pkcs7)"), v);
+    }
+    if ((v = ks_cli_get(&a, "hash"))) {
+        if (strcmp(v, "sha256") == 0)
+            o.md = KS_MD_SHA256;
+        else if (strcmp(v, "sha384") == 0)
+            o.md = KS_MD_SHA384;
+        else if (strcmp(v, "sha512") == 0)
+            o.md = KS_MD_SHA512;
+        else
+            return ks_cli_usage(N_("unknown --hash \"%s\" (sha256, sha384 or sha512)"), v);
+    }
+    if (ks_cli_has(&a, "pss"))
+        o.scheme = KS_SIG_RSA_PSS;
+    o.field_name = ks_cli_get(&a, "field");
+    o.reason = ks_cli_get(&a, "reason");
+    o.location = ks_cli_get(&a, "location");
+    o.contact_info = ks_cli_get(&a, "contact");
+    o.tsa_url = ks_cli_get(&a, "tsa");
+    o.offline = ks_cli_has(&a, "offline");
+    o.repair = ks_cli_has(&a, "repair");
+    o.in_place = ks_cli_has(&a, "in-place");
+    o.image_path = ks_cli_get(&a, "image");
+    o.seal_mm = ks_cli_get(&a, "seal-mm");
+    o.page = ks_cli_get(&a, "page");
+    o.rect = ks_cli_get(&a, "rect");
+    o.title = ks_cli_get(&a, "title");
+    o.name = ks_cli_get(&a, "name");
+    o.copy_form = ks_cli_get(&a, "copy-form");
+    o.org_name = ks_cli_get(&a, "org-name");
+    o.doc_number = ks_cli_get(&a, "doc-number");
+    if ((v = ks_cli_get(&a, "time-style"))) {
+        if (strcmp(v, "label") == 0)
+            o.time_label = true;
+        else if (strcmp(v, "iso") != 0)
+            return ks_cli_usage(N_("unknown --time-style \"%s\" (iso or label)"), v);
+    }
+    o.warn = warn_cb;
+    if (o.level >= KS_SIGN_B_T && !o.tsa_url)
+        return ks_cli_usage(N_("--level %s needs --tsa URL"), ks_sign_level_name(o.level));
+
+    ks_signer *signer = NULL;
+    rc = load_signer(&a, &signer);
+    if (rc)
+        return rc;
+    ks_error err;
+    ks_status st = ks_sign_file(a.pos[0], out, &o, signer, &err);
+    ks_signer_free(signer);
+    if (st != KS_OK)
+        return ks_cli_fail(&err);
+    printf(ks_tr(N_("Signed: %s (level %s)\n")), out, ks_sign_level_name(o.level));
+    return KS_EXIT_OK;
 }

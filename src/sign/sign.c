@@ -1,0 +1,326 @@
+/* sign/sign.c — the public signing API: prepare → digest → sign → embed → write, and
+ * ks_sign_file that runs them after the certificate checks. The revision itself is built in
+ * revision.c; later levels (DSS, document timestamp) in dss.c and docts.c. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <openssl/crypto.h>
+
+#include "sign_internal.h"
+
+#define CONTENTS_MARGIN 2048 /* bytes of slack over ks_cms_estimate_size */
+
+void ks_sign_opts_init(ks_sign_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->kind = KS_SIGN_INVISIBLE;
+    o->level = KS_SIGN_B_B;
+    o->profile = KS_CMS_CADES;
+    o->md = KS_MD_SHA256;
+    o->scheme = KS_SIG_RSA_PKCS1;
+}
+
+static const char *const level_names[] = {"B-B", "B-T", "B-LT", "B-LTA"};
+static const char *const kind_names[] = {"invisible", "personal", "organization", "copy",
+                                         "attachment"};
+
+bool ks_sign_level_parse(const char *s, ks_sign_level *out)
+{
+    for (int i = 0; i < 4; i++)
+        if (strcmp(s, level_names[i]) == 0) {
+            *out = (ks_sign_level)i;
+            return true;
+        }
+    return false;
+}
+
+const char *ks_sign_level_name(ks_sign_level level)
+{
+    return (unsigned)level < 4 ? level_names[level] : "?";
+}
+
+bool ks_sign_kind_parse(const char *s, ks_sign_kind *out)
+{
+    for (int i = 0; i < 5; i++)
+        if (strcmp(s, kind_names[i]) == 0) {
+            *out = (ks_sign_kind)i;
+            return true;
+        }
+    return false;
+}
+
+static void cms_opts_of(const ks_sign_ctx *ctx, const ks_signer *signer, ks_cms_sign_opts *c)
+{
+    const ks_sign_opts *o = ctx->opts;
+    memset(c, 0, sizeof *c);
+    c->profile = o->profile;
+    c->md = o->md;
+    c->scheme = signer && signer->key_type == EVP_PKEY_EC ? KS_SIG_ECDSA : o->scheme;
+    c->signing_time = ctx->signing_time;
+    c->tsa_url = o->level >= KS_SIGN_B_T ? o->tsa_url : NULL;
+    c->timeout_ms = o->timeout_ms;
+}
+
+ks_status ks_sign_prepare(const char *in_path, const ks_sign_opts *opts, const ks_signer *signer,
+                          ks_sign_ctx **out, ks_error *err)
+{
+    *out = NULL;
+    ks_status st = KS_OK;
+    ks_sign_ctx *ctx = calloc(1, sizeof *ctx);
+    if (!ctx)
+        return ks_error_set(err, KS_E_NOMEM, N_("out of memory"));
+    ctx->opts = opts;
+    ctx->in_path = strdup(in_path);
+    if (!ctx->in_path) {
+        st = ks_error_set(err, KS_E_NOMEM, N_("out of memory"));
+        goto done;
+    }
+    if (signer && signer->cert) {
+        X509_up_ref(signer->cert);
+        ctx->cert = signer->cert;
+        ctx->chain = signer->chain ? X509_chain_up_ref(signer->chain) : NULL;
+    }
+    ctx->signing_time = opts->signing_time ? opts->signing_time : ks_now();
+
+    ks_pdf_open_opts oo = {opts->repair ? KS_PDF_REPAIR : KS_PDF_STRICT, opts->pdf_password};
+    st = ks_pdf_open(in_path, &oo, &ctx->doc, err);
+    if (st != KS_OK)
+        goto done;
+    ks_pdf_encryption enc;
+    ks_pdf_get_encryption(ctx->doc, &enc);
+    if (enc.encrypted) {
+        st = ks_error_set(err, KS_E_STATE,
+                          N_("\"%s\" is encrypted (%s); signing encrypted documents is not "
+                             "supported yet"),
+                          in_path, enc.method ? enc.method : "?");
+        goto done;
+    }
+    st = ks_sign_check_docmdp(ctx->doc, err);
+    if (st != KS_OK)
+        goto done;
+
+    size_t contents = opts->contents_size;
+    if (contents == 0) {
+        ks_cms_sign_opts co;
+        cms_opts_of(ctx, signer, &co);
+        contents = ks_cms_estimate_size(signer, &co) + CONTENTS_MARGIN;
+    }
+    ks_sig_rev_params p = {0};
+    p.doc_ts = false;
+    p.field_name = opts->field_name;
+    p.contents_bytes = contents;
+    p.signing_time = ctx->signing_time;
+    p.opts = opts;
+    p.cert = ctx->cert;
+    p.chosen_name = ctx->field_name;
+    st = ks_sign_build_revision(ctx->doc, &p, &ctx->slot, err);
+done:
+    if (st != KS_OK) {
+        ks_sign_ctx_free(ctx);
+        return st;
+    }
+    *out = ctx;
+    return KS_OK;
+}
+
+/* Opens `path` for reading and checks that it still has `len` bytes. */
+static ks_status open_base(const char *path, uint64_t len, int *fd, ks_error *err)
+{
+    *fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat sb;
+    if (*fd < 0 || fstat(*fd, &sb) != 0)
+        return ks_error_set(err, KS_E_IO, N_("cannot open file \"%s\": %s"), path, strerror(errno));
+    if ((uint64_t)sb.st_size != len) {
+        close(*fd);
+        *fd = -1;
+        return ks_error_set(err, KS_E_IO, N_("\"%s\" changed while it was being signed"), path);
+    }
+    return KS_OK;
+}
+
+ks_status ks_sign_digest(ks_sign_ctx *ctx, uint8_t *digest, size_t *digest_len, ks_error *err)
+{
+    if (!ctx->digested) {
+        int fd;
+        ks_status st = open_base(ctx->in_path, ctx->slot.base_len, &fd, err);
+        if (st != KS_OK)
+            return st;
+        st = ks_sig_slot_digest(&ctx->slot, fd, ctx->in_path, ctx->opts->md, ctx->digest,
+                                &ctx->digest_len, err);
+        close(fd);
+        if (st != KS_OK)
+            return st;
+        ctx->digested = true;
+    }
+    if (digest)
+        memcpy(digest, ctx->digest, ctx->digest_len);
+    if (digest_len)
+        *digest_len = ctx->digest_len;
+    return KS_OK;
+}
+
+ks_status ks_sign_sign(ks_sign_ctx *ctx, ks_signer *signer, uint8_t **der, size_t *der_len,
+                       ks_error *err)
+{
+    ks_status st = ks_sign_digest(ctx, NULL, NULL, err);
+    if (st != KS_OK)
+        return st;
+    ks_cms_sign_opts co;
+    cms_opts_of(ctx, signer, &co);
+    return ks_cms_sign_digest(signer, ctx->digest, ctx->digest_len, &co, der, der_len, err);
+}
+
+ks_status ks_sign_embed(ks_sign_ctx *ctx, const uint8_t *der, size_t der_len, ks_error *err)
+{
+    ks_status st = ks_sig_slot_embed(&ctx->slot, der, der_len, err);
+    if (st != KS_OK)
+        return st;
+    free(ctx->cms_der);
+    ctx->cms_der = malloc(der_len ? der_len : 1);
+    if (!ctx->cms_der)
+        return ks_error_set(err, KS_E_NOMEM, N_("out of memory"));
+    memcpy(ctx->cms_der, der, der_len);
+    ctx->cms_der_len = der_len;
+    ctx->embedded = true;
+    return KS_OK;
+}
+
+static ks_status check_out_path(const char *in, const char *out, bool in_place, ks_error *err)
+{
+    if (!in_place && (strcmp(in, out) == 0 || ks_same_file(in, out)))
+        return ks_error_set(err, KS_E_USAGE,
+                            N_("output \"%s\" is the input file; use --in-place to replace it"),
+                            out);
+    return KS_OK;
+}
+
+/* Appends a revision built on top of the temporary output (B-LT, B-LTA). */
+static ks_status append_level(ks_out *o, bool docts, ks_sign_ctx *ctx, ks_error *err)
+{
+    ks_pdf_doc *doc = NULL;
+    ks_buf upd = KS_BUF_INIT;
+    int fd = -1;
+    ks_pdf_open_opts oo = {KS_PDF_STRICT, NULL};
+    ks_status st = ks_pdf_open(o->tmp_path, &oo, &doc, err);
+    if (st != KS_OK) {
+        ks_error_prefix(err, N_("while reopening the signed file: "));
+        goto done;
+    }
+    if (docts) {
+        fd = open(o->tmp_path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0) {
+            st = ks_error_set(err, KS_E_IO, N_("cannot open file \"%s\": %s"), o->tmp_path,
+                              strerror(errno));
+            goto done;
+        }
+        st = ks_sign_build_docts(doc, fd, ctx->opts, &upd, err);
+    } else {
+        /* The /VRI key hashes the whole /Contents value, zero padding included. */
+        size_t room = (size_t)(ctx->slot.gap_len - 2) / 2;
+        uint8_t *contents = calloc(1, room ? room : 1);
+        if (!contents) {
+            st = ks_error_set(err, KS_E_NOMEM, N_("out of memory"));
+            goto done;
+        }
+        memcpy(contents, ctx->cms_der, ctx->cms_der_len);
+        st = ks_sign_build_dss(doc, contents, room, ctx->cert, ctx->chain, ctx->opts, &upd, err);
+        free(contents);
+    }
+    if (st != KS_OK)
+        goto done;
+    st = ks_out_write(o, upd.data, upd.len, err);
+done:
+    if (fd >= 0)
+        close(fd);
+    ks_buf_free(&upd);
+    ks_pdf_close(doc);
+    return st;
+}
+
+ks_status ks_sign_write(ks_sign_ctx *ctx, const char *out_path, ks_error *err)
+{
+    if (!ctx->embedded)
+        return ks_error_set(err, KS_E_USAGE, N_("no signature has been embedded yet"));
+    ks_status st = check_out_path(ctx->in_path, out_path, ctx->opts->in_place, err);
+    if (st != KS_OK)
+        return st;
+    int fd = -1;
+    st = open_base(ctx->in_path, ctx->slot.base_len, &fd, err);
+    if (st != KS_OK)
+        return st;
+    ks_out o;
+    st = ks_out_open(&o, out_path, err);
+    if (st != KS_OK) {
+        close(fd);
+        return st;
+    }
+    st = ks_sign_copy_fd(fd, ctx->slot.base_len, &o, err);
+    close(fd);
+    if (st == KS_OK)
+        st = ks_out_write(&o, ctx->slot.upd.data, ctx->slot.upd.len, err);
+    if (st == KS_OK && ctx->opts->level >= KS_SIGN_B_LT)
+        st = append_level(&o, false, ctx, err);
+    if (st == KS_OK && ctx->opts->level >= KS_SIGN_B_LTA)
+        st = append_level(&o, true, ctx, err);
+    if (st != KS_OK) {
+        ks_out_abort(&o);
+        return st;
+    }
+    return ks_out_commit(&o, err);
+}
+
+void ks_sign_ctx_free(ks_sign_ctx *ctx)
+{
+    if (!ctx)
+        return;
+    ks_pdf_close(ctx->doc);
+    ks_buf_free(&ctx->slot.upd);
+    free(ctx->in_path);
+    free(ctx->cms_der);
+    X509_free(ctx->cert);
+    sk_X509_pop_free(ctx->chain, X509_free);
+    OPENSSL_cleanse(ctx->digest, sizeof ctx->digest);
+    free(ctx);
+}
+
+const char *ks_sign_field_name(const ks_sign_ctx *ctx)
+{
+    return ctx->field_name;
+}
+
+void ks_sign_byte_range(const ks_sign_ctx *ctx, uint64_t range[4])
+{
+    memcpy(range, ctx->slot.range, sizeof ctx->slot.range);
+}
+
+ks_status ks_sign_file(const char *in_path, const char *out_path, const ks_sign_opts *opts,
+                       ks_signer *signer, ks_error *err)
+{
+    ks_status st = check_out_path(in_path, out_path, opts->in_place, err);
+    if (st != KS_OK)
+        return st;
+    if (opts->level >= KS_SIGN_B_T && (!opts->tsa_url || !opts->tsa_url[0]))
+        return ks_error_set(err, KS_E_USAGE, N_("level %s needs a timestamp authority (--tsa URL)"),
+                            ks_sign_level_name(opts->level));
+    st =
+        ks_sign_check_signer(signer, opts, opts->signing_time ? opts->signing_time : ks_now(), err);
+    if (st != KS_OK)
+        return st;
+    ks_sign_ctx *ctx = NULL;
+    uint8_t *der = NULL;
+    size_t der_len = 0;
+    st = ks_sign_prepare(in_path, opts, signer, &ctx, err);
+    if (st == KS_OK)
+        st = ks_sign_sign(ctx, signer, &der, &der_len, err);
+    if (st == KS_OK)
+        st = ks_sign_embed(ctx, der, der_len, err);
+    if (st == KS_OK)
+        st = ks_sign_write(ctx, out_path, err);
+    free(der);
+    ks_sign_ctx_free(ctx);
+    return st;
+}
