@@ -1,0 +1,456 @@
+/* verify/pipeline.c — ks_verify_run: opens the PDF strictly, finds every signature and document
+ * timestamp, and for each runs ByteRange sanity → digest and CMS → signing time → certificate
+ * path → revocation → algorithm policy → difference analysis of later revisions, then sets
+ * the ETSI EN 319 102-1 indications and the document verdict (worst of all). */
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+#include <openssl/obj_mac.h>
+
+#include "vctx.h"
+
+/* Policy: SHA-1 and RSA below 2048 bits are refused for signatures whose existence is not
+ * proven before these dates (the dates the algorithms stopped being acceptable). */
+#define KS_VF_SHA1_SUNSET 1483228800    /* 2017-01-01T00:00:00Z */
+#define KS_VF_RSA1024_SUNSET 1388534400 /* 2014-01-01T00:00:00Z */
+
+static int64_t br_end(ks_pdf_doc *doc, ks_pdf_obj *sd)
+{
+    ks_pdf_obj *br = ks_pdf_dict_getr(doc, sd, "ByteRange");
+    int64_t a = 0, b = 0;
+    if (br && br->type == KS_PDF_ARRAY && br->u.arr.len == 4 &&
+        ks_pdf_get_int(br->u.arr.items[2], &a) && ks_pdf_get_int(br->u.arr.items[3], &b))
+        return a + b;
+    return INT64_MAX;
+}
+
+static ks_vctx *g_sort_ctx; /* qsort has no context argument; runs are single-threaded here */
+
+static int cmp_found(const void *x, const void *y)
+{
+    int64_t a = br_end(g_sort_ctx->doc, ((const ks_vf_found *)x)->sigdict);
+    int64_t b = br_end(g_sort_ctx->doc, ((const ks_vf_found *)y)->sigdict);
+    return a < b ? -1 : a > b;
+}
+
+static int cmp_sig(const void *x, const void *y)
+{
+    const ks_verify_sig *a = x, *b = y;
+    int64_t ea = a->byte_range[2] + a->byte_range[3], eb = b->byte_range[2] + b->byte_range[3];
+    if (a->byte_range[3] <= 0)
+        ea = INT64_MAX;
+    if (b->byte_range[3] <= 0)
+        eb = INT64_MAX;
+    return ea < eb ? -1 : ea > eb;
+}
+
+static bool is_doc_ts(ks_vctx *c, ks_pdf_obj *sd)
+{
+    ks_pdf_obj *sf = ks_pdf_dict_getr(c->doc, sd, "SubFilter");
+    return ks_pdf_is_name(ks_pdf_dict_getr(c->doc, sd, "Type"), "DocTimeStamp") ||
+           ks_pdf_is_name(sf, "ETSI.RFC3161");
+}
+
+static int docmdp_p(ks_vctx *c, ks_pdf_obj *sd)
+{
+    ks_pdf_obj *refs = ks_pdf_dict_getr(c->doc, sd, "Reference");
+    for (size_t i = 0; refs && refs->type == KS_PDF_ARRAY && i < refs->u.arr.len; i++) {
+        ks_pdf_obj *r = ks_pdf_resolve(c->doc, refs->u.arr.items[i], NULL);
+        if (!r || r->type != KS_PDF_DICT ||
+            !ks_pdf_is_name(ks_pdf_dict_getr(c->doc, r, "TransformMethod"), "DocMDP"))
+            continue;
+        ks_pdf_obj *tp = ks_pdf_dict_getr(c->doc, r, "TransformParams");
+        int64_t p = 2;
+        if (tp && tp->type == KS_PDF_DICT)
+            ks_pdf_get_int(ks_pdf_dict_getr(c->doc, tp, "P"), &p);
+        return p >= 1 && p <= 3 ? (int)p : 2;
+    }
+    return 0;
+}
+
+static bool is_rsa(X509 *x)
+{
+    EVP_PKEY *k = x ? X509_get0_pubkey(x) : NULL;
+    return k &&
+           (EVP_PKEY_get_base_id(k) == EVP_PKEY_RSA || EVP_PKEY_get_base_id(k) == EVP_PKEY_RSA_PSS);
+}
+
+/* Timestamp token checks shared by signature timestamps and document timestamps: returns true
+ * when the token gives a proof of existence at tst->gen_time. */
+static bool tst_poe(ks_vctx *c, ks_verify_sig *s, const ks_tst_info *t)
+{
+    if (!t->present)
+        return false;
+    if (!t->imprint_ok || !t->signature_ok) {
+        ks_vf_sig_msg(s, N_("The timestamp does not match the signature or its own signature is "
+                            "invalid; it is ignored"));
+        return false;
+    }
+    if (!ks_vf_path_trusted(c, t->tsa_cert, t->certs)) {
+        ks_vf_sig_msg(s, N_("The timestamp authority's certificate does not lead to a trusted "
+                            "root; the timestamp does not prove the signing time"));
+        return false;
+    }
+    return true;
+}
+
+/* The earliest valid document timestamp that covers revision `rev` (0-based), or 0. */
+static time_t doc_ts_poe(const ks_vctx *c, long rev)
+{
+    time_t best = 0;
+    for (size_t i = 0; rev >= 0 && i < c->npoes; i++)
+        if (c->poes[i].rev > rev && (!best || c->poes[i].time < best))
+            best = c->poes[i].time;
+    return best;
+}
+
+static void check_cms(ks_vctx *c, ks_verify_sig *s, ks_vf_found *f, const uint8_t *der,
+                      size_t derlen, const ks_slice *sl)
+{
+    ks_cms_result res;
+    memset(&res, 0, sizeof res);
+    ks_error e;
+    ks_error_clear(&e);
+    if (ks_cms_verify_detached(der, derlen, sl, 2, &res, &e) != KS_OK) {
+        s->integrity = false;
+        ks_vf_sig_msg(s, N_("The signature value cannot be read as CMS SignedData: %s"), e.msg);
+        ks_vf_degrade(s, KS_IND_TOTAL_FAILED, KS_SUB_FORMAT_FAILURE);
+        ks_cms_result_free(&res);
+        return;
+    }
+    snprintf(s->digest, sizeof s->digest, "%s", res.digest_name);
+    s->key_bits = res.key_bits;
+    s->integrity = res.digest_ok && res.signature_ok;
+    if (!res.digest_ok) {
+        ks_vf_sig_msg(s, N_("The document has been altered after signing: the hash of the signed "
+                            "bytes does not match the one in the signature"));
+        ks_vf_degrade(s, KS_IND_TOTAL_FAILED, KS_SUB_HASH_FAILURE);
+    } else if (!res.signature_ok) {
+        ks_vf_sig_msg(s, N_("The signature value does not verify with the signer's public key%s%s"),
+                      res.detail[0] ? ": " : "", res.detail);
+        ks_vf_degrade(s, KS_IND_TOTAL_FAILED, KS_SUB_SIG_CRYPTO_FAILURE);
+    }
+    if (!res.signer) {
+        ks_vf_sig_msg(s, N_("The signer's certificate is not in the signature"));
+        ks_vf_degrade(s, KS_IND_INDETERMINATE, KS_SUB_NO_SIGNING_CERTIFICATE_FOUND);
+        ks_cms_result_free(&res);
+        return;
+    }
+    if (res.ess_cert_present && !res.ess_cert_ok) {
+        ks_vf_sig_msg(s, N_("The signing-certificate attribute does not name the certificate "
+                            "that verifies the signature (possible certificate substitution)"));
+        ks_vf_degrade(s, KS_IND_INDETERMINATE, KS_SUB_NO_SIGNING_CERTIFICATE_FOUND);
+    }
+    /* Signing time: a valid signature timestamp is the proof of existence; else the claim. */
+    bool poe = false;
+    time_t when = 0;
+    s->level = "B-B";
+    if (res.sig_ts.present) {
+        s->level = "B-T";
+        if (tst_poe(c, s, &res.sig_ts)) {
+            poe = true;
+            when = res.sig_ts.gen_time;
+        }
+    }
+    bool ts_time = poe;
+    if (!poe) {
+        ks_pdf_obj *m = ks_pdf_dict_getr(c->doc, f->sigdict, "M");
+        if (m && m->type == KS_PDF_STRING)
+            ks_time_parse((const char *)m->u.str.data, &when, NULL);
+        if (!when && res.has_signing_time)
+            when = res.signing_time;
+        /* A later document timestamp proves that the signature existed by its time
+         * (ETSI EN 319 102-1 §5.6.2.4, past signature validation). */
+        time_t dts = doc_ts_poe(c, s->revision ? (long)s->revision - 1 : -1);
+        if (dts) {
+            char t[32];
+            ks_time_iso_vn(dts, t);
+            ks_vf_sig_msg(s, N_("A document timestamp proves that this signature existed on %s"),
+                          t);
+            poe = true;
+            if (!when || when > dts)
+                when = dts;
+        }
+        if (!when)
+            when = c->now;
+    }
+    s->signing_time = when;
+    s->time_from_timestamp = ts_time;
+
+    /* Algorithm policy. */
+    if (res.digest_nid == NID_sha1 && !(poe && when < KS_VF_SHA1_SUNSET)) {
+        ks_vf_sig_msg(s, N_("The signature uses SHA-1, which is no longer accepted for "
+                            "signatures (policy: SHA-256 or stronger)"));
+        ks_vf_degrade(s, KS_IND_TOTAL_FAILED, KS_SUB_CRYPTO_CONSTRAINTS_FAILURE);
+    }
+    if (is_rsa(res.signer) && res.key_bits > 0 && res.key_bits < 2048 &&
+        !(poe && when < KS_VF_RSA1024_SUNSET)) {
+        ks_vf_sig_msg(s,
+                      N_("The signer's RSA key has only %d bits, below the 2048 bits the "
+                         "policy requires"),
+                      res.key_bits);
+        ks_vf_degrade(s, KS_IND_TOTAL_FAILED, KS_SUB_CRYPTO_CONSTRAINTS_FAILURE);
+    }
+
+    ks_vf_path path;
+    ks_vf_check_path(c, s, res.signer, res.certs, when, poe, &path);
+    X509 *issuer = path.chain && sk_X509_num(path.chain) > 1 ? sk_X509_value(path.chain, 1) : NULL;
+    if (issuer)
+        ks_vf_check_revocation(c, s, res.signer, issuer, res.crls, res.ocsps, res.certs, when, poe);
+    ks_vf_path_free(&path);
+    ks_cms_result_free(&res);
+}
+
+static void check_doc_ts(ks_vctx *c, ks_verify_sig *s, const uint8_t *der, size_t derlen,
+                         const ks_slice *sl, long rev)
+{
+    ks_tst_info t;
+    memset(&t, 0, sizeof t);
+    ks_error e;
+    ks_error_clear(&e);
+    s->level = "none";
+    if (ks_tst_verify(der, derlen, sl, 2, &t, &e) != KS_OK) {
+        s->integrity = false;
+        ks_vf_sig_msg(s, N_("The document timestamp cannot be read: %s"), e.msg);
+        ks_vf_degrade(s, KS_IND_TOTAL_FAILED, KS_SUB_FORMAT_FAILURE);
+        ks_tst_info_free(&t);
+        return;
+    }
+    snprintf(s->digest, sizeof s->digest, "%s", t.hash_name);
+    s->integrity = t.imprint_ok && t.signature_ok;
+    if (!t.imprint_ok) {
+        ks_vf_sig_msg(s, N_("The document has been altered after it was timestamped: the "
+                            "timestamp's imprint does not match the stamped bytes"));
+        ks_vf_degrade(s, KS_IND_TOTAL_FAILED, KS_SUB_HASH_FAILURE);
+    } else if (!t.signature_ok) {
+        ks_vf_sig_msg(s, N_("The timestamp's own signature does not verify"));
+        ks_vf_degrade(s, KS_IND_TOTAL_FAILED, KS_SUB_SIG_CRYPTO_FAILURE);
+    }
+    s->signing_time = t.gen_time;
+    s->time_from_timestamp = true;
+    if (t.imprint_ok && t.tsa_cert && !strcmp(t.hash_name, "SHA-1")) {
+        ks_vf_sig_msg(s, N_("The timestamp uses SHA-1, which is no longer accepted"));
+        ks_vf_degrade(s, KS_IND_TOTAL_FAILED, KS_SUB_CRYPTO_CONSTRAINTS_FAILURE);
+    }
+    ks_vf_path path;
+    ks_vf_check_path(c, s, t.tsa_cert, t.certs, t.gen_time, true, &path);
+    ks_vf_path_free(&path);
+    if (rev >= 0 && s->integrity && s->byte_range_ok && s->chain == KS_CHAIN_TRUSTED &&
+        s->indication == KS_IND_TOTAL_PASSED) {
+        struct ks_vf_poe *p = realloc(c->poes, (c->npoes + 1) * sizeof *p);
+        if (p) {
+            c->poes = p;
+            c->poes[c->npoes].rev = rev;
+            c->poes[c->npoes].time = t.gen_time;
+            c->npoes++;
+        }
+    }
+    ks_tst_info_free(&t);
+}
+
+
+static void verify_one(ks_vctx *c, ks_vf_found *f, ks_verify_report *r)
+{
+    ks_verify_sig *s = ks_vf_add_sig(r);
+    if (!s)
+        return;
+    s->field = ks_vf_strdup(f->name);
+    s->obj_num = f->num;
+    s->obj_gen = f->gen;
+    ks_pdf_obj *sd = f->sigdict;
+    ks_pdf_obj *sf = ks_pdf_dict_getr(c->doc, sd, "SubFilter");
+    s->subfilter = ks_vf_strdup(sf && sf->type == KS_PDF_NAME ? sf->u.name.s : "");
+    bool doc_ts = is_doc_ts(c, sd);
+    s->type = doc_ts ? KS_SIGTYPE_DOC_TIMESTAMP : KS_SIGTYPE_SIGNATURE;
+    if (f->dropped)
+        ks_vf_sig_msg(s, N_("This signature was removed from the document's form fields by a "
+                            "later revision; it no longer appears as a signature of the "
+                            "document"));
+    else if (f->widget_only)
+        ks_vf_sig_msg(s, N_("This signature is reachable only from a page annotation, not from "
+                            "the document's form fields"));
+
+    int64_t br[4] = {0};
+    size_t nbr = 0;
+    ks_pdf_obj *bra = ks_pdf_dict_getr(c->doc, sd, "ByteRange");
+    if (bra && bra->type == KS_PDF_ARRAY && bra->u.arr.len == 4) {
+        nbr = 4;
+        for (int i = 0; i < 4; i++)
+            if (!ks_pdf_get_int(ks_pdf_resolve(c->doc, bra->u.arr.items[i], NULL), &br[i]))
+                nbr = 0;
+    }
+    memcpy(s->byte_range, br, sizeof br);
+    ks_pdf_obj *cont = ks_pdf_dict_get(sd, "Contents");
+    uint64_t cs = 0, ce = 0;
+    if (cont && cont->type == KS_PDF_STRING && cont->u.str.hex) {
+        cs = cont->start;
+        ce = cont->end;
+    }
+    ks_br_result b = ks_vf_check_byterange(c->data, c->len, br, nbr, cs, ce, c->eof_ends, c->nrev);
+    s->byte_range_ok = b.problem == KS_BR_OK;
+    s->coverage = b.coverage;
+    if (b.problem != KS_BR_OK) {
+        ks_vf_sig_msg(s, "%s", ks_tr(ks_vf_br_problem_msgid(b.problem)));
+        /* the msgid itself is translated above; keep the English twin exact */
+        free(s->messages[s->nmessages - 1].text_en);
+        s->messages[s->nmessages - 1].text_en = ks_vf_strdup(ks_vf_br_problem_msgid(b.problem));
+        ks_vf_degrade(s, KS_IND_TOTAL_FAILED, KS_SUB_FORMAT_FAILURE);
+        if (b.problem == KS_BR_MISSING || b.problem == KS_BR_OUT_OF_BOUNDS ||
+            b.problem == KS_BR_NOT_ZERO_START || b.problem == KS_BR_BAD_NUMBERS || !cont ||
+            cont->type != KS_PDF_STRING)
+            return;
+    } else if (b.coverage == KS_COVER_NONSTANDARD) {
+        ks_vf_sig_msg(s, N_("The signed bytes do not end where a revision of the file ends"));
+        ks_vf_degrade(s, KS_IND_TOTAL_FAILED, KS_SUB_FORMAT_FAILURE);
+    } else {
+        s->revision = (unsigned)b.revision + 1;
+    }
+    s->docmdp_p = docmdp_p(c, sd);
+    s->docmdp = s->docmdp_p != 0;
+
+    ks_slice sl[2] = {{c->data, (size_t)br[1]}, {c->data + br[2], (size_t)(br[3])}};
+    const uint8_t *raw = cont->u.str.data;
+    size_t derlen = ks_vf_der_len(raw, cont->u.str.len);
+    if (!derlen) {
+        s->integrity = false;
+        ks_vf_sig_msg(s, N_("The signature value (/Contents) is empty or not DER-encoded"));
+        ks_vf_degrade(s, KS_IND_TOTAL_FAILED, KS_SUB_FORMAT_FAILURE);
+        return;
+    }
+    if (doc_ts) {
+        check_doc_ts(c, s, raw, derlen, sl,
+                     s->byte_range_ok && b.coverage != KS_COVER_NONSTANDARD ? (long)b.revision
+                                                                            : -1);
+        if (s->integrity && s->byte_range_ok && (long)b.revision > c->doc_ts_rev)
+            c->doc_ts_rev = (long)b.revision;
+    } else if (s->subfilter && (!strcmp(s->subfilter, "adbe.pkcs7.detached") ||
+                                !strcmp(s->subfilter, "ETSI.CAdES.detached"))) {
+        check_cms(c, s, f, raw, derlen, sl);
+    } else {
+        ks_vf_sig_msg(s,
+                      N_("The signature format /%s is not supported (expected "
+                         "ETSI.CAdES.detached or adbe.pkcs7.detached)"),
+                      s->subfilter ? s->subfilter : "");
+        ks_vf_degrade(s, KS_IND_TOTAL_FAILED, KS_SUB_FORMAT_FAILURE);
+        return;
+    }
+
+    if (s->byte_range_ok && b.coverage == KS_COVER_EARLIER_REVISION) {
+        ks_error e;
+        ks_error_clear(&e);
+        if (ks_vf_diff(c, s, b.revision, s->docmdp_p, &e) != KS_OK) {
+            ks_vf_sig_msg(s, N_("The changes made after signing could not be analysed: %s"), e.msg);
+            ks_vf_degrade(s, KS_IND_INDETERMINATE, KS_SUB_GENERIC);
+        }
+    }
+}
+
+static void finish_levels(ks_vctx *c, ks_verify_report *r)
+{
+    for (size_t i = 0; i < r->nsigs; i++) {
+        ks_verify_sig *s = &r->sigs[i];
+        if (s->type != KS_SIGTYPE_SIGNATURE || !strcmp(s->level, "none"))
+            continue;
+        if (c->has_dss && !strcmp(s->level, "B-T"))
+            s->level = "B-LT";
+        if (c->has_dss && c->doc_ts_rev >= (long)s->revision)
+            s->level = "B-LTA";
+        if (s->indication == KS_IND_TOTAL_PASSED)
+            ks_vf_sig_msg(s, N_("The signature is valid: the signed content is intact, the "
+                                "certificate leads to a trusted root and was valid when "
+                                "signing"));
+    }
+}
+
+static void ctx_free(ks_vctx *c)
+{
+    for (size_t i = 0; i < c->nfound; i++)
+        free(c->found[i].name);
+    free(c->found);
+    free(c->poes);
+    free(c->eof_ends);
+    X509_STORE_free(c->store);
+    sk_X509_pop_free(c->anchors, X509_free);
+    sk_X509_pop_free(c->dss_certs, X509_free);
+    sk_X509_CRL_pop_free(c->dss_crls, X509_CRL_free);
+    sk_OCSP_RESPONSE_pop_free(c->dss_ocsps, OCSP_RESPONSE_free);
+    ks_pdf_close(c->doc);
+}
+
+static ks_status run(ks_vctx *c, const char *name, ks_verify_report **out, ks_error *err)
+{
+    ks_status st = KS_OK;
+    ks_verify_report *r = calloc(1, sizeof *r);
+    if (!r)
+        return ks_error_set(err, KS_E_NOMEM, N_("out of memory"));
+    r->file = ks_vf_strdup(name);
+    c->now = c->opts && c->opts->at ? c->opts->at : ks_now();
+    r->validation_time = c->now;
+    c->doc_ts_rev = -1;
+    c->data = ks_pdf_data(c->doc, &c->len);
+    c->nrev = ks_pdf_revision_count(c->doc);
+    r->revisions = (unsigned)c->nrev;
+    c->eof_ends = calloc(c->nrev ? c->nrev : 1, sizeof *c->eof_ends);
+    if (!c->eof_ends) {
+        st = ks_error_set(err, KS_E_NOMEM, N_("out of memory"));
+        goto done;
+    }
+    for (size_t i = 0; i < c->nrev; i++)
+        c->eof_ends[i] = ks_pdf_revision_at(c->doc, i)->eof_end;
+    if ((st = ks_vf_trust_load(c, err)) != KS_OK)
+        goto done;
+    ks_vf_dss_load(c, r);
+    if ((st = ks_vf_find_signatures(c, err)) != KS_OK)
+        goto done;
+    g_sort_ctx = c;
+    if (c->nfound > 1)
+        qsort(c->found, c->nfound, sizeof *c->found, cmp_found);
+    /* Document timestamps first: a valid one is a proof of existence for the signatures of
+     * the revisions it covers. Then the report is put back in file order. */
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t i = 0; i < c->nfound; i++)
+            if (is_doc_ts(c, c->found[i].sigdict) == (pass == 0))
+                verify_one(c, &c->found[i], r);
+    if (r->nsigs > 1)
+        qsort(r->sigs, r->nsigs, sizeof *r->sigs, cmp_sig);
+    finish_levels(c, r);
+    if (c->nfound == 0)
+        ks_vf_report_msg(r, N_("The document contains no signature"));
+    ks_vf_summarise(r);
+done:
+    if (st != KS_OK) {
+        ks_verify_report_free(r);
+        r = NULL;
+    }
+    *out = r;
+    return st;
+}
+
+ks_status ks_verify_run_mem(const uint8_t *data, size_t len, const char *name,
+                            const ks_verify_opts *opts, ks_verify_report **out, ks_error *err)
+{
+    ks_vctx c;
+    memset(&c, 0, sizeof c);
+    c.opts = opts;
+    *out = NULL;
+    ks_status st = ks_pdf_open_mem(data, len, name, NULL, &c.doc, err);
+    if (st == KS_OK)
+        st = run(&c, name, out, err);
+    ctx_free(&c);
+    return st;
+}
+
+ks_status ks_verify_run(const char *path, const ks_verify_opts *opts, ks_verify_report **out,
+                        ks_error *err)
+{
+    ks_vctx c;
+    memset(&c, 0, sizeof c);
+    c.opts = opts;
+    *out = NULL;
+    ks_status st = ks_pdf_open(path, NULL, &c.doc, err);
+    if (st == KS_OK)
+        st = run(&c, path, out, err);
+    ctx_free(&c);
+    return st;
+}

@@ -1,0 +1,144 @@
+/* verify/render_html.c — the report as one self-contained HTML page (inline CSS, no script, no
+ * external resource) in the catalogue language, for printing or attaching to a record. */
+#include <stdio.h>
+
+#include "labels.h"
+#include "verify_internal.h"
+
+static void esc(ks_buf *b, const char *s)
+{
+    for (; s && *s; s++) {
+        switch (*s) {
+        case '<':
+            ks_buf_puts(b, "&lt;");
+            break;
+        case '>':
+            ks_buf_puts(b, "&gt;");
+            break;
+        case '&':
+            ks_buf_puts(b, "&amp;");
+            break;
+        case '"':
+            ks_buf_puts(b, "&quot;");
+            break;
+        default:
+            ks_buf_putc(b, *s);
+        }
+    }
+}
+
+static const char *css_class(ks_indication ind)
+{
+    return ind == KS_IND_TOTAL_PASSED ? "ok" : ind == KS_IND_TOTAL_FAILED ? "bad" : "unk";
+}
+
+static void row(ks_buf *b, const char *label, const char *value)
+{
+    if (!value || !*value)
+        return;
+    ks_buf_puts(b, "<tr><th>");
+    esc(b, label);
+    ks_buf_puts(b, "</th><td>");
+    esc(b, value);
+    ks_buf_puts(b, "</td></tr>\n");
+}
+
+static void render_sig(const ks_verify_sig *s, size_t idx, ks_buf *b)
+{
+    ks_buf_printf(b, "<section class=\"%s\"><h2>", css_class(s->indication));
+    ks_buf_printf(b, "%s %zu — ", ks_tr(N_("Signature")), idx + 1);
+    esc(b, s->field);
+    ks_buf_puts(b, " (");
+    esc(b, ks_vf_type_label(s->type));
+    ks_buf_puts(b, ")</h2>\n<p class=\"verdict\">");
+    esc(b, ks_vf_verdict_label(s->indication));
+    ks_buf_printf(b, " <code>%s%s%s</code></p>\n<table>\n", ks_indication_name(s->indication),
+                  s->subindication ? " / " : "", ks_subindication_name(s->subindication));
+    row(b, ks_tr(N_("Signer")), s->signer.name);
+    row(b, ks_tr(N_("Title")), s->signer.title);
+    row(b, ks_tr(N_("Organization")), s->signer.organization);
+    row(b, ks_tr(N_("Certificate serial")), s->signer.serial);
+    row(b, ks_tr(N_("Issued by")), s->signer.issuer);
+    if (s->signing_time) {
+        char t[32], v[128];
+        ks_time_iso_vn(s->signing_time, t);
+        snprintf(v, sizeof v, "%s (%s)", t,
+                 s->time_from_timestamp ? ks_tr(N_("proven by a timestamp"))
+                                        : ks_tr(N_("claimed by the signer")));
+        row(b, ks_tr(N_("Signing time")), v);
+    }
+    row(b, ks_tr(N_("Integrity")),
+        s->integrity ? ks_tr(N_("intact: the signed content has not been altered"))
+                     : ks_tr(N_("BROKEN: the signed content does not match the signature")));
+    row(b, ks_tr(N_("Covers")), ks_vf_coverage_label(s->coverage));
+    row(b, ks_tr(N_("Certificate chain")), ks_vf_chain_label(s->chain));
+    row(b, ks_tr(N_("Revocation")), ks_vf_rev_label(s->revocation));
+    row(b, ks_tr(N_("Level")), s->level);
+    ks_buf_puts(b, "</table>\n");
+    if (s->nchanges) {
+        ks_buf_printf(b, "<h3>%s</h3>\n<ul>\n", ks_tr(N_("Changes after signing")));
+        for (size_t i = 0; i < s->nchanges; i++) {
+            const ks_verify_change *c = &s->changes[i];
+            ks_buf_printf(b, "<li class=\"%s\">%s %u, %s %u %u: ", c->allowed ? "ok" : "bad",
+                          ks_tr(N_("revision")), c->revision, ks_tr(N_("object")), (unsigned)c->num,
+                          (unsigned)c->gen);
+            esc(b, c->what_tr);
+            ks_buf_printf(b, " (%s)</li>\n",
+                          c->allowed ? ks_tr(N_("allowed")) : ks_tr(N_("NOT allowed")));
+        }
+        ks_buf_puts(b, "</ul>\n");
+    }
+    if (s->nmessages) {
+        ks_buf_printf(b, "<h3>%s</h3>\n<ul>\n", ks_tr(N_("Details")));
+        for (size_t i = 0; i < s->nmessages; i++) {
+            ks_buf_puts(b, "<li>");
+            esc(b, s->messages[i].text);
+            ks_buf_puts(b, "</li>\n");
+        }
+        ks_buf_puts(b, "</ul>\n");
+    }
+    ks_buf_puts(b, "</section>\n");
+}
+
+bool ks_verify_render_html(const ks_verify_report *r, ks_buf *out)
+{
+    ks_buf_printf(out, "<!DOCTYPE html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\">\n<title>",
+                  ks_tr(N_("en")));
+    esc(out, ks_tr(N_("Signature verification report")));
+    ks_buf_puts(out,
+                "</title>\n<style>\n"
+                "body{font-family:'Times New Roman',serif;max-width:50em;margin:2em auto;"
+                "color:#111}\n"
+                "h1{font-size:1.4em}h2{font-size:1.15em;margin:0 0 .3em}\n"
+                "section{border:2px solid #999;border-radius:6px;padding:.8em 1em;margin:1em 0}\n"
+                "section.ok{border-color:#2a7a2a}section.bad{border-color:#b00}"
+                "section.unk{border-color:#c80}\n"
+                ".verdict{font-weight:bold;font-size:1.1em}.ok .verdict{color:#2a7a2a}"
+                ".bad .verdict{color:#b00}.unk .verdict{color:#a60}\n"
+                "li.bad{color:#b00}th{text-align:left;padding-right:1em;vertical-align:top;"
+                "font-weight:normal;color:#444}\ncode{font-size:.85em;color:#555}\n"
+                "</style></head><body>\n<h1>");
+    esc(out, ks_tr(N_("Signature verification report")));
+    ks_buf_printf(out, "</h1>\n<section class=\"%s\"><p class=\"verdict\">",
+                  r->nsigs ? css_class(r->indication) : "unk");
+    esc(out, ks_vf_doc_verdict_label(r));
+    ks_buf_printf(out, " <code>%s%s%s</code></p>\n<table>\n", ks_indication_name(r->indication),
+                  r->subindication ? " / " : "", ks_subindication_name(r->subindication));
+    row(out, ks_tr(N_("File")), r->file);
+    if (r->validation_time) {
+        char t[32];
+        ks_time_iso_vn(r->validation_time, t);
+        row(out, ks_tr(N_("Validation time")), t);
+    }
+    ks_buf_puts(out, "</table>\n");
+    for (size_t i = 0; i < r->nmessages; i++) {
+        ks_buf_puts(out, "<p>");
+        esc(out, r->messages[i].text);
+        ks_buf_puts(out, "</p>\n");
+    }
+    ks_buf_puts(out, "</section>\n");
+    for (size_t i = 0; i < r->nsigs; i++)
+        render_sig(&r->sigs[i], i, out);
+    ks_buf_puts(out, "</body></html>\n");
+    return !out->failed;
+}

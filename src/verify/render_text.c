@@ -1,0 +1,77 @@
+/* verify/render_text.c — the report as plain text for a receiving clerk, in the catalogue
+ * language (Vietnamese by default, English with --lang en). */
+#include <stdio.h>
+
+#include "labels.h"
+#include "verify_internal.h"
+
+static void line(ks_buf *b, const char *label, const char *value)
+{
+    if (!value || !*value)
+        return;
+    ks_buf_printf(b, "  %s: %s\n", label, value);
+}
+
+static void render_sig(const ks_verify_sig *s, size_t idx, ks_buf *b)
+{
+    ks_buf_printf(b, "\n%s %zu — %s \"%s\" (%s)\n", ks_tr(N_("Signature")), idx + 1,
+                  ks_tr(N_("field")), s->field ? s->field : "", ks_vf_type_label(s->type));
+    ks_buf_printf(b, "  %s: %s [%s%s%s]\n", ks_tr(N_("Result")), ks_vf_verdict_label(s->indication),
+                  ks_indication_name(s->indication), s->subindication ? " / " : "",
+                  ks_subindication_name(s->subindication));
+    line(b, ks_tr(N_("Signer")), s->signer.name);
+    line(b, ks_tr(N_("Title")), s->signer.title);
+    line(b, ks_tr(N_("Organization")), s->signer.organization);
+    line(b, ks_tr(N_("Certificate serial")), s->signer.serial);
+    line(b, ks_tr(N_("Issued by")), s->signer.issuer);
+    if (s->signing_time) {
+        char t[32];
+        ks_time_iso_vn(s->signing_time, t);
+        ks_buf_printf(b, "  %s: %s (%s)\n", ks_tr(N_("Signing time")), t,
+                      s->time_from_timestamp ? ks_tr(N_("proven by a timestamp"))
+                                             : ks_tr(N_("claimed by the signer")));
+    }
+    line(b, ks_tr(N_("Integrity")),
+         s->integrity ? ks_tr(N_("intact: the signed content has not been altered"))
+                      : ks_tr(N_("BROKEN: the signed content does not match the signature")));
+    line(b, ks_tr(N_("Covers")), ks_vf_coverage_label(s->coverage));
+    if (s->type != KS_SIGTYPE_DOC_TIMESTAMP || s->signer.name) {
+        line(b, ks_tr(N_("Certificate chain")), ks_vf_chain_label(s->chain));
+        line(b, ks_tr(N_("Revocation")), ks_vf_rev_label(s->revocation));
+    }
+    line(b, ks_tr(N_("Level")), s->level);
+    if (s->nchanges) {
+        ks_buf_printf(b, "  %s:\n", ks_tr(N_("Changes after signing")));
+        for (size_t i = 0; i < s->nchanges; i++) {
+            const ks_verify_change *c = &s->changes[i];
+            ks_buf_printf(b, "    - %s %u, %s %u %u: %s (%s)\n", ks_tr(N_("revision")), c->revision,
+                          ks_tr(N_("object")), (unsigned)c->num, (unsigned)c->gen, c->what_tr,
+                          c->allowed ? ks_tr(N_("allowed")) : ks_tr(N_("NOT allowed")));
+        }
+    }
+    if (s->nmessages) {
+        ks_buf_printf(b, "  %s:\n", ks_tr(N_("Details")));
+        for (size_t i = 0; i < s->nmessages; i++)
+            ks_buf_printf(b, "    - %s\n", s->messages[i].text);
+    }
+}
+
+bool ks_verify_render_text(const ks_verify_report *r, ks_buf *out)
+{
+    ks_buf_printf(out, "%s: %s\n", ks_tr(N_("File")), r->file ? r->file : "");
+    ks_buf_printf(out, "%s: %s [%s%s%s]\n", ks_tr(N_("Conclusion")), ks_vf_doc_verdict_label(r),
+                  ks_indication_name(r->indication), r->subindication ? " / " : "",
+                  ks_subindication_name(r->subindication));
+    ks_buf_printf(out, ks_tr(N_("Signatures: %zu; revisions of the file: %u\n")), r->nsigs,
+                  r->revisions);
+    if (r->validation_time) {
+        char t[32];
+        ks_time_iso_vn(r->validation_time, t);
+        ks_buf_printf(out, "%s: %s\n", ks_tr(N_("Validation time")), t);
+    }
+    for (size_t i = 0; i < r->nmessages; i++)
+        ks_buf_printf(out, "- %s\n", r->messages[i].text);
+    for (size_t i = 0; i < r->nsigs; i++)
+        render_sig(&r->sigs[i], i, out);
+    return !out->failed;
+}

@@ -1,0 +1,295 @@
+/* verify/revocation.c — was the signer's certificate revoked when it signed? Evidence in order
+ * (design.md "Verification"): OCSP responses and CRLs embedded in the CMS and the DSS, then OCSP
+ * from the certificate's AIA, then the CRL of its distribution point, with an on-disk cache
+ * ($XDG_CACHE_HOME/kyso). `--offline` stops after the embedded evidence. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <openssl/sha.h>
+#include <openssl/x509v3.h>
+
+#include "kyso/cms.h"
+#include "vctx.h"
+
+typedef struct rev_out {
+    ks_rev_status status;
+    time_t rev_time;
+    const char *source; /* English word for messages */
+} rev_out;
+
+static time_t asn1_t(const ASN1_TIME *t)
+{
+    struct tm tm;
+    if (!t || !ASN1_TIME_to_tm(t, &tm))
+        return 0;
+    return timegm(&tm);
+}
+
+static bool from_crl(X509 *cert, X509 *issuer, X509_CRL *crl, rev_out *o)
+{
+    if (X509_NAME_cmp(X509_CRL_get_issuer(crl), X509_get_issuer_name(cert)) != 0)
+        return false;
+    EVP_PKEY *k = X509_get0_pubkey(issuer);
+    if (!k || X509_CRL_verify(crl, k) != 1)
+        return false;
+    X509_REVOKED *rv = NULL;
+    if (X509_CRL_get0_by_cert(crl, &rv, cert) == 1 && rv) {
+        o->status = KS_REV_REVOKED;
+        o->rev_time = asn1_t(X509_REVOKED_get0_revocationDate(rv));
+    } else {
+        o->status = KS_REV_GOOD;
+    }
+    return true;
+}
+
+static bool from_ocsp(X509 *cert, X509 *issuer, OCSP_RESPONSE *resp, STACK_OF(X509) * certs,
+                      rev_out *o)
+{
+    if (OCSP_response_status(resp) != OCSP_RESPONSE_STATUS_SUCCESSFUL)
+        return false;
+    OCSP_BASICRESP *bs = OCSP_response_get1_basic(resp);
+    if (!bs)
+        return false;
+    bool used = false;
+    OCSP_CERTID *id = OCSP_cert_to_id(NULL, cert, issuer);
+    X509_STORE *st = X509_STORE_new();
+    STACK_OF(X509) *untrusted = sk_X509_new_null();
+    if (id && st && untrusted) {
+        X509_STORE_add_cert(st, issuer);
+        X509_STORE_set_flags(st, X509_V_FLAG_NO_CHECK_TIME | X509_V_FLAG_PARTIAL_CHAIN);
+        sk_X509_push(untrusted, issuer);
+        for (int i = 0; certs && i < sk_X509_num(certs); i++)
+            sk_X509_push(untrusted, sk_X509_value(certs, i));
+        int status = -1, reason = 0;
+        ASN1_GENERALIZEDTIME *rt = NULL, *tu = NULL, *nu = NULL;
+        if (OCSP_resp_find_status(bs, id, &status, &reason, &rt, &tu, &nu) == 1 &&
+            OCSP_basic_verify(bs, untrusted, st, 0) == 1) {
+            used = true;
+            if (status == V_OCSP_CERTSTATUS_GOOD) {
+                o->status = KS_REV_GOOD;
+            } else if (status == V_OCSP_CERTSTATUS_REVOKED) {
+                o->status = KS_REV_REVOKED;
+                o->rev_time = asn1_t(rt);
+            } else {
+                o->status = KS_REV_UNKNOWN;
+            }
+        }
+    }
+    sk_X509_free(untrusted);
+    X509_STORE_free(st);
+    OCSP_CERTID_free(id);
+    OCSP_BASICRESP_free(bs);
+    return used;
+}
+
+static bool has_pointers(X509 *cert, bool *ocsp, bool *crl)
+{
+    STACK_OF(OPENSSL_STRING) *o = X509_get1_ocsp(cert);
+    *ocsp = o && sk_OPENSSL_STRING_num(o) > 0;
+    X509_email_free(o);
+    STACK_OF(DIST_POINT) *dp = X509_get_ext_d2i(cert, NID_crl_distribution_points, NULL, NULL);
+    *crl = dp && sk_DIST_POINT_num(dp) > 0;
+    sk_DIST_POINT_pop_free(dp, DIST_POINT_free);
+    return *ocsp || *crl;
+}
+
+/* mkdir -p with owner-only permissions (the cache holds what we learnt about certificates). */
+static void mkdir_p(char *dir)
+{
+    for (char *p = dir + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = 0;
+        mkdir(dir, 0700);
+        *p = '/';
+    }
+    mkdir(dir, 0700);
+}
+
+static void cache_path(const ks_vctx *c, const char *kind, X509 *cert, char *out, size_t n)
+{
+    const char *dir = c->opts ? c->opts->cache : NULL;
+    char base[3072];
+    if (dir && *dir) {
+        snprintf(base, sizeof base, "%s", dir);
+    } else {
+        const char *x = getenv("XDG_CACHE_HOME");
+        const char *h = getenv("HOME");
+        if (x && *x)
+            snprintf(base, sizeof base, "%s/kyso", x);
+        else if (h && *h)
+            snprintf(base, sizeof base, "%s/.cache/kyso", h);
+        else {
+            out[0] = 0;
+            return;
+        }
+    }
+    mkdir_p(base);
+    unsigned char md[SHA256_DIGEST_LENGTH];
+    unsigned int mdlen = 0;
+    X509_digest(cert, EVP_sha256(), md, &mdlen);
+    char hex[2 * SHA256_DIGEST_LENGTH + 1];
+    for (unsigned i = 0; i < mdlen && i < SHA256_DIGEST_LENGTH; i++)
+        snprintf(hex + 2 * i, 3, "%02x", md[i]);
+    snprintf(out, n, "%s/%s-%s.der", base, kind, hex);
+}
+
+/* OCSP from cache or network. */
+static bool online_ocsp(ks_vctx *c, X509 *cert, X509 *issuer, STACK_OF(X509) * certs, rev_out *o)
+{
+    char path[4096];
+    cache_path(c, "ocsp", cert, path, sizeof path);
+    uint8_t *der = NULL;
+    size_t len = 0;
+    bool fresh = false;
+    if (path[0] && ks_read_file(path, 1 << 20, &der, &len, NULL) == KS_OK) {
+        const unsigned char *p = der;
+        OCSP_RESPONSE *r = d2i_OCSP_RESPONSE(NULL, &p, (long)len);
+        OCSP_BASICRESP *bs = r ? OCSP_response_get1_basic(r) : NULL;
+        OCSP_CERTID *id = OCSP_cert_to_id(NULL, cert, issuer);
+        int status, reason;
+        ASN1_GENERALIZEDTIME *rt, *tu, *nu = NULL;
+        time_t now = c->now;
+        if (bs && id && OCSP_resp_find_status(bs, id, &status, &reason, &rt, &tu, &nu) == 1 && nu &&
+            X509_cmp_time(nu, &now) > 0)
+            fresh = from_ocsp(cert, issuer, r, certs, o);
+        OCSP_CERTID_free(id);
+        OCSP_BASICRESP_free(bs);
+        OCSP_RESPONSE_free(r);
+        free(der);
+        der = NULL;
+        if (fresh) {
+            o->source = "OCSP (cache)";
+            return true;
+        }
+    }
+    long tmo = c->opts && c->opts->timeout_ms ? c->opts->timeout_ms : 10000;
+    if (ks_ocsp_fetch(cert, issuer, NULL, tmo, &der, &len, NULL) != KS_OK)
+        return false;
+    const unsigned char *p = der;
+    OCSP_RESPONSE *r = d2i_OCSP_RESPONSE(NULL, &p, (long)len);
+    bool ok = r && from_ocsp(cert, issuer, r, certs, o);
+    if (ok && path[0])
+        ks_write_file_atomic(path, der, len, NULL);
+    OCSP_RESPONSE_free(r);
+    free(der);
+    if (ok)
+        o->source = "OCSP";
+    return ok;
+}
+
+static bool online_crl(ks_vctx *c, X509 *cert, X509 *issuer, rev_out *o)
+{
+    char path[4096];
+    cache_path(c, "crl", cert, path, sizeof path);
+    uint8_t *der = NULL;
+    size_t len = 0;
+    if (path[0] && ks_read_file(path, 64 << 20, &der, &len, NULL) == KS_OK) {
+        const unsigned char *p = der;
+        X509_CRL *crl = d2i_X509_CRL(NULL, &p, (long)len);
+        time_t now = c->now;
+        const ASN1_TIME *nu = crl ? X509_CRL_get0_nextUpdate(crl) : NULL;
+        bool ok = crl && nu && X509_cmp_time(nu, &now) > 0 && from_crl(cert, issuer, crl, o);
+        X509_CRL_free(crl);
+        free(der);
+        der = NULL;
+        if (ok) {
+            o->source = "CRL (cache)";
+            return true;
+        }
+    }
+    long tmo = c->opts && c->opts->timeout_ms ? c->opts->timeout_ms : 10000;
+    if (ks_crl_fetch(cert, tmo, &der, &len, NULL) != KS_OK)
+        return false;
+    const unsigned char *p = der;
+    X509_CRL *crl = d2i_X509_CRL(NULL, &p, (long)len);
+    bool ok = crl && from_crl(cert, issuer, crl, o);
+    if (ok && path[0])
+        ks_write_file_atomic(path, der, len, NULL);
+    X509_CRL_free(crl);
+    free(der);
+    if (ok)
+        o->source = "CRL";
+    return ok;
+}
+
+void ks_vf_check_revocation(ks_vctx *c, ks_verify_sig *s, X509 *cert, X509 *issuer,
+                            STACK_OF(X509_CRL) * crls, STACK_OF(OCSP_RESPONSE) * ocsps,
+                            STACK_OF(X509) * certs, time_t when, bool poe)
+{
+    rev_out o = {KS_REV_NOT_CHECKED, 0, NULL};
+    if (!cert || !issuer) {
+        s->revocation = KS_REV_NOT_CHECKED;
+        return;
+    }
+    /* Embedded evidence: CMS first, then DSS. */
+    for (int i = 0; ocsps && i < sk_OCSP_RESPONSE_num(ocsps) && !o.source; i++)
+        if (from_ocsp(cert, issuer, sk_OCSP_RESPONSE_value(ocsps, i), certs, &o))
+            o.source = "OCSP (embedded)";
+    for (int i = 0; crls && i < sk_X509_CRL_num(crls) && !o.source; i++)
+        if (from_crl(cert, issuer, sk_X509_CRL_value(crls, i), &o))
+            o.source = "CRL (embedded)";
+    for (int i = 0; c->dss_ocsps && i < sk_OCSP_RESPONSE_num(c->dss_ocsps) && !o.source; i++)
+        if (from_ocsp(cert, issuer, sk_OCSP_RESPONSE_value(c->dss_ocsps, i), certs, &o))
+            o.source = "OCSP (DSS)";
+    for (int i = 0; c->dss_crls && i < sk_X509_CRL_num(c->dss_crls) && !o.source; i++)
+        if (from_crl(cert, issuer, sk_X509_CRL_value(c->dss_crls, i), &o))
+            o.source = "CRL (DSS)";
+    bool has_ocsp = false, has_crl = false;
+    bool pointers = has_pointers(cert, &has_ocsp, &has_crl);
+    bool offline = c->opts && c->opts->offline;
+    if (!o.source && pointers && !offline) {
+        if (has_ocsp)
+            online_ocsp(c, cert, issuer, certs, &o);
+        if (!o.source && has_crl)
+            online_crl(c, cert, issuer, &o);
+    }
+    if (!o.source) {
+        if (!pointers) {
+            s->revocation = KS_REV_NOT_CHECKED;
+            ks_vf_sig_msg(s, N_("Revocation was not checked: the signer's certificate names no "
+                                "OCSP service or CRL and the document embeds no revocation "
+                                "data for it"));
+            return;
+        }
+        s->revocation = KS_REV_UNKNOWN;
+        ks_vf_sig_msg(s, offline ? N_("The revocation status of the signer's certificate is "
+                                      "unknown: the document embeds no revocation data and "
+                                      "network checks are off (--offline)")
+                                 : N_("The revocation status of the signer's certificate is "
+                                      "unknown: no OCSP or CRL answer could be obtained"));
+        ks_vf_degrade(s, KS_IND_INDETERMINATE, KS_SUB_TRY_LATER);
+        return;
+    }
+    s->revocation = o.status;
+    if (o.status == KS_REV_GOOD) {
+        ks_vf_sig_msg(s, N_("The signer's certificate is not revoked (source: %s)"), o.source);
+    } else if (o.status == KS_REV_REVOKED) {
+        char t[32];
+        ks_time_iso_vn(o.rev_time, t);
+        if (when && when < o.rev_time && poe) {
+            ks_vf_sig_msg(s,
+                          N_("The signer's certificate was revoked on %s, after the "
+                             "signature was made (proven by a timestamp)"),
+                          t);
+            s->revocation = KS_REV_GOOD;
+        } else if (when && when < o.rev_time) {
+            ks_vf_sig_msg(s,
+                          N_("The certificate was revoked on %s; nothing proves that the "
+                             "signature was made before then (source: %s)"),
+                          t, o.source);
+            ks_vf_degrade(s, KS_IND_INDETERMINATE, KS_SUB_REVOKED_NO_POE);
+        } else {
+            ks_vf_sig_msg(s, N_("The certificate was revoked on %s (source: %s)"), t, o.source);
+            ks_vf_degrade(s, KS_IND_TOTAL_FAILED, KS_SUB_REVOKED);
+        }
+    } else {
+        ks_vf_sig_msg(s,
+                      N_("The revocation service does not know the signer's certificate "
+                         "(source: %s)"),
+                      o.source);
+        ks_vf_degrade(s, KS_IND_INDETERMINATE, KS_SUB_TRY_LATER);
+    }
+}

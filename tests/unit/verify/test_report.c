@@ -1,0 +1,85 @@
+/* tests/unit/verify/test_report.c — the report model: the worst-of rule for indications, the
+ * document verdict and exit codes (design.md contract), messages and changes kept in both
+ * languages, and the JSON renderer's escaping (checked by parsing it with python3's json). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "test.h"
+#include "verify_internal.h"
+
+static void test_degrade(void)
+{
+    ks_verify_report *r = calloc(1, sizeof *r);
+    ks_vf_summarise(r);
+    CHECK(r->indication == KS_IND_INDETERMINATE &&
+          r->subindication == KS_SUB_SIGNED_DATA_NOT_FOUND);
+    CHECK(ks_verify_exit_code(r) == 2);
+
+    ks_verify_sig *s = ks_vf_add_sig(r);
+    CHECK(s && s->indication == KS_IND_TOTAL_PASSED);
+    ks_vf_summarise(r);
+    CHECK(ks_verify_exit_code(r) == 0);
+
+    ks_vf_degrade(&r->sigs[0], KS_IND_INDETERMINATE, KS_SUB_TRY_LATER);
+    ks_vf_degrade(&r->sigs[0], KS_IND_INDETERMINATE, KS_SUB_NO_CERTIFICATE_CHAIN_FOUND);
+    CHECK(r->sigs[0].subindication == KS_SUB_TRY_LATER); /* the first reason stays */
+    ks_vf_summarise(r);
+    CHECK(ks_verify_exit_code(r) == 2);
+
+    s = ks_vf_add_sig(r);
+    ks_vf_degrade(s, KS_IND_TOTAL_FAILED, KS_SUB_HASH_FAILURE);
+    ks_vf_degrade(s, KS_IND_INDETERMINATE, KS_SUB_TRY_LATER); /* never upgrades */
+    CHECK(s->indication == KS_IND_TOTAL_FAILED && s->subindication == KS_SUB_HASH_FAILURE);
+    ks_vf_summarise(r);
+    CHECK(r->indication == KS_IND_TOTAL_FAILED && r->subindication == KS_SUB_HASH_FAILURE);
+    CHECK(ks_verify_exit_code(r) == 1);
+    CHECK(ks_verify_exit_code(NULL) == 2);
+
+    /* messages and changes in both languages; English twin is the msgid filled in */
+    CHECK(ks_vf_sig_msg(s, N_("the content of page %u was replaced"), 3u));
+    CHECK_STR(s->messages[0].text_en, "the content of page 3 was replaced");
+    CHECK(s->messages[0].text != NULL);
+    CHECK(ks_vf_change(s, 2, 12, 0, false, N_("the content of page %u was replaced"), 1u));
+    CHECK(s->nchanges == 1 && s->changes[0].num == 12 && !s->changes[0].allowed);
+    CHECK_STR(s->changes[0].what, "the content of page 1 was replaced");
+
+    s->field = ks_vf_strdup("Sig\"1\\\n\x01");
+    s->subfilter = ks_vf_strdup("ETSI.CAdES.detached");
+    r->file = ks_vf_strdup("a \"quoted\" name.pdf");
+    ks_buf b = KS_BUF_INIT;
+    CHECK(ks_verify_render_json(r, true, &b));
+    const char *dir = ks_test_tmpdir("verify-report");
+    char path[4096];
+    snprintf(path, sizeof path, "%s/r.json", dir);
+    CHECK(ks_write_file_atomic(path, b.data, b.len, NULL) == KS_OK);
+    char *out = NULL;
+    int rc = ks_test_sh(&out,
+                        "PY=python3; [ -x /usr/bin/python3 ] && PY=/usr/bin/python3; $PY -c "
+                        "'import json,sys; d=json.load(open(sys.argv[1])); "
+                        "s=d[\"signatures\"][1]; print(d[\"indication\"], s[\"field\"] == "
+                        "\"Sig\\\"1\\\\\\n\\x01\", s[\"changes_after\"][0][\"object\"], "
+                        "s[\"changes_after\"][0][\"allowed\"])' '%s'",
+                        path);
+    CHECK_MSG(rc == 0 && out && strcmp(out, "TOTAL-FAILED True 12 0 False\n") == 0, "rc=%d out=%s",
+              rc, out ? out : "(null)");
+    free(out);
+    ks_buf_free(&b);
+
+    ks_buf t = KS_BUF_INIT;
+    CHECK(ks_verify_render_text(r, &t) && t.len > 0);
+    CHECK(strstr((const char *)t.data, "HASH_FAILURE") != NULL);
+    ks_buf_free(&t);
+    CHECK(ks_verify_render_html(r, &t));
+    CHECK(strstr((const char *)t.data, "<html") != NULL);
+    CHECK(strstr((const char *)t.data, "Sig\"1") == NULL); /* escaped in HTML */
+    ks_buf_free(&t);
+    ks_verify_report_free(r);
+    ks_verify_report_free(NULL);
+}
+
+int main(void)
+{
+    ks_i18n_init(NULL, "vi");
+    test_degrade();
+    return ks_test_done();
+}
