@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# The main job on the embedded default, end to end: installs what kyso needs, builds build/kyso,
+# creates a test public-service PKI (root, issuing CA, OCSP responder, TSA) served on loopback,
+# issues a leader's personal certificate and the city committee's organisation certificate,
+# signs a sample official decision twice (the leader's visible signature, then the clerk's
+# organisation seal, both PAdES B-LT with a timestamp), and verifies the result.
+# Everything it makes goes under build/demo/ (keys included; never commit them).
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+SHARED=${KYSO_SHARED:-$ROOT/../shared}
+
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+step "1/6 Cài gói phụ thuộc / installing dependencies"
+bash scripts/deps.sh
+
+step "2/6 Biên dịch / building build/kyso"
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+ninja -C build
+KYSO=$ROOT/build/kyso
+
+OUT=$ROOT/build/demo
+rm -rf "$OUT"
+mkdir -p "$OUT"
+SAMPLE=$SHARED/corpus/generated/lo74-odt-qd-default.pdf
+export KYSO_DEMO_PW="demo-$$-$RANDOM"   # the PKCS#12 password, through the environment only
+
+step "3/6 Hạ tầng khóa công khai thử nghiệm / a test PKI on loopback"
+PORT=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+BASE="http://127.0.0.1:$PORT"
+"$KYSO" ca init "$OUT/ca" --base-url "$BASE"
+"$KYSO" ca serve "$OUT/ca" --listen "127.0.0.1:$PORT" >"$OUT/ca-serve.log" 2>&1 &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null || true' EXIT
+for _ in $(seq 1 50); do
+  curl -sf -o /dev/null "$BASE/crl" && break
+  sleep 0.1
+done
+"$KYSO" ca issue "$OUT/ca" --profile personal --name "Nguyễn Văn A" --title "Chủ tịch" \
+  --org "Ủy ban nhân dân thành phố Hải Phòng" --locality "Hải Phòng" \
+  --out-p12 "$OUT/leader.p12" --pin-env KYSO_DEMO_PW -o "$OUT/leader.pem"
+"$KYSO" ca issue "$OUT/ca" --profile organization --name "Ủy ban nhân dân thành phố Hải Phòng" \
+  --org "Ủy ban nhân dân thành phố Hải Phòng" --locality "Hải Phòng" \
+  --out-p12 "$OUT/org.p12" --pin-env KYSO_DEMO_PW -o "$OUT/org.pem"
+/usr/bin/python3 scripts/sample_images.py "$OUT"
+
+step "4/6 Ký cá nhân / the leader signs (visible, blue signature image)"
+"$KYSO" sign "$SAMPLE" -o "$OUT/qd-1-leader.pdf" --p12 "$OUT/leader.p12" --pin-env KYSO_DEMO_PW \
+  --kind personal --image "$OUT/signature.png" --title "CHỦ TỊCH" --name "Nguyễn Văn A" \
+  --level B-LT --tsa "$BASE/tsa" --reason "Ký ban hành"
+
+step "5/6 Văn thư ký số của cơ quan / the clerk adds the organisation's seal signature"
+"$KYSO" sign "$OUT/qd-1-leader.pdf" -o "$OUT/qd-2-issued.pdf" --p12 "$OUT/org.p12" \
+  --pin-env KYSO_DEMO_PW --kind organization --image "$OUT/seal.png" --seal-mm 36 \
+  --level B-LT --tsa "$BASE/tsa"
+
+step "6/6 Kiểm tra / verifying"
+"$KYSO" pdf info "$OUT/qd-2-issued.pdf"
+set +e
+"$KYSO" verify "$OUT/qd-2-issued.pdf" --trust "$OUT/ca/root.pem" --html "$OUT/report.html"
+rc=$?
+"$KYSO" verify "$OUT/qd-2-issued.pdf" --trust "$OUT/ca/root.pem" --json >"$OUT/report.json"
+set -e
+if command -v pdfsig >/dev/null; then
+  step "pdfsig (Poppler) — đối chứng / cross-check"
+  pdfsig "$OUT/qd-2-issued.pdf" || true
+fi
+printf '\nKết quả / output: %s/qd-2-issued.pdf, report.html, report.json (kyso verify exit %d)\n' \
+  "$OUT" "$rc"
+exit $rc
