@@ -333,7 +333,13 @@ typedef struct ks_pdf_text_page {
     int rotate;
 } ks_pdf_text_page;
 
-/* Extracts the text lines of page `index` (0-based). Free with ks_pdf_text_page_free. */
+/* Extracts the text lines of page `index` (0-based): the page's content streams, the Form
+ * XObjects they draw and the normal appearances of its visible annotations (ISO 32000-2 §9,
+ * §12.5.5), grouped into words and lines as pdftotext does (boxes agree with
+ * `pdftotext -bbox-layout` on Word and LibreOffice pages). A damaged content stream yields the
+ * text shown before the damage. Errors: those of ks_pdf_page/ks_pdf_page_geometry, KS_E_LIMIT
+ * (more than 2^24 operators, 2^28 content bytes or 2^21 glyphs on the page, forms included),
+ * KS_E_NOMEM. Free the result with ks_pdf_text_page_free. */
 ks_status ks_pdf_text_extract(ks_pdf_doc *doc, size_t index, ks_pdf_text_page **out, ks_error *err);
 void ks_pdf_text_page_free(ks_pdf_text_page *p);
 

@@ -56,6 +56,21 @@ static const char *xref_kind_name(ks_pdf_xref_kind k)
     }
 }
 
+/* The xref kind as a phrase for people (translated by the caller). */
+static const char *xref_kind_phrase(ks_pdf_xref_kind k)
+{
+    switch (k) {
+    case KS_PDF_XREF_TABLE:
+        return N_("xref table");
+    case KS_PDF_XREF_STREAM:
+        return N_("xref stream");
+    case KS_PDF_XREF_HYBRID:
+        return N_("hybrid xref (table + /XRefStm)");
+    default:
+        return N_("xref rebuilt by repair");
+    }
+}
+
 /* Info dictionary string as UTF-8 (malloc'd) or NULL. Invalid UTF-8 never reaches output. */
 static char *info_string(ks_pdf_doc *doc, const char *key)
 {
@@ -201,8 +216,8 @@ static int print_human(ks_pdf_doc *doc, const char *path, page_info *pi, size_t 
     fprintf(f, ks_tr(N_("Revisions: %zu\n")), ks_pdf_revision_count(doc));
     for (size_t i = 0; i < ks_pdf_revision_count(doc); i++) {
         const ks_pdf_revision *r = ks_pdf_revision_at(doc, i);
-        fprintf(f, ks_tr(N_("  revision %zu: xref %s at byte %llu, %%%%EOF ends at byte %llu\n")),
-                i + 1, ks_tr(xref_kind_name(r->kind)), (unsigned long long)r->startxref,
+        fprintf(f, ks_tr(N_("  revision %zu: %s at byte %llu, %%%%EOF ends at byte %llu\n")), i + 1,
+                ks_tr(xref_kind_phrase(r->kind)), (unsigned long long)r->startxref,
                 (unsigned long long)r->eof_end);
     }
     ks_pdf_encryption enc;

@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "kyso/pdf.h"
+#include "kyso/util.h"
 
 static void json_str(FILE *f, const char *s)
 {
@@ -64,13 +65,15 @@ static size_t parse_page(const char *s)
 
 int ks_cmd_pdf_text(int argc, char **argv)
 {
-    static const char *const spec[] = {"json", "page=", NULL};
+    static const char *const spec[] = {
+        "json", "page=", "password-file=", "password-env=", "repair", NULL};
     ks_cli_args a;
     int rc = ks_cli_parse(argc, argv, spec, &a);
     if (rc)
         return rc;
     if (ks_cli_has(&a, "help")) {
-        printf("%s", ks_tr(N_("Usage: kyso pdf text FILE [--page N] [--json]\n")));
+        printf("%s", ks_tr(N_("Usage: kyso pdf text FILE [--page N] [--json] [--repair] "
+                              "[--password-file FILE | --password-env VAR]\n")));
         return KS_EXIT_OK;
     }
     if (a.npos != 1)
@@ -83,7 +86,17 @@ int ks_cmd_pdf_text(int argc, char **argv)
     ks_error err = {0};
     ks_pdf_doc *doc = NULL;
     size_t npages = 0;
-    if (ks_pdf_open(path, NULL, &doc, &err) || ks_pdf_page_count(doc, &npages, &err)) {
+    char *pw = NULL;
+    ks_pdf_open_opts opts = {ks_cli_has(&a, "repair") ? KS_PDF_REPAIR : KS_PDF_STRICT, NULL};
+    if (ks_cli_has(&a, "password-file") || ks_cli_has(&a, "password-env")) {
+        if (ks_secret_read(ks_cli_get(&a, "password-file"), ks_cli_get(&a, "password-env"), NULL,
+                           &pw, &err)) {
+            rc = ks_cli_fail(&err);
+            goto done;
+        }
+        opts.password = pw;
+    }
+    if (ks_pdf_open(path, &opts, &doc, &err) || ks_pdf_page_count(doc, &npages, &err)) {
         rc = ks_cli_fail(&err);
         goto done;
     }
@@ -116,5 +129,6 @@ int ks_cmd_pdf_text(int argc, char **argv)
     rc = KS_EXIT_OK;
 done:
     ks_pdf_close(doc);
+    ks_secret_free(pw);
     return rc;
 }

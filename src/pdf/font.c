@@ -82,7 +82,8 @@ static void read_descriptor(ks_pdf_doc *doc, ks_font *f, ks_pdf_obj *desc)
     }
     if (num_of(doc, ks_pdf_dict_get(desc, "FontWeight"), &v) && v >= 600)
         f->bold = true;
-    if (num_of(doc, ks_pdf_dict_get(desc, "Flags"), &v) && ((int64_t)v & (1 << 18)))
+    int64_t flags;
+    if (ks_pdf_get_int(ks_pdf_dict_getr(doc, desc, "Flags"), &flags) && (flags & (1 << 18)))
         f->bold = true; /* ForceBold */
     ks_pdf_obj *fname = ks_pdf_dict_getr(doc, desc, "FontName");
     if (!f->name[0])
@@ -145,10 +146,10 @@ static void simple_encoding(ks_pdf_doc *doc, ks_font *f, ks_pdf_obj *fd)
 {
     ks_base_encoding base = KS_ENC_STANDARD;
     ks_pdf_obj *desc = ks_pdf_dict_getr(doc, fd, "FontDescriptor");
-    double flags = 0;
+    int64_t flags = 0;
     if (desc && desc->type == KS_PDF_DICT)
-        num_of(doc, ks_pdf_dict_get(desc, "Flags"), &flags);
-    bool symbolic = ((int64_t)flags & 4) && !((int64_t)flags & 32);
+        ks_pdf_get_int(ks_pdf_dict_getr(doc, desc, "Flags"), &flags);
+    bool symbolic = (flags & 4) && !(flags & 32);
     if (strncmp(f->name, "Symbol", 6) == 0)
         base = KS_ENC_SYMBOL;
     else if (symbolic || f->kind == KS_FONT_TYPE3)
@@ -238,7 +239,7 @@ static ks_status cid_widths(ks_pdf_doc *doc, ks_font *f, ks_pdf_obj *cid, ks_err
     size_t cap = 0;
     for (size_t i = 0; i < w->u.arr.len;) {
         double a, b, v;
-        if (!num_of(doc, w->u.arr.items[i], &a) || a < 0 || a > 0xFFFFFF)
+        if (!num_of(doc, w->u.arr.items[i], &a) || !(a >= 0 && a <= 0xFFFFFF))
             break;
         ks_pdf_obj *next =
             i + 1 < w->u.arr.len ? ks_pdf_resolve(doc, w->u.arr.items[i + 1], NULL) : NULL;
@@ -252,6 +253,8 @@ static ks_status cid_widths(ks_pdf_doc *doc, ks_font *f, ks_pdf_obj *cid, ks_err
             i += 2;
         } else if (i + 2 < w->u.arr.len && ks_pdf_get_num(next, &b) &&
                    num_of(doc, w->u.arr.items[i + 2], &v)) {
+            if (!(b <= 0xFFFFFF)) /* also NaN */
+                b = 0xFFFFFF;
             r[0] = (ks_font_wrange){(uint32_t)a, b < a ? (uint32_t)a : (uint32_t)b, v};
             nr = 1; /* cfirst clast w */
             i += 3;

@@ -15,6 +15,7 @@
 #define KS_TEXT_MAX_GSTACK 256        /* q nesting; deeper q/Q pairs are counted, not stored */
 #define KS_TEXT_MAX_GLYPHS (1u << 21) /* glyphs per page */
 #define KS_TEXT_MAX_OPS (1u << 24)    /* operators executed per page, forms included */
+#define KS_TEXT_MAX_BYTES (1u << 28)  /* content bytes read per page, each form run included */
 #define KS_TEXT_MAX_FONTS 4096        /* distinct fonts per page */
 #define KS_TEXT_MAX_ANNOTS 10000      /* annotations drawn per page; more are ignored */
 

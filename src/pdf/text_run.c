@@ -31,6 +31,7 @@ typedef struct runner {
     const ks_pdf_obj *forms[KS_TEXT_MAX_FORM_DEPTH];
     size_t nforms;
     size_t ops;
+    size_t bytes; /* content read so far, against KS_TEXT_MAX_BYTES */
     bool damaged;
 } runner;
 
@@ -171,7 +172,9 @@ static ks_status emit(runner *r, const ks_font_char *ch, double adv_text, ks_err
     /* points in text space: origin (0, rise) and end of advance (adv, rise) */
     double ox = g->ts * m[2] + m[4], oy = g->ts * m[3] + m[5];
     double ex = adv_text * m[0] + ox, ey = adv_text * m[1] + oy;
-    if (ox < r->clip.x0 || ox > r->clip.x1 || oy < r->clip.y0 || oy > r->clip.y1)
+    /* outside the crop box, or not a number at all (absurd widths or matrices) */
+    if (!(ox >= r->clip.x0 && ox <= r->clip.x1 && oy >= r->clip.y0 && oy <= r->clip.y1) ||
+        !ks_tfinite(ex) || !ks_tfinite(ey))
         return KS_OK;
     if (r->out->n >= KS_TEXT_MAX_GLYPHS)
         return ks_error_set(err, KS_E_LIMIT, N_("page shows more than %u glyphs"),
@@ -201,6 +204,8 @@ static ks_status emit(runner *r, const ks_font_char *ch, double adv_text, ks_err
     gl->base = v0;
     gl->size = size;
     gl->box = frame_rect(gl->rot, u0, u1, v0 + f->descent * size, v0 + f->ascent * size);
+    if (!ks_tfinite(size) || !ks_tfinite(gl->box.x0 + gl->box.y0 + gl->box.x1 + gl->box.y1))
+        return KS_OK; /* not counted: r->out->n is unchanged */
     gl->bold = f->bold;
     gl->font = f;
     gl->nuni = (uint8_t)nuni;
@@ -468,6 +473,12 @@ static ks_status exec(runner *r, const ks_pdf_content_op *op, ks_pdf_obj *res, k
 static ks_status run_stream(runner *r, const uint8_t *data, size_t len, ks_pdf_obj *res,
                             ks_error *err)
 {
+    /* a small form drawn a million times costs as much as a huge page */
+    if (len > KS_TEXT_MAX_BYTES - r->bytes)
+        return ks_error_set(err, KS_E_LIMIT,
+                            N_("page content (with its forms) is longer than %u bytes"),
+                            KS_TEXT_MAX_BYTES);
+    r->bytes += len;
     ks_pdf_content *c = NULL;
     ks_status st = ks_pdf_content_new(data, len, &c, err);
     if (st != KS_OK)
@@ -550,9 +561,9 @@ static bool rect_of(ks_pdf_doc *doc, ks_pdf_obj *a, ks_pdf_rect *out)
  * drawn (§12.5.3), as in viewers and pdftotext. */
 static ks_status run_annotation(runner *r, ks_pdf_obj *a, ks_error *err)
 {
-    double flags = 0;
-    num(ks_pdf_dict_getr(r->doc, a, "F"), &flags);
-    if ((int64_t)flags & (2 | 32))
+    int64_t flags = 0;
+    ks_pdf_get_int(ks_pdf_dict_getr(r->doc, a, "F"), &flags);
+    if (flags & (2 | 32))
         return KS_OK;
     ks_pdf_obj *ap = ks_pdf_dict_getr(r->doc, a, "AP");
     ks_pdf_obj *n = ap && ap->type == KS_PDF_DICT ? ks_pdf_dict_getr(r->doc, ap, "N") : NULL;

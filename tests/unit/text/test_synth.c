@@ -300,6 +300,45 @@ static void test_hostile(const char *dir)
     ks_pdf_close(doc);
 }
 
+/* A form of 2 MiB drawn 200 times: the page's content budget (KS_TEXT_MAX_BYTES) stops it. */
+static void test_budget(const char *dir)
+{
+    size_t big = 2u << 20;
+    char *spaces = malloc(big + 1);
+    if (!spaces)
+        return;
+    memset(spaces, ' ', big);
+    spaces[big] = 0;
+    memcpy(spaces, "BT /F1 12 Tf 50 650 Td (Form) Tj ET", 35);
+    ks_buf content = KS_BUF_INIT;
+    ks_buf_puts(&content, "BT /F1 12 Tf 50 700 Td (Before) Tj ET\n");
+    for (int i = 0; i < 200; i++)
+        ks_buf_puts(&content, "/X1 Do\n");
+    ks_buf_putc(&content, 0);
+    pdfw w;
+    start(&w);
+    obj(&w, "<< /Type /Catalog /Pages 2 0 R >>");
+    obj(&w, "<< /Type /Pages /Kids [3 0 R] /Count 1 >>");
+    obj(&w, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+            "/Resources << /Font << /F1 5 0 R >> /XObject << /X1 7 0 R >> >> >>");
+    stream_obj(&w, "", (const char *)content.data);
+    ks_buf_free(&content);
+    simple_font(&w, 6);
+    descriptor(&w, "TestSans", 32);
+    stream_obj(&w, "/Type /XObject /Subtype /Form /BBox [0 0 500 500]", spaces);
+    free(spaces);
+    char path[4200];
+    snprintf(path, sizeof path, "%s/budget.pdf", dir);
+    finish(&w, path);
+    ks_pdf_doc *doc = NULL;
+    ks_pdf_text_page *p = NULL;
+    ks_error err = {0};
+    CHECK(ks_pdf_open(path, NULL, &doc, &err) == KS_OK);
+    CHECK(doc && ks_pdf_text_extract(doc, 0, &p, &err) == KS_E_LIMIT);
+    CHECK(p == NULL && strstr(err.msg_en, "longer than") != NULL);
+    ks_pdf_close(doc);
+}
+
 int main(void)
 {
     const char *dir = ks_test_tmpdir("text_synth");
@@ -307,5 +346,6 @@ int main(void)
     test_type0(dir);
     test_type1_builtin(dir);
     test_hostile(dir);
+    test_budget(dir);
     return ks_test_done();
 }
