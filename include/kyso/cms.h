@@ -87,6 +87,9 @@ typedef struct ks_tst_info {
     bool present;
     bool imprint_ok;   /* message imprint matches the data it stamps */
     bool signature_ok; /* the token's SignedData signature verifies with its signer cert */
+    bool tsa_eku_ok;   /* the signer cert has id-kp-timeStamping as its only extended key
+                        * usage, marked critical (RFC 3161 §2.3); without it any certificate of
+                        * a trusted CA could claim a time */
     time_t gen_time;
     X509 *tsa_cert;         /* borrowed from `certs` of the owning result */
     STACK_OF(X509) * certs; /* owned: certificates inside the token */

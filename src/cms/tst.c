@@ -6,8 +6,24 @@
 
 #include <openssl/err.h>
 #include <openssl/ts.h>
+#include <openssl/x509v3.h>
 
 #include "cms_internal.h"
+
+/* RFC 3161 §2.3: exactly one extended key usage, id-kp-timeStamping, in a critical extension. */
+static bool tsa_eku_ok(X509 *x)
+{
+    int i = X509_get_ext_by_NID(x, NID_ext_key_usage, -1);
+    if (i < 0 || X509_get_ext_by_NID(x, NID_ext_key_usage, i) >= 0 ||
+        !X509_EXTENSION_get_critical(X509_get_ext(x, i)))
+        return false;
+    EXTENDED_KEY_USAGE *eku = X509_get_ext_d2i(x, NID_ext_key_usage, NULL, NULL);
+    bool ok = eku && sk_ASN1_OBJECT_num(eku) == 1 &&
+              OBJ_obj2nid(sk_ASN1_OBJECT_value(eku, 0)) == NID_time_stamp;
+    EXTENDED_KEY_USAGE_free(eku);
+    ERR_clear_error();
+    return ok;
+}
 
 ks_status ks_tst_verify(const uint8_t *der, size_t len, const ks_slice *content, size_t ncontent,
                         ks_tst_info *out, ks_error *err)
@@ -80,6 +96,7 @@ ks_status ks_tst_verify(const uint8_t *der, size_t len, const ks_slice *content,
         out->certs = r.certs;
         r.certs = NULL;
         out->tsa_cert = r.signer; /* still referenced by out->certs */
+        out->tsa_eku_ok = r.signer && tsa_eku_ok(r.signer);
     }
 done:
     X509_free(r.signer);

@@ -11,7 +11,7 @@
 #include "cms_fixtures.h"
 
 static const char *dir;
-static int total_sigs, n_sig_ts, n_ess, n_crls, n_ocsps, n_doc_ts;
+static int n_eku_ok, total_sigs, n_sig_ts, n_ess, n_crls, n_ocsps, n_doc_ts;
 
 typedef struct sig_ref {
     size_t range[4];
@@ -109,6 +109,7 @@ static void check_file(const char *rel, int expected)
             CHECK_MSG(t.imprint_ok && t.signature_ok && t.tsa_cert && t.gen_time > 0,
                       "%s #%d: document timestamp", rel, found);
             n_doc_ts++;
+            n_eku_ok += t.tsa_eku_ok;
             ks_tst_info_free(&t);
         } else {
             ks_cms_result r;
@@ -121,6 +122,7 @@ static void check_file(const char *rel, int expected)
                       "%s #%d: signature timestamp: %s", rel, found, r.detail);
             CHECK(r.signer != NULL && r.key_bits >= 1024);
             n_sig_ts += r.sig_ts.present;
+            n_eku_ok += r.sig_ts.tsa_eku_ok;
             n_ess += r.ess_cert_ok;
             n_crls += r.crls ? sk_X509_CRL_num(r.crls) : 0;
             n_ocsps += r.ocsps ? sk_OCSP_RESPONSE_num(r.ocsps) : 0;
@@ -188,9 +190,12 @@ int main(void)
     CHECK(files >= 5 && total_sigs >= 10);
     /* the corpus exercises each path: document and signature timestamps, ESS, archived OCSP */
     CHECK(n_doc_ts > 0 && n_sig_ts > 0 && n_ess > 0 && n_ocsps > 0);
+    /* real TSAs all carry the critical timeStamping EKU: the check has no false alarms here */
+    CHECK(n_eku_ok == n_doc_ts + n_sig_ts);
     printf("%d signed corpus files, %d signatures: %d document timestamps, %d signature "
-           "timestamps, %d ESS bindings, %d CRLs and %d OCSP responses archived\n",
-           files, total_sigs, n_doc_ts, n_sig_ts, n_ess, n_crls, n_ocsps);
+           "timestamps (%d by a proper TSA certificate), %d ESS bindings, %d CRLs and %d OCSP "
+           "responses archived\n",
+           files, total_sigs, n_doc_ts, n_sig_ts, n_eku_ok, n_ess, n_crls, n_ocsps);
     free(man);
     free(mpath);
     free((void *)dir);

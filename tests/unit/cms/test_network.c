@@ -103,7 +103,7 @@ static void test_tsa_direct(void)
                      dir, hx) == 0);
     ks_tst_info t;
     CHECK(ks_tst_verify(tok, tok_len, &sl, 1, &t, &e) == KS_OK);
-    CHECK(t.present && t.imprint_ok && t.signature_ok);
+    CHECK(t.present && t.imprint_ok && t.signature_ok && t.tsa_eku_ok);
     CHECK(strcmp(t.hash_name, "SHA-384") == 0);
     CHECK(t.gen_time >= before - 2 && t.gen_time <= time(NULL) + 2);
     CHECK(t.tsa_cert != NULL && t.certs && sk_X509_num(t.certs) >= 1);
@@ -127,6 +127,22 @@ static void test_tsa_direct(void)
     ks_tst_info_free(&t);
     free(tok);
 
+    /* the same TSTInfo signed (with ESS, validly) by a certificate without the timeStamping
+     * EKU: a well-formed token, but not from a TSA */
+    CHECK(ks_test_sh(NULL,
+                     "cd '%s' && openssl cms -verify -noverify -inform DER -in tok.der "
+                     "-out tstinfo.der 2>/dev/null && openssl cms -sign -binary -nodetach -cades "
+                     "-in tstinfo.der -econtent_type 1.2.840.113549.1.9.16.1.4 -signer other.pem "
+                     "-inkey other.key -outform DER -out fake-tok.der",
+                     dir) == 0);
+    uint8_t *fake = NULL;
+    size_t fake_len = 0;
+    if (ks_read_file(fx_path(dir, "fake-tok.der"), 1 << 20, &fake, &fake_len, &e) == KS_OK) {
+        CHECK(ks_tst_verify(fake, fake_len, &sl, 1, &t, &e) == KS_OK);
+        CHECK(t.imprint_ok && t.signature_ok && !t.tsa_eku_ok);
+        ks_tst_info_free(&t);
+    }
+    free(fake);
     /* a reply to someone else's request: wrong nonce, other imprint */
     tok = NULL;
     CHECK(ks_tsa_request(url("/tsa-other"), KS_MD_SHA384, dg, 48, 5000, &tok, &tok_len, &e) ==
@@ -206,7 +222,7 @@ static void sign_bt(ks_signer *s, ks_sig_scheme scheme, ks_md md, ks_cms_profile
     ks_cms_result r;
     CHECK(ks_cms_verify_detached(der, der_len, &sl, 1, &r, &e) == KS_OK);
     CHECK_MSG(r.digest_ok && r.signature_ok && r.ess_cert_ok && r.sig_ts.present &&
-                  r.sig_ts.imprint_ok && r.sig_ts.signature_ok,
+                  r.sig_ts.imprint_ok && r.sig_ts.signature_ok && r.sig_ts.tsa_eku_ok,
               "%s: %s", label, r.detail);
     CHECK(strcmp(r.sig_ts.hash_name, ks_md_name(md)) == 0);
     CHECK(r.sig_ts.gen_time > 0 && labs((long)(r.sig_ts.gen_time - time(NULL))) < 60);
