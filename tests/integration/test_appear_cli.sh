@@ -30,9 +30,12 @@ out=$("$K" sign "$T/p.pdf" -o "$T/po.pdf" "${KEY[@]}" --kind organization --imag
 check "organization exits 0 ($out)" '[ $rc -eq 0 ]'
 n=$(pdfsig "$T/po.pdf" 2>/dev/null | grep -c "Signature is Valid")
 check "pdfsig: both signatures valid ($n)" '[ "$n" -eq 2 ]'
+out=$("$K" verify "$T/po.pdf" --trust "$T/cert.pem" --offline --json 2>&1); rc=$?
+check "kyso verify: both signatures and the seal's revision accepted ($rc)" \
+  '[ $rc -eq 0 ] && grep -q "\"indication\": *\"TOTAL-PASSED\"" <<<"$out"'
 imgs=$(pdfimages -list "$T/po.pdf" 2>/dev/null)
 check "two images with soft masks" '[ "$(grep -c " smask " <<<"$imgs")" -eq 2 ]'
-# --seal-mm overrides the size; --rect and --page place it.
+# --rect and --page place it where the caller says.
 out=$("$K" sign "$QD" -o "$T/r.pdf" "${KEY[@]}" --kind personal --image "$T/blue.png" \
   --page 1 --rect 300,100,450,150 2>&1); rc=$?
 check "personal with --rect exits 0 ($out)" '[ $rc -eq 0 ]'

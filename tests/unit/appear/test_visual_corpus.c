@@ -24,6 +24,24 @@ int main(int argc, char **argv)
         .kind = KS_SIGN_PERSONAL, .image = blue_png, .title = "chủ  tịch", .name = "NGUYỄN VĂN A"};
     check_pair(corpus_pdf, "corpus", &p2, "CHỦTỊCH", "NguyễnVănA", 1, 595.3);
 
+    /* --seal-mm gives the real size when the PNG has no pHYs (or overrides it). */
+    char p_pdf[512], s_pdf[512];
+    sign_args s30 = {.kind = KS_SIGN_ORGANIZATION, .image = seal_png, .seal_mm = "30"};
+    ks_error e30;
+    ks_status st30 = sign(path_in(p_pdf, "corpus-p.pdf"), path_in(s_pdf, "seal30.pdf"), &s30, &e30);
+    CHECK_MSG(st30 == KS_OK, "--seal-mm 30: %s", e30.msg_en);
+    if (st30 == KS_OK) {
+        ks_pdf_image *img = render(s_pdf, 1, "seal30");
+        box red = pixel_box(img, is_red);
+        ks_pdf_image_free(img);
+        double want = 30 * MM;
+        CHECK_MSG(fabs_(red.x1 - red.x0 - want) <= 0.02 * want, "--seal-mm 30: %.1f pt, want %.1f",
+                  red.x1 - red.x0, want);
+    }
+    sign_args s_bad = {.kind = KS_SIGN_ORGANIZATION, .image = seal_png, .seal_mm = "3mm"};
+    CHECK(sign(p_pdf, path_in(buf, "bad-seal.pdf"), &s_bad, &e30) == KS_E_USAGE &&
+          strstr(e30.msg_en, "3mm"));
+
     char when[32], label[32];
     ks_time_iso_vn(sign_time, when);
     ks_time_label_vn(sign_time, label);
