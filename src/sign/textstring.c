@@ -1,5 +1,6 @@
 /* sign/textstring.c — PDF text strings (ISO 32000-2 §7.9.2.2) for the signature dictionary:
  * plain ASCII as a literal string, anything else (Vietnamese) as UTF-16BE with a BOM, in hex. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "sign_internal.h"
@@ -51,7 +52,18 @@ bool ks_sign_text_bytes(ks_buf *b, const char *utf8)
     return ok && !b->failed;
 }
 
+static bool put_text(ks_buf *b, const char *utf8);
+
 bool ks_sign_put_text(ks_buf *b, const char *utf8)
+{
+    /* Text from a command line may be decomposed (NFD); the document stores NFC. */
+    char *nfc = ks_utf8_nfc(utf8, strlen(utf8));
+    bool ok = put_text(b, nfc ? nfc : utf8);
+    free(nfc);
+    return ok;
+}
+
+static bool put_text(ks_buf *b, const char *utf8)
 {
     size_t n = strlen(utf8);
     bool ascii = true;

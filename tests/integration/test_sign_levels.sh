@@ -259,5 +259,10 @@ check "B-LTA: document timestamp covers the whole file" \
     '$PY -c "import re,sys; d=open(\"blta.pdf\",\"rb\").read(); m=list(re.finditer(rb\"/ByteRange\\s*\\[\\s*(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\", d))[-1]; sys.exit(0 if int(m[3])+int(m[4])==len(d) else 1)"'
 check "B-LTA: the signature is still valid" '[ "$(pdfsig blta.pdf 2>/dev/null | grep -c "Signature is Valid")" -ge 1 ]'
 
+# ---- our own verifier (JSON contract, design.md): offline, from the embedded DSS only ----
+"$K" --lang en verify blta.pdf --trust root.pem --offline --json >blta.json 2>/dev/null
+check "kyso verify --offline: B-LTA file TOTAL-PASSED, signature B-LTA, revocation good from DSS" \
+    '$PY -c "import json,sys; j=json.load(open(\"blta.json\")); s=j[\"signatures\"]; sys.exit(0 if j[\"indication\"]==\"TOTAL-PASSED\" and s[0][\"level\"]==\"B-LTA\" and s[0][\"revocation\"]==\"good\" and s[-1][\"type\"]==\"document-timestamp\" else 1)"'
+
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]

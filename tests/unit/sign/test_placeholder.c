@@ -78,8 +78,8 @@ int main(void)
         fwrite(s.upd.data, 1, s.upd.len, f);
         fclose(f);
     }
-    CHECK(ks_test_sh(NULL, "cd '%s' && { head -c %llu full.pdf; tail -c %llu full.pdf; } > %s",
-                     dir, (unsigned long long)s.range[1], (unsigned long long)s.range[3],
+    CHECK(ks_test_sh(NULL, "cd '%s' && { head -c %llu full.pdf; tail -c %llu full.pdf; } > %s", dir,
+                     (unsigned long long)s.range[1], (unsigned long long)s.range[3],
                      "covered.bin") == 0);
     const char *mds[] = {"sha256", "sha384", "sha512"};
     for (int m = 0; m < 3; m++) {

@@ -27,6 +27,9 @@ static void test_helpers(void)
     ks_sign_put_text(&b, "H\xC3\xA0 N\xE1\xBB\x99i");
     CHECK_STR((char *)b.data, "<FEFF004800E00020004E1ED90069>");
     ks_buf_free(&b);
+    ks_sign_put_text(&b, "Ho\xCC\x82\xCC\x80"); /* NFD "Hồ" is stored as NFC (U+1ED3) */
+    CHECK_STR((char *)b.data, "<FEFF00481ED3>");
+    ks_buf_free(&b);
     ks_sign_put_text(&b, "\xF0\x9F\x98\x80"); /* U+1F600: a surrogate pair */
     CHECK_STR((char *)b.data, "<FEFFD83DDE00>");
     ks_buf_free(&b);
