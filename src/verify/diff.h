@@ -1,5 +1,5 @@
 /* verify/diff.h — private interfaces of the difference analysis (diff_roles.c, diff_equal.c,
- * diff.c). */
+ * diff_judge.c, diff.c). */
 #ifndef KYSO_VERIFY_DIFF_H
 #define KYSO_VERIFY_DIFF_H
 
@@ -46,5 +46,38 @@ void ks_vf_roles_free(ks_vf_roles *r);
  * and generation (each referenced object is judged on its own). Streams compare by their
  * dictionaries and decoded data. */
 bool ks_vf_equal(ks_pdf_doc *da, const ks_pdf_obj *a, ks_pdf_doc *db, const ks_pdf_obj *b);
+
+/* ---- one run of the difference analysis (diff.c drives, diff_judge.c judges) ---- */
+typedef struct ks_vf_diff_run {
+    ks_vctx *c;
+    ks_verify_sig *s;
+    ks_pdf_doc *dr; /* the signed revision */
+    ks_pdf_doc *dk; /* the later revision being judged */
+    ks_vf_roles rr; /* roles at signing */
+    ks_vf_roles rk; /* roles in revision k */
+    unsigned k1;    /* 1-based number of revision k */
+    int p;          /* DocMDP P (0: approval signature) */
+    size_t listed, disallowed, skipped;
+    uint8_t *shown; /* objects already reported as "made visible" */
+} ks_vf_diff_run;
+
+/* diff.c: object `num` of view `d` whatever its generation (NULL when absent). */
+ks_pdf_obj *ks_vf_get_any(ks_pdf_doc *d, uint32_t num, uint16_t *gen);
+/* diff.c: records a change of revision x->k1 (msgid `fmt` takes the page number, 0 when none);
+ * counts disallowed ones and caps the list. */
+void ks_vf_note(ks_vf_diff_run *x, uint32_t num, uint16_t gen, bool allowed, const char *fmt,
+                unsigned page);
+
+/* diff_judge.c */
+bool ks_vf_is_struct_stream(const ks_pdf_obj *o); /* xref or object stream */
+/* Object `num`, with a role at signing, changed to `b` (NULL: freed) in revision x->k1. */
+void ks_vf_judge_changed(ks_vf_diff_run *x, uint32_t num, uint16_t gen, ks_pdf_obj *a,
+                         ks_pdf_obj *b);
+/* Object `num` without a role at signing (`existed`: defined but unused) set in x->k1. */
+void ks_vf_judge_new(ks_vf_diff_run *x, uint32_t num, uint16_t gen, ks_pdf_obj *b, bool existed);
+/* Shadow attacks: objects unused at signing that revision x->k1 makes visible. */
+void ks_vf_check_shown(ks_vf_diff_run *x, uint32_t n, size_t rev);
+/* Trailer /Root and /Encrypt of revision x->k1 against the signed one. */
+void ks_vf_judge_trailer(ks_vf_diff_run *x);
 
 #endif

@@ -16,4 +16,15 @@ const char *ks_vf_chain_label(ks_chain_status c);
 const char *ks_vf_rev_token(ks_rev_status r);
 const char *ks_vf_rev_label(ks_rev_status r);
 
+/* change_groups.c: the order in which text and HTML list s->changes. Group g is
+ * s->changes[idx[start[g]]] .. s->changes[idx[start[g + 1] - 1]]; disallowed changes come first,
+ * each alone; allowed changes of one revision and one kind share a group. */
+typedef struct ks_vf_change_groups_t {
+    size_t *idx;   /* nchanges entries */
+    size_t *start; /* n + 1 entries */
+    size_t n;
+} ks_vf_change_groups_t;
+bool ks_vf_change_groups(const ks_verify_sig *s, ks_vf_change_groups_t *g);
+void ks_vf_change_groups_free(ks_vf_change_groups_t *g);
+
 #endif

@@ -87,6 +87,13 @@ static bool tst_poe(ks_vctx *c, ks_verify_sig *s, const ks_tst_info *t)
                             "invalid; it is ignored"));
         return false;
     }
+    if (!t->tsa_eku_ok) {
+        ks_vf_sig_msg(s, N_("The timestamp was not issued by a timestamp authority: its "
+                            "certificate does not have id-kp-timeStamping as its only, critical "
+                            "extended key usage (RFC 3161 section 2.3); the timestamp does not "
+                            "prove the signing time"));
+        return false;
+    }
     if (!ks_vf_path_trusted(c, t->tsa_cert, t->certs)) {
         ks_vf_sig_msg(s, N_("The timestamp authority's certificate does not lead to a trusted "
                             "root; the timestamp does not prove the signing time"));
@@ -131,6 +138,12 @@ static void check_cms(ks_vctx *c, ks_verify_sig *s, ks_vf_found *f, const uint8_
                       res.detail[0] ? ": " : "", res.detail);
         ks_vf_degrade(s, KS_IND_TOTAL_FAILED, KS_SUB_SIG_CRYPTO_FAILURE);
     }
+    if (res.digest_ok && res.signature_ok && !res.content_type_ok) {
+        /* RFC 5652 §11.1: the signed contentType must name the signed content's type */
+        ks_vf_sig_msg(s, N_("The signed contentType attribute is missing or does not match the "
+                            "type of the signed content (RFC 5652 section 11.1)"));
+        ks_vf_degrade(s, KS_IND_TOTAL_FAILED, KS_SUB_FORMAT_FAILURE);
+    }
     if (!res.signer) {
         ks_vf_sig_msg(s, N_("The signer's certificate is not in the signature"));
         ks_vf_degrade(s, KS_IND_INDETERMINATE, KS_SUB_NO_SIGNING_CERTIFICATE_FOUND);
@@ -154,6 +167,7 @@ static void check_cms(ks_vctx *c, ks_verify_sig *s, ks_vf_found *f, const uint8_
         }
     }
     bool ts_time = poe;
+    time_t poe_time = when; /* the time up to which existence is proven (when poe) */
     if (!poe) {
         ks_pdf_obj *m = ks_pdf_dict_getr(c->doc, f->sigdict, "M");
         if (m && m->type == KS_PDF_STRING)
@@ -163,12 +177,14 @@ static void check_cms(ks_vctx *c, ks_verify_sig *s, ks_vf_found *f, const uint8_
         /* A later document timestamp proves that the signature existed by its time
          * (ETSI EN 319 102-1 §5.6.2.4, past signature validation). */
         time_t dts = doc_ts_poe(c, s->revision ? (long)s->revision - 1 : -1);
-        if (dts) {
+        time_t dts_t = dts;
+        if (dts && X509_cmp_time(X509_get0_notAfter(res.signer), &dts_t) > 0) {
             char t[32];
             ks_time_iso_vn(dts, t);
             ks_vf_sig_msg(s, N_("A document timestamp proves that this signature existed on %s"),
                           t);
             poe = true;
+            poe_time = dts;
             if (!when || when > dts)
                 when = dts;
         }
@@ -179,13 +195,13 @@ static void check_cms(ks_vctx *c, ks_verify_sig *s, ks_vf_found *f, const uint8_
     s->time_from_timestamp = ts_time;
 
     /* Algorithm policy. */
-    if (res.digest_nid == NID_sha1 && !(poe && when < KS_VF_SHA1_SUNSET)) {
+    if (res.digest_nid == NID_sha1 && !(poe && poe_time < KS_VF_SHA1_SUNSET)) {
         ks_vf_sig_msg(s, N_("The signature uses SHA-1, which is no longer accepted for "
                             "signatures (policy: SHA-256 or stronger)"));
         ks_vf_degrade(s, KS_IND_TOTAL_FAILED, KS_SUB_CRYPTO_CONSTRAINTS_FAILURE);
     }
     if (is_rsa(res.signer) && res.key_bits > 0 && res.key_bits < 2048 &&
-        !(poe && when < KS_VF_RSA1024_SUNSET)) {
+        !(poe && poe_time < KS_VF_RSA1024_SUNSET)) {
         ks_vf_sig_msg(s,
                       N_("The signer's RSA key has only %d bits, below the 2048 bits the "
                          "policy requires"),
@@ -197,7 +213,8 @@ static void check_cms(ks_vctx *c, ks_verify_sig *s, ks_vf_found *f, const uint8_
     ks_vf_check_path(c, s, res.signer, res.certs, when, poe, &path);
     X509 *issuer = path.chain && sk_X509_num(path.chain) > 1 ? sk_X509_value(path.chain, 1) : NULL;
     if (issuer)
-        ks_vf_check_revocation(c, s, res.signer, issuer, res.crls, res.ocsps, res.certs, when, poe);
+        ks_vf_check_revocation(c, s, res.signer, issuer, res.crls, res.ocsps, res.certs,
+                               poe ? poe_time : when, poe);
     ks_vf_path_free(&path);
     ks_cms_result_free(&res);
 }
@@ -236,6 +253,16 @@ static void check_doc_ts(ks_vctx *c, ks_verify_sig *s, const uint8_t *der, size_
     ks_vf_path path;
     ks_vf_check_path(c, s, t.tsa_cert, t.certs, t.gen_time, true, &path);
     ks_vf_path_free(&path);
+    if (t.signature_ok && !t.tsa_eku_ok) {
+        /* RFC 3161 §2.3; ETSI EN 319 102-1 §5.2.6: a certificate outside its purpose is a
+         * chain constraint the validator cannot accept; the time is then unproven. */
+        ks_vf_sig_msg(s, N_("The document timestamp was not issued by a timestamp authority: "
+                            "its certificate does not have id-kp-timeStamping as its only, "
+                            "critical extended key usage (RFC 3161 section 2.3); it proves "
+                            "nothing about when the document existed"));
+        ks_vf_degrade(s, KS_IND_INDETERMINATE, KS_SUB_CHAIN_CONSTRAINTS_FAILURE);
+        s->time_from_timestamp = false; /* a time claimed, not proven */
+    }
     if (rev >= 0 && s->integrity && s->byte_range_ok && s->chain == KS_CHAIN_TRUSTED &&
         s->indication == KS_IND_TOTAL_PASSED) {
         struct ks_vf_poe *p = realloc(c->poes, (c->npoes + 1) * sizeof *p);
@@ -248,7 +275,6 @@ static void check_doc_ts(ks_vctx *c, ks_verify_sig *s, const uint8_t *der, size_
     }
     ks_tst_info_free(&t);
 }
-
 
 static void verify_one(ks_vctx *c, ks_vf_found *f, ks_verify_report *r)
 {
@@ -322,7 +348,8 @@ static void verify_one(ks_vctx *c, ks_vf_found *f, ks_verify_report *r)
         check_doc_ts(c, s, raw, derlen, sl,
                      s->byte_range_ok && b.coverage != KS_COVER_NONSTANDARD ? (long)b.revision
                                                                             : -1);
-        if (s->integrity && s->byte_range_ok && (long)b.revision > c->doc_ts_rev)
+        if (s->integrity && s->byte_range_ok && s->time_from_timestamp &&
+            (long)b.revision > c->doc_ts_rev)
             c->doc_ts_rev = (long)b.revision;
     } else if (s->subfilter && (!strcmp(s->subfilter, "adbe.pkcs7.detached") ||
                                 !strcmp(s->subfilter, "ETSI.CAdES.detached"))) {

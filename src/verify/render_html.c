@@ -43,6 +43,32 @@ static void row(ks_buf *b, const char *label, const char *value)
     ks_buf_puts(b, "</td></tr>\n");
 }
 
+/* One list item per group of changes (see ks_vf_change_groups). */
+static void render_group(const ks_verify_sig *s, const ks_vf_change_groups_t *g, size_t i,
+                         ks_buf *b)
+{
+    size_t n = g->start[i + 1] - g->start[i];
+    const ks_verify_change *c = &s->changes[g->idx[g->start[i]]];
+    const char *verdict = c->allowed ? ks_tr(N_("allowed")) : ks_tr(N_("NOT allowed"));
+    ks_buf_printf(b, "<li class=\"%s\">", c->allowed ? "ok" : "bad");
+    if (n == 1) {
+        ks_buf_printf(b, "%s %u, %s %u %u: ", ks_tr(N_("revision")), c->revision,
+                      ks_tr(N_("object")), (unsigned)c->num, (unsigned)c->gen);
+        esc(b, c->what_tr);
+        ks_buf_printf(b, " (%s)</li>\n", verdict);
+        return;
+    }
+    ks_buf_printf(b, "%s %u: ", ks_tr(N_("revision")), c->revision);
+    esc(b, c->what_tr);
+    ks_buf_printf(b, " (%s) — ", verdict);
+    ks_buf_printf(b, ks_tr(N_("%zu objects")), n);
+    for (size_t k = 0; k < n; k++) {
+        const ks_verify_change *m = &s->changes[g->idx[g->start[i] + k]];
+        ks_buf_printf(b, "%s%u %u", k ? ", " : ": ", (unsigned)m->num, (unsigned)m->gen);
+    }
+    ks_buf_puts(b, "</li>\n");
+}
+
 static void render_sig(const ks_verify_sig *s, size_t idx, ks_buf *b)
 {
     ks_buf_printf(b, "<section class=\"%s\"><h2>", css_class(s->indication));
@@ -77,15 +103,14 @@ static void render_sig(const ks_verify_sig *s, size_t idx, ks_buf *b)
     ks_buf_puts(b, "</table>\n");
     if (s->nchanges) {
         ks_buf_printf(b, "<h3>%s</h3>\n<ul>\n", ks_tr(N_("Changes after signing")));
-        for (size_t i = 0; i < s->nchanges; i++) {
-            const ks_verify_change *c = &s->changes[i];
-            ks_buf_printf(b, "<li class=\"%s\">%s %u, %s %u %u: ", c->allowed ? "ok" : "bad",
-                          ks_tr(N_("revision")), c->revision, ks_tr(N_("object")), (unsigned)c->num,
-                          (unsigned)c->gen);
-            esc(b, c->what_tr);
-            ks_buf_printf(b, " (%s)</li>\n",
-                          c->allowed ? ks_tr(N_("allowed")) : ks_tr(N_("NOT allowed")));
+        ks_vf_change_groups_t g;
+        if (!ks_vf_change_groups(s, &g)) {
+            b->failed = true;
+            return;
         }
+        for (size_t i = 0; i < g.n; i++)
+            render_group(s, &g, i, b);
+        ks_vf_change_groups_free(&g);
         ks_buf_puts(b, "</ul>\n");
     }
     if (s->nmessages) {

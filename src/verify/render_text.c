@@ -12,6 +12,29 @@ static void line(ks_buf *b, const char *label, const char *value)
     ks_buf_printf(b, "  %s: %s\n", label, value);
 }
 
+/* One line per group: a single change names its object; a group gives the count and the
+ * objects ("revision 3: validation data (DSS) added — 8 objects: 35 0, 36 0, ..."). */
+static void render_group(const ks_verify_sig *s, const ks_vf_change_groups_t *g, size_t i,
+                         ks_buf *b)
+{
+    size_t n = g->start[i + 1] - g->start[i];
+    const ks_verify_change *c = &s->changes[g->idx[g->start[i]]];
+    const char *verdict = c->allowed ? ks_tr(N_("allowed")) : ks_tr(N_("NOT allowed"));
+    if (n == 1) {
+        ks_buf_printf(b, "    - %s %u, %s %u %u: %s (%s)\n", ks_tr(N_("revision")), c->revision,
+                      ks_tr(N_("object")), (unsigned)c->num, (unsigned)c->gen, c->what_tr, verdict);
+        return;
+    }
+    ks_buf_printf(b, "    - %s %u: %s (%s) — ", ks_tr(N_("revision")), c->revision, c->what_tr,
+                  verdict);
+    ks_buf_printf(b, ks_tr(N_("%zu objects")), n);
+    for (size_t k = 0; k < n; k++) {
+        const ks_verify_change *m = &s->changes[g->idx[g->start[i] + k]];
+        ks_buf_printf(b, "%s%u %u", k ? ", " : ": ", (unsigned)m->num, (unsigned)m->gen);
+    }
+    ks_buf_puts(b, "\n");
+}
+
 static void render_sig(const ks_verify_sig *s, size_t idx, ks_buf *b)
 {
     ks_buf_printf(b, "\n%s %zu — %s \"%s\" (%s)\n", ks_tr(N_("Signature")), idx + 1,
@@ -42,12 +65,14 @@ static void render_sig(const ks_verify_sig *s, size_t idx, ks_buf *b)
     line(b, ks_tr(N_("Level")), s->level);
     if (s->nchanges) {
         ks_buf_printf(b, "  %s:\n", ks_tr(N_("Changes after signing")));
-        for (size_t i = 0; i < s->nchanges; i++) {
-            const ks_verify_change *c = &s->changes[i];
-            ks_buf_printf(b, "    - %s %u, %s %u %u: %s (%s)\n", ks_tr(N_("revision")), c->revision,
-                          ks_tr(N_("object")), (unsigned)c->num, (unsigned)c->gen, c->what_tr,
-                          c->allowed ? ks_tr(N_("allowed")) : ks_tr(N_("NOT allowed")));
+        ks_vf_change_groups_t g;
+        if (!ks_vf_change_groups(s, &g)) {
+            b->failed = true;
+            return;
         }
+        for (size_t i = 0; i < g.n; i++)
+            render_group(s, &g, i, b);
+        ks_vf_change_groups_free(&g);
     }
     if (s->nmessages) {
         ks_buf_printf(b, "  %s:\n", ks_tr(N_("Details")));

@@ -55,21 +55,30 @@ verify "$W/twice.pdf" 0
 [ "$(jq_py "$W/out.json" 'sorted(s["coverage"] for s in d["signatures"])')" = "['earlier-revision', 'whole-file']" ] \
   && ok || bad "counter-signed coverage"
 
-# attack EXPECTED_SUBINDICATION VIETNAMESE_SUBSTRING [disallowed-change substring (English)]
+# attack NAME EXPECTED_SUBINDICATION VIETNAMESE_SUBSTRING [disallowed-change substring (English)]
+# (one python run checks the whole report and prints one line per failed expectation)
 attack() {
   local name=$1 sub=$2 vi=$3 what=${4:-}
   local f=$W/att/$name.pdf
   qpdf --check "$f" >/dev/null 2>&1; [ $? -ne 2 ] && ok || bad "$name: qpdf finds the attack file broken"
   verify "$f" 1
-  [ "$(jq_py "$W/out.json" 'd["indication"]')" = TOTAL-FAILED ] && ok || bad "$name: not TOTAL-FAILED"
-  [ "$(jq_py "$W/out.json" 'any(s["subindication"]==sys.argv[3] for s in d["signatures"])' "$sub")" = True ] \
-    && ok || bad "$name: no signature with sub-indication $sub ($(jq_py "$W/out.json" '[s["subindication"] for s in d["signatures"]]'))"
-  [ "$(jq_py "$W/out.json" 'any(sys.argv[3] in m for s in d["signatures"] for m in s["messages"])' "$vi")" = True ] \
-    && ok || bad "$name: no message containing \"$vi\": $(jq_py "$W/out.json" '[m for s in d["signatures"] for m in s["messages"]]')"
-  if [ -n "$what" ]; then
-    [ "$(jq_py "$W/out.json" 'any(sys.argv[3] in c["what"] and not c["allowed"] for s in d["signatures"] for c in s["changes_after"])' "$what")" = True ] \
-      && ok || bad "$name: no disallowed change \"$what\""
-  fi
+  local msgs
+  msgs=$($PY - "$W/out.json" "$sub" "$vi" "$what" <<'PYEOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+sub, vi, what = sys.argv[2:5]
+sigs = d["signatures"]
+if d["indication"] != "TOTAL-FAILED":
+    print("not TOTAL-FAILED but", d["indication"])
+if not any(s["subindication"] == sub for s in sigs):
+    print("no signature with sub-indication", sub, [s["subindication"] for s in sigs])
+if not any(vi in m for s in sigs for m in s["messages"]):
+    print("no message containing", repr(vi), [m for s in sigs for m in s["messages"]])
+if what and not any(what in c["what"] and not c["allowed"] for s in sigs for c in s["changes_after"]):
+    print("no disallowed change", repr(what))
+PYEOF
+)
+  [ -z "$msgs" ] && ok || bad "$name: $msgs"
 }
 
 attack isa-content FORMAT_FAILURE "nội dung trang 1 bị thay thế" "the content of page 1 was replaced"

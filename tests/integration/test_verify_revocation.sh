@@ -57,6 +57,20 @@ v "$W/bt.pdf" "$W/cache-none" --offline
 [ $rc -eq 2 ] && [ "$(s0 'd["signatures"][0]["subindication"]')" = TRY_LATER ] && ok || bad "--offline: expected INDETERMINATE/TRY_LATER, exit $rc"
 [ "$(s0 'any("--offline" in m for m in d["signatures"][0]["messages"])')" = True ] && ok || bad "--offline: reason"
 
+# ---- B-LTA twice (DSS + document timestamps): valid offline from embedded data alone ----
+PW=$CAPW "$KYSO" sign "$IN" -o "$W/lta1.pdf" --p12 "$W/b.p12" --pin-env PW --kind invisible \
+  --level B-LTA --tsa "$URL/tsa" >/dev/null 2>&1 && ok || bad "sign B-LTA"
+PW=$CAPW "$KYSO" sign "$W/lta1.pdf" -o "$W/lta2.pdf" --p12 "$W/b.p12" --pin-env PW --kind invisible \
+  --level B-LTA --tsa "$URL/tsa" >/dev/null 2>&1 && ok || bad "sign B-LTA twice"
+v "$W/lta2.pdf" "$W/cache-none" --offline
+[ $rc -eq 0 ] && ok || bad "B-LTA x2 offline: exit $rc $(s0 '[m for s in d["signatures"] for m in s["messages"]]')"
+[ "$(s0 '[s["type"] for s in d["signatures"]]')" = "['signature', 'document-timestamp', 'signature', 'document-timestamp']" ] \
+  && ok || bad "B-LTA x2: signature list $(s0 '[s["type"] for s in d["signatures"]]')"
+[ "$(s0 'all(s["level"] == "B-LTA" and s["revocation"] == "good" for s in d["signatures"] if s["type"] == "signature")')" = True ] \
+  && ok || bad "B-LTA x2: level/revocation from the DSS"
+[ "$(s0 'sum(1 for s in d["signatures"] for c in s["changes_after"] if not c["allowed"])')" = 0 ] \
+  && ok || bad "B-LTA x2: DSS/timestamp updates reported as disallowed"
+
 # ---- revoke; the responder (oracle: openssl ocsp) now says revoked ----
 "$KYSO" ca revoke "$W/ca" --serial "$SERIAL" --reason keyCompromise >/dev/null 2>&1 && ok || bad "ca revoke"
 openssl ocsp -issuer "$W/ca/issuing-ca.pem" -cert "$W/b.pem" -url "$URL/ocsp" -noverify 2>/dev/null \

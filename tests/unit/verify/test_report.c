@@ -77,9 +77,59 @@ static void test_degrade(void)
     ks_verify_report_free(NULL);
 }
 
+/* Text and HTML group allowed changes of one revision and kind into one line (count and
+ * objects), disallowed ones first and one per line; JSON keeps every change. */
+static void test_change_groups(void)
+{
+    ks_verify_report *r = calloc(1, sizeof *r);
+    ks_verify_sig *s = ks_vf_add_sig(r);
+    CHECK(ks_vf_change(s, 3, 35, 0, true, N_("validation data (DSS) was updated")));
+    CHECK(ks_vf_change(s, 3, 27, 0, true, N_("an annotation was added to page %u"), 1u));
+    CHECK(ks_vf_change(s, 3, 36, 0, true, N_("validation data (DSS) was updated")));
+    CHECK(ks_vf_change(s, 4, 12, 0, false, N_("the content of page %u was replaced"), 1u));
+    CHECK(ks_vf_change(s, 3, 37, 0, true, N_("validation data (DSS) was updated")));
+    CHECK(ks_vf_change(s, 4, 38, 0, true, N_("validation data (DSS) was updated"))); /* other rev */
+    CHECK(s->nchanges == 6);
+
+    char grouped[256], dss4[256], bad[256];
+    char count[64];
+    snprintf(count, sizeof count, ks_tr(N_("%zu objects")), (size_t)3);
+    snprintf(grouped, sizeof grouped, "%s 3: %s (%s) — %s: 35 0, 36 0, 37 0\n", ks_tr("revision"),
+             ks_tr(N_("validation data (DSS) was updated")), ks_tr("allowed"), count);
+    snprintf(dss4, sizeof dss4, "%s 4, %s 38 0: %s (%s)\n", ks_tr("revision"), ks_tr("object"),
+             ks_tr(N_("validation data (DSS) was updated")), ks_tr("allowed"));
+    snprintf(bad, sizeof bad, "%s 4, %s 12 0: ", ks_tr("revision"), ks_tr("object"));
+
+    ks_buf t = KS_BUF_INIT;
+    CHECK(ks_verify_render_text(r, &t) && ks_buf_putc(&t, 0));
+    const char *txt = (const char *)t.data;
+    const char *pg = strstr(txt, grouped), *pb = strstr(txt, bad), *p4 = strstr(txt, dss4);
+    CHECK_MSG(pg && pb && p4, "text:\n%s", txt);
+    CHECK(pb && pg && pb < pg); /* disallowed first */
+    size_t lines = 0;
+    for (const char *p = txt; (p = strstr(p, "\n    - ")); p++)
+        lines++;
+    CHECK_MSG(lines == 4, "%zu change lines in\n%s", lines, txt); /* 6 changes, 4 lines */
+    ks_buf_free(&t);
+
+    CHECK(ks_verify_render_html(r, &t) && ks_buf_putc(&t, 0));
+    CHECK_MSG(strstr((const char *)t.data, "35 0, 36 0, 37 0</li>") != NULL, "%s",
+              (const char *)t.data);
+    ks_buf_free(&t);
+
+    CHECK(ks_verify_render_json(r, true, &t) && ks_buf_putc(&t, 0));
+    size_t objs = 0;
+    for (const char *p = (const char *)t.data; (p = strstr(p, "\"allowed\"")); p++)
+        objs++;
+    CHECK_MSG(objs == 6, "JSON lists %zu changes", objs);
+    ks_buf_free(&t);
+    ks_verify_report_free(r);
+}
+
 int main(void)
 {
     ks_i18n_init(NULL, "vi");
     test_degrade();
+    test_change_groups();
     return ks_test_done();
 }
