@@ -146,6 +146,16 @@ uint32_t ks_pdf_xref_size(const ks_pdf_doc *doc);
 
 /* Was the file repaired (KS_PDF_REPAIR found damage)? */
 bool ks_pdf_was_repaired(const ks_pdf_doc *doc);
+/* Warnings: deviations that strict mode accepted because they are unambiguous, in the order met:
+ * a startxref, /Prev or /XRefStm offset that misses its section while exactly one section start
+ * lies within 64 bytes (that one is used), and a /Prev that is invalid or misses while the
+ * bytes before the section end with an earlier revision's "startxref N %%EOF" (its section is
+ * used). Each is a ks_error with status KS_OK: msg_en is the English text, msg its translation
+ * in the catalogue language at open time; both name the byte offsets. A file that needs more
+ * than 64 such recoveries fails in strict mode. In repair mode, a rebuilt xref drops them.
+ * Revision views share the warnings of the document they come from. */
+size_t ks_pdf_warning_count(const ks_pdf_doc *doc);
+const ks_error *ks_pdf_warning(const ks_pdf_doc *doc, size_t i);
 
 /* Trailer of the latest revision (for xref streams: the stream's dictionary). Borrowed. */
 ks_pdf_obj *ks_pdf_trailer(ks_pdf_doc *doc);

@@ -120,7 +120,13 @@ static int print_json(ks_pdf_doc *doc, const char *path, page_info *pi, size_t n
     json_str(f, ks_pdf_header_version(doc));
     fputs(", \"catalog_version\": ", f);
     json_str(f, ks_pdf_catalog_version(doc));
-    fprintf(f, ", \"repaired\": %s", ks_pdf_was_repaired(doc) ? "true" : "false");
+    fprintf(f, ", \"repaired\": %s, \"warnings\": [", ks_pdf_was_repaired(doc) ? "true" : "false");
+    for (size_t i = 0; i < ks_pdf_warning_count(doc); i++) {
+        if (i)
+            fputs(", ", f);
+        json_str(f, ks_pdf_warning(doc, i)->msg_en);
+    }
+    fputs("]", f);
     fprintf(f, ", \"page_count\": %zu, \"pages\": [", npages);
     for (size_t i = 0; i < npages; i++) {
         fprintf(f,
@@ -196,6 +202,12 @@ static int print_human(ks_pdf_doc *doc, const char *path, page_info *pi, size_t 
         fprintf(f, ks_tr(N_("PDF version: %s\n")), ks_pdf_header_version(doc));
     if (ks_pdf_was_repaired(doc))
         fprintf(f, "%s\n", ks_tr(N_("Warning: the file is damaged; its structure was rebuilt")));
+    size_t nw = ks_pdf_warning_count(doc);
+    if (nw) {
+        fprintf(f, ks_tr(N_("Warnings: %zu\n")), nw);
+        for (size_t i = 0; i < nw; i++)
+            fprintf(f, "  %s\n", ks_pdf_warning(doc, i)->msg);
+    }
     fprintf(f, ks_tr(N_("Pages: %zu\n")), npages);
     for (size_t i = 0; i < npages;) {
         size_t j = i + 1;

@@ -420,9 +420,12 @@ static size_t object_key(const ks_crypt *c, int method, uint32_t num, uint16_t g
         memcpy(key, c->key, 32);
         return 32;
     }
+    /* A 32-byte (AESV3) file key with an RC4/AESV2 crypt filter is malformed; Algorithm 1
+     * never uses more than 16 key bytes, so clamp instead of overflowing buf. */
+    size_t klen = c->key_len > 16 ? 16 : c->key_len;
     uint8_t buf[16 + 5 + 4];
-    memcpy(buf, c->key, c->key_len);
-    size_t n = c->key_len;
+    memcpy(buf, c->key, klen);
+    size_t n = klen;
     buf[n++] = (uint8_t)num;
     buf[n++] = (uint8_t)(num >> 8);
     buf[n++] = (uint8_t)(num >> 16);
@@ -434,7 +437,7 @@ static size_t object_key(const ks_crypt *c, int method, uint32_t num, uint16_t g
     }
     uint8_t h[16];
     md5(buf, n, h);
-    size_t kl = c->key_len + 5 < 16 ? c->key_len + 5 : 16;
+    size_t kl = klen + 5 < 16 ? klen + 5 : 16;
     memcpy(key, h, kl);
     ks_wipe(buf, sizeof buf);
     ks_wipe(h, sizeof h);

@@ -65,6 +65,7 @@ static ks_status doc_init(ks_pdf_doc *doc, ks_error *err)
     if (st) {
         if (doc->opts.mode != KS_PDF_REPAIR || st == KS_E_NOMEM)
             return st;
+        doc->nwarnings = 0; /* the xref is rebuilt: the recoveries no longer apply */
         st = ks_xref_rebuild(doc, err);
         if (st)
             return st;
@@ -131,6 +132,7 @@ void ks_pdf_close(ks_pdf_doc *doc)
             free(doc->secs[i].entries);
         free(doc->secs);
         free(doc->revs);
+        free(doc->warnings);
     }
     free(doc->slots);
     free(doc->pages);
@@ -236,6 +238,8 @@ ks_status ks_pdf_open_revision(ks_pdf_doc *doc, size_t i, ks_pdf_doc **out, ks_e
     v->revs = base->revs;
     v->nrevs = base->nrevs;
     v->repaired = base->repaired;
+    v->warnings = base->warnings;
+    v->nwarnings = base->nwarnings;
     ks_status st = ks_xref_build_map(v, i, err);
     if (!st)
         st = ks_crypt_init(v, err);

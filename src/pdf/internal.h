@@ -159,8 +159,10 @@ struct ks_pdf_doc {
     ks_slot *slots; /* merged object map of revisions 0..view_rev */
     uint32_t nslots;
     ks_pdf_obj *trailer;
-    bool repaired;     /* some damage was repaired (xref rebuilt, stream /Length, endobj) */
-    bool xref_rebuilt; /* the object map comes from scanning the file (repair.c) */
+    bool repaired;      /* some damage was repaired (xref rebuilt, stream /Length, endobj) */
+    bool xref_rebuilt;  /* the object map comes from scanning the file (repair.c) */
+    ks_error *warnings; /* strict-mode recoveries (xref_recover.c), malloc'd; views borrow */
+    size_t nwarnings;
 
     ks_objstm *objstms;
     ks_crypt *crypt; /* NULL when not encrypted */
@@ -187,6 +189,19 @@ ks_status ks_xref_load(ks_pdf_doc *doc, ks_error *err);
 ks_status ks_xref_read_table(ks_pdf_doc *doc, uint64_t off, ks_xsection *sec, ks_error *err);
 ks_status ks_xref_read_stream(ks_pdf_doc *doc, uint64_t off, ks_xsection *sec, ks_error *err);
 bool ks_xsec_add(ks_xsection *sec, uint32_t num, const ks_xentry *e);
+/* Strict-mode recovery of misplaced xref offsets (xref_recover.c). */
+#define KS_XREF_NEAR 64 /* bytes either side of a wrong offset searched for its section */
+/* Does `off` start an "xref" keyword (when `table`) or an "N G obj" with /Type /XRef? */
+bool ks_xref_lands(ks_pdf_doc *doc, uint64_t off, bool table);
+/* Exactly one section start (see ks_xref_lands) within KS_XREF_NEAR bytes of `off`? */
+bool ks_xref_near(ks_pdf_doc *doc, uint64_t off, bool table, uint64_t *out);
+/* The xref section of the revision that ends ("startxref N %%EOF", N in *stated) just before
+ * `before`: N itself, the one section start near N, or the table whose trailer ends at that
+ * "startxref". */
+bool ks_xref_earlier(ks_pdf_doc *doc, uint64_t before, uint64_t *out, uint64_t *eof_at,
+                     uint64_t *stated);
+/* Records a warning (English msgid + translation) on the document; false when out of memory. */
+bool ks_pdf_warn(ks_pdf_doc *doc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Builds doc->slots from revisions 0..last. */
 ks_status ks_xref_build_map(ks_pdf_doc *doc, size_t last, ks_error *err);
 /* Repair mode: rebuilds the map by scanning for "N G obj" and trailers. */

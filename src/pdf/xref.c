@@ -140,7 +140,17 @@ static ks_status read_section(ks_pdf_doc *doc, uint64_t off, ks_xsection *sec, k
         if (xs && xs->type == KS_PDF_INT && xs->u.i >= 0) {
             /* Hybrid file (§7.5.8.4): the stream's entries fill in what the table lacks. */
             ks_xsection hs = {0};
-            st = ks_xref_read_stream(doc, (uint64_t)xs->u.i, &hs, err);
+            uint64_t xoff = (uint64_t)xs->u.i, near;
+            if (!ks_xref_lands(doc, xoff, false) && ks_xref_near(doc, xoff, false, &near)) {
+                if (!ks_pdf_warn(doc,
+                                 N_("%s: /XRefStm %llu of the xref section at byte offset %llu "
+                                    "is not an xref stream; using the one at byte offset %llu"),
+                                 doc->name, (unsigned long long)xoff, (unsigned long long)off,
+                                 (unsigned long long)near))
+                    return ks_error_set(err, KS_E_NOMEM, N_("out of memory"));
+                xoff = near;
+            }
+            st = ks_xref_read_stream(doc, xoff, &hs, err);
             if (!st) {
                 for (size_t i = 0; i < hs.count && !st; i++) {
                     ks_xentry e = hs.entries[i].e;
@@ -234,6 +244,15 @@ ks_status ks_xref_load(ks_pdf_doc *doc, ks_error *err)
     if (st)
         return st;
     size_t cap = 0;
+    uint64_t near;
+    if (!ks_xref_lands(doc, off, true) && ks_xref_near(doc, off, true, &near)) {
+        if (!ks_pdf_warn(doc,
+                         N_("%s: startxref %llu does not point at an xref section; using the one "
+                            "at byte offset %llu"),
+                         doc->name, (unsigned long long)off, (unsigned long long)near))
+            return ks_error_set(err, KS_E_NOMEM, N_("out of memory"));
+        off = near;
+    }
     for (;;) {
         for (size_t i = 0; i < doc->nsecs; i++)
             if (doc->secs[i].offset == off)
@@ -263,13 +282,46 @@ ks_status ks_xref_load(ks_pdf_doc *doc, ks_error *err)
         ks_pdf_obj *prev = ks_pdf_dict_get(sec->trailer, "Prev");
         if (!prev)
             break;
-        if (prev->type != KS_PDF_INT || prev->u.i <= 0 || (uint64_t)prev->u.i >= doc->len)
+        bool valid = prev->type == KS_PDF_INT && prev->u.i > 0 && (uint64_t)prev->u.i < doc->len;
+        if (valid && ks_xref_lands(doc, (uint64_t)prev->u.i, true)) {
+            off = (uint64_t)prev->u.i;
+            continue;
+        }
+        uint64_t eof, stated;
+        if (valid && ks_xref_near(doc, (uint64_t)prev->u.i, true, &near)) {
+            if (!ks_pdf_warn(doc,
+                             N_("%s: /Prev %llu of the xref section at byte offset %llu does not "
+                                "point at an xref section; using the one at byte offset %llu"),
+                             doc->name, (unsigned long long)prev->u.i, (unsigned long long)off,
+                             (unsigned long long)near))
+                return ks_error_set(err, KS_E_NOMEM, N_("out of memory"));
+            off = near;
+        } else if (ks_xref_earlier(doc, off, &near, &eof, &stated)) {
+            if (near != stated &&
+                !ks_pdf_warn(doc,
+                             N_("%s: startxref %llu of the revision that ends with \"%%%%EOF\" at "
+                                "byte offset %llu does not point at its xref section, which is "
+                                "at byte offset %llu"),
+                             doc->name, (unsigned long long)stated, (unsigned long long)eof,
+                             (unsigned long long)near))
+                return ks_error_set(err, KS_E_NOMEM, N_("out of memory"));
+            if (!ks_pdf_warn(doc,
+                             N_("%s: /Prev of the xref section at byte offset %llu is not a valid "
+                                "offset; following the revision that ends with \"%%%%EOF\" at byte "
+                                "offset %llu (xref section at byte offset %llu)"),
+                             doc->name, (unsigned long long)off, (unsigned long long)eof,
+                             (unsigned long long)near))
+                return ks_error_set(err, KS_E_NOMEM, N_("out of memory"));
+            off = near;
+        } else if (valid) {
+            off = (uint64_t)prev->u.i; /* fails below with the precise reason */
+        } else {
             return ks_error_set(
                 err, KS_E_FORMAT,
                 N_("%s: /Prev of the xref section at byte offset %llu is not a valid "
                    "offset"),
                 doc->name, (unsigned long long)off);
-        off = (uint64_t)prev->u.i;
+        }
     }
     return group_revisions(doc, err);
 }

@@ -32,6 +32,12 @@ static void check_file(const char *file, const char *pw)
     ks_error e;
     if (ks_pdf_open(path, &o, &d, &e) != KS_OK)
         return; /* damaged files are test_corpus_open's business */
+    if (ks_pdf_warning_count(d) > 0) {
+        /* xref offsets recovered (test_xref_recover, test_corpus_open): qpdf rebuilds these
+         * files by scanning, so its table is not the file's */
+        ks_pdf_close(d);
+        return;
+    }
     char *x = NULL;
     CHECK(ks_test_sh(&x, "qpdf --password='%s' --show-xref '%s' 2>/dev/null", pw, path) == 0);
     size_t entries = 0, mismatches = 0;
