@@ -63,8 +63,11 @@ one() {
         echo "FAIL qpdf $f: exit $rc: $(grep -v WARNING "$W/$b.qc" | head -3)"
     elif [ $rc -eq 3 ]; then
         # The input had warnings: the output may have the same ones, nothing new.
-        qpdf --check "$in" 2>&1 | grep WARNING | sed "s|$in||" | sort >"$W/$b.qa"
-        grep WARNING "$W/$b.qc" | sed "s|$s2||" | sort >"$W/$b.qo"
+        # Offsets are normalized: an input qpdf rebuilds (its startxref misses) warns at the
+        # startxref, the output (whose /Prev is right) where the same damage is met next.
+        qpdf --check "$in" 2>&1 | grep WARNING | sed "s|$in||; s/(offset [0-9]*)/(offset N)/" |
+            sort >"$W/$b.qa"
+        grep WARNING "$W/$b.qc" | sed "s|$s2||; s/(offset [0-9]*)/(offset N)/" | sort >"$W/$b.qo"
         [ -z "$(comm -13 "$W/$b.qa" "$W/$b.qo")" ] && echo "ok qpdf $f" ||
             echo "FAIL qpdf $f: new warnings: $(comm -13 "$W/$b.qa" "$W/$b.qo" | head -3)"
     else
