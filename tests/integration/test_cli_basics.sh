@@ -13,6 +13,10 @@ check "--help exits 0" '[ $rc -eq 0 ]'
 check "--help is Vietnamese" 'grep -q "Cách dùng" <<<"$out"'
 out=$("$K" --lang en --help)
 check "--lang en help is English" 'grep -q "Usage:" <<<"$out"'
+for c in pdf sign verify ca token; do
+  out=$("$K" $c --help --lang en 2>&1); rc=$?
+  check "kyso $c --help exits 0 and shows its usage" '[ $rc -eq 0 ] && grep -q "kyso $c" <<<"$out"'
+done
 out=$("$K" frobnicate 2>&1); rc=$?
 check "unknown command exits 3" '[ $rc -eq 3 ]'
 check "unknown command message in Vietnamese" 'grep -q "lệnh không hợp lệ \"frobnicate\"" <<<"$out"'
