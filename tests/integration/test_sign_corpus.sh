@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Signs every "signable" file of the public corpus (MANIFEST.tsv) twice with the corpus test key
-# (invisible, B-B) and checks the outputs with real tools: each input is a byte prefix of its
+# Signs every "signable" file of the public corpus (MANIFEST.tsv) twice with the corpus test
+# identity (invisible, B-B): first with its PKCS#12 file, then with the same key imported into a
+# SoftHSM2 token (kyso token import; the second signature is made inside the token). Checks the outputs with real tools: each input is a byte prefix of its
 # output, pdfsig says both signatures are valid and trusted (NSS db holding the corpus root),
 # openssl cms verifies the last one up to the corpus root,
 # mutool sign -v sees no change after the last signature, and qpdf --check adds no new warning.
@@ -17,6 +18,14 @@ P12=$C/certs/vn-corpus-public-signer-nguyen-van-a.p12
 export KYSO_TEST_PW=test
 certutil -N --empty-password -d "sql:$W/nss" >/dev/null 2>&1
 certutil -A -n vn-corpus-root -t C,C,C -i "$C/certs/vn-corpus-public-root.pem" -d "sql:$W/nss"
+# A private SoftHSM2 store with a token holding the corpus key, for the second signature.
+. "${KYSO_SOURCE:?}/scripts/softhsm-env.sh" "$W/hsm" --clean
+export KYSO_TEST_SO=so-pin-test KYSO_TEST_TOKEN_PIN=1234-test
+"$K" token init --pkcs11 "$KYSO_P11_MODULE" --token corpus --so-pin-env KYSO_TEST_SO \
+    --pin-env KYSO_TEST_TOKEN_PIN >/dev/null &&
+    "$K" token import --pkcs11 "$KYSO_P11_MODULE" --token corpus --key-label signer --p12 "$P12" \
+        --p12-pass-env KYSO_TEST_PW --pin-env KYSO_TEST_TOKEN_PIN >/dev/null ||
+    { echo "FAIL: could not put the corpus key into a SoftHSM2 token"; echo "0 passed, 1 failed"; exit 1; }
 
 # One corpus file: prints "ok <what>" / "FAIL <what>" / "SKIP <what>" lines.
 one() {
@@ -34,8 +43,9 @@ one() {
         fi
     fi
     [ $rc -eq 0 ] && echo "ok sign1 $f" || { echo "FAIL sign1 $f (exit $rc): $(cat "$W/$b.err")"; return; }
-    "$K" --lang en sign "$s1" -o "$s2" --p12 "$P12" --pin-env KYSO_TEST_PW --offline \
-        >/dev/null 2>"$W/$b.err"; rc=$?
+    "$K" --lang en sign "$s1" -o "$s2" --pkcs11 "$KYSO_P11_MODULE" --token corpus \
+        --key-label signer --chain "$C/certs/vn-corpus-public-issuing-ca.pem" \
+        --pin-env KYSO_TEST_TOKEN_PIN --offline >/dev/null 2>"$W/$b.err"; rc=$?
     [ $rc -eq 0 ] && echo "ok sign2 $f" || { echo "FAIL sign2 $f (exit $rc): $(cat "$W/$b.err")"; return; }
     local n v t m
     cmp -s -n "$(stat -c %s "$in")" "$in" "$s1" && cmp -s -n "$(stat -c %s "$s1")" "$s1" "$s2" &&
@@ -83,7 +93,7 @@ one() {
     esac
 }
 export -f one
-export K C W P12 PY
+export K C W P12 PY KYSO_TEST_TOKEN_PIN
 
 # The last signature of a file: the bytes its /ByteRange covers and its /Contents as DER.
 cat >"$W/lastsig.py" <<'EOF'
