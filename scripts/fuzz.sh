@@ -21,8 +21,9 @@ for t in "${targets[@]}"; do
   work=$DIR/corpus-$name
   mkdir -p "$work"
   [ -d "$seeds" ] && cp -n "$seeds"/* "$work"/ 2>/dev/null
+  bin=$DIR/fuzz/$t; [ -x "$bin" ] || bin=$DIR/$t
   echo "=== fuzz $t for ${per}s"
-  if ! "$DIR/$t" -max_total_time="$per" -rss_limit_mb=2048 -timeout=10 \
+  if ! "$bin" -max_total_time="$per" -rss_limit_mb=2048 -timeout=10 \
       -artifact_prefix="$DIR/crashes/$t-" "$work" 2>"$DIR/$t.log"; then
     tail -40 "$DIR/$t.log"; rc=1
   else
