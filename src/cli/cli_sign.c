@@ -33,6 +33,25 @@ static void help(void)
                  "       [--field NAME] [--in-place] [--offline] [--repair]\n"
                  "PINs and passwords come from --pin-file, --pin-env or a prompt, never from "
                  "the command line.\n")));
+    printf("%s",
+           ks_tr(N_("\nExamples, one per kind:\n"
+                    "  # the competent person: blue signature image between the title and the "
+                    "name line\n"
+                    "  kyso sign qd.pdf -o qd-1.pdf --p12 leader.p12 --pin-env PW --kind personal "
+                    "--image signature.png --title \"CHỦ TỊCH\" --name \"Nguyễn Văn A\"\n"
+                    "  # the clerk: the organisation's red seal, real size, over the left third "
+                    "of it\n"
+                    "  kyso sign qd-1.pdf -o qd-2.pdf --p12 org.p12 --pin-env PW --kind "
+                    "organization --image seal.png --seal-mm 36 --level B-LT --tsa URL\n"
+                    "  # an electronic copy: copy form, organisation and time at the top right\n"
+                    "  kyso sign qd-2.pdf -o qd-sao-y.pdf --p12 org.p12 --pin-env PW --kind copy "
+                    "--copy-form \"SAO Y\" --org-name \"Văn phòng UBND thành phố\"\n"
+                    "  # an attachment in a separate file: document number and time\n"
+                    "  kyso sign phu-luc.pdf -o phu-luc-ky.pdf --p12 org.p12 --pin-env PW --kind "
+                    "attachment --doc-number \"123/QĐ-UBND\"\n"
+                    "  # a key in a PKCS#11 token, no visible appearance\n"
+                    "  kyso sign qd.pdf -o qd-ky.pdf --pkcs11 /usr/lib/softhsm/libsofthsm2.so "
+                    "--token \"Nguyen Van A\" --pin-env PIN --kind invisible\n")));
 }
 
 static void warn_cb(void *user, const ks_error *w)
