@@ -8,50 +8,8 @@
 
 #include "kyso/pdfgen.h"
 #include "minipdf.h"
+#include "pngmake.h"
 #include "test.h"
-
-static void put32(uint8_t *p, uint32_t v)
-{
-    p[0] = (uint8_t)(v >> 24);
-    p[1] = (uint8_t)(v >> 16);
-    p[2] = (uint8_t)(v >> 8);
-    p[3] = (uint8_t)v;
-}
-
-/* Encodes `pixels` in `format` with libpng; when ppm > 0 a pHYs chunk (metre unit) is inserted
- * after IHDR. Malloc'd. */
-static uint8_t *make_png(const void *pixels, uint32_t w, uint32_t h, uint32_t format, uint32_t ppm,
-                         size_t *len)
-{
-    png_image img;
-    memset(&img, 0, sizeof img);
-    img.version = PNG_IMAGE_VERSION;
-    img.width = w;
-    img.height = h;
-    img.format = format;
-    png_alloc_size_t size = 0;
-    if (!png_image_write_get_memory_size(img, size, 0, pixels, 0, NULL))
-        return NULL;
-    uint8_t *buf = malloc(size + 21);
-    if (!buf || !png_image_write_to_memory(&img, buf, &size, 0, pixels, 0, NULL)) {
-        free(buf);
-        return NULL;
-    }
-    if (ppm) {
-        size_t at = 8 + 25; /* signature + IHDR chunk */
-        memmove(buf + at + 21, buf + at, size - at);
-        uint8_t *c = buf + at;
-        put32(c, 9);
-        memcpy(c + 4, "pHYs", 4);
-        put32(c + 8, ppm);
-        put32(c + 12, ppm);
-        c[16] = 1;
-        put32(c + 17, (uint32_t)crc32(0, c + 4, 13));
-        size += 21;
-    }
-    *len = size;
-    return buf;
-}
 
 static void test_decode_kinds(void)
 {
@@ -63,7 +21,7 @@ static void test_decode_kinds(void)
     for (int i = 0; i < 24; i++)
         grey[i] = (uint8_t)(i * 10);
     size_t len;
-    uint8_t *png = make_png(grey, 6, 4, PNG_FORMAT_GRAY, 0, &len);
+    uint8_t *png = pm_make_png(grey, 6, 4, PNG_FORMAT_GRAY, 0, &len);
     CHECK(png && ks_pdf_png_decode(png, len, "grey.png", &img, &err) == KS_OK);
     if (img) {
         CHECK(img->width == 6 && img->height == 4 && !img->has_alpha);
@@ -80,7 +38,7 @@ static void test_decode_kinds(void)
         ga[2 * i] = 40;
         ga[2 * i + 1] = (uint8_t)(i % 256);
     }
-    png = make_png(ga, 472, 3, PNG_FORMAT_GA, 11811, &len);
+    png = pm_make_png(ga, 472, 3, PNG_FORMAT_GA, 11811, &len);
     CHECK(png && ks_pdf_png_decode(png, len, "ga.png", &img, &err) == KS_OK);
     if (img) {
         double wmm = 0, hmm = 0;
@@ -99,7 +57,7 @@ static void test_decode_kinds(void)
         rgba16[4 * i + 0] = rgba16[4 * i + 1] = rgba16[4 * i + 2] = 65535;
         rgba16[4 * i + 3] = i < 32 ? 65535 : 0;
     }
-    png = make_png(rgba16, 8, 8, PNG_FORMAT_LINEAR_RGB_ALPHA, 0, &len);
+    png = pm_make_png(rgba16, 8, 8, PNG_FORMAT_LINEAR_RGB_ALPHA, 0, &len);
     CHECK(png && ks_pdf_png_decode(png, len, "rgba16.png", &img, &err) == KS_OK);
     if (img) {
         CHECK(img->has_alpha && img->rgba[0] == 255 && img->rgba[3] == 255);
@@ -116,14 +74,14 @@ static void test_decode_kinds(void)
     CHECK(strstr(err.msg_en, "not a PNG") != NULL);
     uint8_t big[8 + 25 + 12 + 12];
     memcpy(big, "\x89PNG\r\n\x1a\n", 8);
-    put32(big + 8, 13);
+    pm_put32(big + 8, 13);
     memcpy(big + 12, "IHDR", 4);
-    put32(big + 16, 20000);
-    put32(big + 20, 20000);
+    pm_put32(big + 16, 20000);
+    pm_put32(big + 20, 20000);
     memcpy(big + 24, "\x08\x06\x00\x00\x00", 5);
-    put32(big + 29, (uint32_t)crc32(0, big + 12, 17));
+    pm_put32(big + 29, (uint32_t)crc32(0, big + 12, 17));
     memcpy(big + 33, "\0\0\0\0IDAT", 8);
-    put32(big + 41, (uint32_t)crc32(0, big + 37, 4));
+    pm_put32(big + 41, (uint32_t)crc32(0, big + 37, 4));
     memcpy(big + 45, "\0\0\0\0IEND\xae\x42\x60\x82", 12);
     CHECK(ks_pdf_png_decode(big, sizeof big, "big.png", &img, &err) == KS_E_LIMIT);
     CHECK_MSG(strstr(err.msg_en, "20000x20000") != NULL, "%s", err.msg_en);
@@ -146,7 +104,7 @@ static void test_render(const char *dir)
             p[3] = (uint8_t)(x < 16 ? 0 : x < 32 ? 128 : 255);
         }
     size_t len;
-    uint8_t *png = make_png(px, W, H, PNG_FORMAT_RGBA, 0, &len);
+    uint8_t *png = pm_make_png(px, W, H, PNG_FORMAT_RGBA, 0, &len);
     ks_pdf_image *img = NULL;
     ks_error err;
     CHECK(png && ks_pdf_png_decode(png, len, "blue.png", &img, &err) == KS_OK);
