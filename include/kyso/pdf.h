@@ -209,10 +209,10 @@ ks_status ks_pdf_page_geometry(ks_pdf_doc *doc, ks_pdf_obj *page, ks_pdf_rect *m
 
 /* ---- form fields ---- */
 typedef struct ks_pdf_sig_field {
-    const char *name;    /* fully qualified field name (parent.child), UTF-8, in the doc arena */
-    ks_pdf_ref ref;      /* the field's object */
-    ks_pdf_obj *field;   /* the field dictionary (borrowed) */
-    ks_pdf_obj *value;   /* resolved /V signature dictionary, NULL for an empty field */
+    const char *name;     /* fully qualified field name (parent.child), UTF-8, in the doc arena */
+    ks_pdf_ref ref;       /* the field's object */
+    ks_pdf_obj *field;    /* the field dictionary (borrowed) */
+    ks_pdf_obj *value;    /* resolved /V signature dictionary, NULL for an empty field */
     ks_pdf_ref value_ref; /* /V reference (num 0 when /V is direct or absent) */
     bool has_byte_range;
     int64_t byte_range[4];
@@ -310,23 +310,21 @@ ks_status ks_pdf_update_write_file(ks_pdf_update *u, const char *path, ks_error 
 typedef struct ks_pdf_content ks_pdf_content;
 
 typedef struct ks_pdf_content_op {
-    const char *op;         /* operator keyword, NUL-terminated */
-    ks_pdf_obj **operands;  /* operands in order */
-    size_t count;           /* number of operands */
-    size_t offset;          /* byte offset of the operator in the buffer */
-    const uint8_t *data;    /* inline image data (op "BI"), else NULL */
+    const char *op;        /* operator keyword, NUL-terminated */
+    ks_pdf_obj **operands; /* operands in order */
+    size_t count;          /* number of operands */
+    size_t offset;         /* byte offset of the operator in the buffer */
+    const uint8_t *data;   /* inline image data (op "BI"), else NULL */
     size_t data_len;
 } ks_pdf_content_op;
 
 /* Starts reading `len` bytes at `data` (borrowed; must outlive the reader). */
-ks_status ks_pdf_content_new(const uint8_t *data, size_t len, ks_pdf_content **out,
-                             ks_error *err);
+ks_status ks_pdf_content_new(const uint8_t *data, size_t len, ks_pdf_content **out, ks_error *err);
 /* Reads the next operation into `op`; its operands stay valid until the next call. Sets `*done`
  * at the end of the stream (operands left without an operator are dropped). Errors:
  * KS_E_FORMAT (malformed token, unbalanced ']' or '>>', naming the byte offset), KS_E_LIMIT,
  * KS_E_NOMEM. After an error the reader stays at the error. */
-ks_status ks_pdf_content_next(ks_pdf_content *c, ks_pdf_content_op *op, bool *done,
-                              ks_error *err);
+ks_status ks_pdf_content_next(ks_pdf_content *c, ks_pdf_content_op *op, bool *done, ks_error *err);
 void ks_pdf_content_free(ks_pdf_content *c); /* NULL is a no-op */
 
 typedef struct ks_pdf_text_line {

@@ -46,7 +46,7 @@ typedef struct ks_vctx {
     struct ks_vf_poe {
         long rev;
         time_t time;
-    } *poes;
+    } * poes;
     size_t npoes;
 } ks_vctx;
 
