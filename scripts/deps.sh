@@ -11,7 +11,7 @@ PKGS=(
   libssl-dev zlib1g-dev libpng-dev libharfbuzz-dev libcurl4-openssl-dev libsqlite3-dev
   libmicrohttpd-dev libpq-dev libp11-kit-dev libunistring-dev
   # tokens
-  softhsm2 opensc
+  softhsm2 opensc gnutls-bin
   # peer tools used as test oracles and benchmark baselines
   openssl qpdf poppler-utils mupdf-tools libpodofo-utils libnss3-tools curl python3 python3-pil
   libreoffice-writer-nogui fonts-liberation fonts-liberation2

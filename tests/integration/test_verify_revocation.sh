@@ -72,6 +72,9 @@ v "$W/lta2.pdf" "$W/cache-none" --offline
   && ok || bad "B-LTA x2: DSS/timestamp updates reported as disallowed"
 
 # ---- revoke; the responder (oracle: openssl ocsp) now says revoked ----
+# Times have whole seconds: wait so that the revocation falls strictly after the signing times
+# (a revocation in the same second as the timestamp is, conservatively, not "after" it).
+sleep 1.2
 "$KYSO" ca revoke "$W/ca" --serial "$SERIAL" --reason keyCompromise >/dev/null 2>&1 && ok || bad "ca revoke"
 openssl ocsp -issuer "$W/ca/issuing-ca.pem" -cert "$W/b.pem" -url "$URL/ocsp" -noverify 2>/dev/null \
   | grep -q ": revoked" && ok || bad "oracle: openssl ocsp does not see the revocation"
