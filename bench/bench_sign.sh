@@ -7,7 +7,7 @@
 # Usage: bench/bench_sign.sh [KYSO_BINARY] [RUNS]   (default: build/kyso, 5 runs; 3 for 50 MB)
 set -uo pipefail
 SRC=$(cd "$(dirname "$0")/.." && pwd)
-K=${1:-$SRC/build/kyso}
+K=$(realpath "${1:-$SRC/build/kyso}")
 RUNS=${2:-5}
 C=${KYSO_SHARED:-$SRC/../shared}/corpus
 P12=$C/certs/vn-corpus-public-signer-nguyen-van-a.p12

@@ -67,6 +67,7 @@ typedef struct ks_verify_opts {
     const char
         *cache;      /* revocation cache directory; NULL = $XDG_CACHE_HOME/kyso or ~/.cache/kyso */
     long timeout_ms; /* network timeout for OCSP/CRL (0 = 10 s) */
+    const char *password; /* of an encrypted document; NULL = try the empty user password */
 } ks_verify_opts;
 
 /* ---- report model ---- */

@@ -9,12 +9,42 @@
 #include "kyso/sign.h"
 #include "kyso/token.h"
 
-static const char *const spec[] = {
-    "out=",       "p12=",       "key=",        "cert=",    "pkcs11=",     "token=",   "key-label=",
-    "chain=",     "pin-file=",  "pin-env=",    "kind=",    "level=",      "tsa=",     "reason=",
-    "location=",  "subfilter=", "hash=",       "pss",      "field=",      "in-place", "offline",
-    "repair",     "image=",     "seal-mm=",    "page=",    "rect=",       "title=",   "name=",
-    "copy-form=", "org-name=",  "doc-number=", "contact=", "time-style=", NULL};
+static const char *const spec[] = {"out=",
+                                   "p12=",
+                                   "key=",
+                                   "cert=",
+                                   "pkcs11=",
+                                   "token=",
+                                   "key-label=",
+                                   "chain=",
+                                   "pin-file=",
+                                   "pin-env=",
+                                   "kind=",
+                                   "level=",
+                                   "tsa=",
+                                   "reason=",
+                                   "location=",
+                                   "subfilter=",
+                                   "hash=",
+                                   "pss",
+                                   "field=",
+                                   "in-place",
+                                   "offline",
+                                   "repair",
+                                   "image=",
+                                   "seal-mm=",
+                                   "page=",
+                                   "rect=",
+                                   "title=",
+                                   "name=",
+                                   "copy-form=",
+                                   "org-name=",
+                                   "doc-number=",
+                                   "contact=",
+                                   "time-style=",
+                                   "pdf-password-file=",
+                                   "pdf-password-env=",
+                                   NULL};
 
 static void help(void)
 {
@@ -31,6 +61,8 @@ static void help(void)
                  "       [--title TEXT --name TEXT] [--copy-form TEXT] [--org-name TEXT]\n"
                  "       [--doc-number TEXT] [--time-style iso|label]\n"
                  "       [--field NAME] [--in-place] [--offline] [--repair]\n"
+                 "       [--pdf-password-file FILE | --pdf-password-env VAR]  (an encrypted "
+                 "IN.pdf)\n"
                  "PINs and passwords come from --pin-file, --pin-env or a prompt, never from "
                  "the command line.\n")));
     printf("%s",
@@ -177,15 +209,30 @@ int ks_cmd_sign(int argc, char **argv)
     if (o.level >= KS_SIGN_B_T && !o.tsa_url)
         return ks_cli_usage(N_("--level %s needs --tsa URL"), ks_sign_level_name(o.level));
 
+    ks_error err;
+    char *pdf_pw = NULL;
+    if ((ks_cli_has(&a, "pdf-password-file") || ks_cli_has(&a, "pdf-password-env")) &&
+        ks_secret_read(ks_cli_get(&a, "pdf-password-file"), ks_cli_get(&a, "pdf-password-env"),
+                       NULL, &pdf_pw, &err) != KS_OK)
+        return ks_cli_fail(&err);
+    o.pdf_password = pdf_pw;
     ks_signer *signer = NULL;
     rc = load_signer(&a, &signer);
-    if (rc)
+    if (rc) {
+        ks_secret_free(pdf_pw);
         return rc;
-    ks_error err;
+    }
     ks_status st = ks_sign_file(a.pos[0], out, &o, signer, &err);
     ks_signer_free(signer);
-    if (st != KS_OK)
-        return ks_cli_fail(&err);
+    ks_secret_free(pdf_pw);
+    if (st != KS_OK) {
+        rc = ks_cli_fail(&err);
+        if (err.status == KS_E_PASSWORD && !o.pdf_password)
+            fprintf(stderr, "%s\n",
+                    ks_tr(N_("Give the document's password with --pdf-password-file FILE or "
+                             "--pdf-password-env VAR.")));
+        return rc;
+    }
     printf(ks_tr(N_("Signed: %s (level %s)\n")), out, ks_sign_level_name(o.level));
     return KS_EXIT_OK;
 }

@@ -19,6 +19,9 @@ static void help(void)
                           "  --html OUT      also write the report as an HTML page to OUT\n"
                           "  --at ISO8601    validate at this time instead of now\n"
                           "  --offline       use only revocation data embedded in the file\n"
+                          "  --password-file FILE | --password-env VAR\n"
+                          "                  password of an encrypted document (never on the "
+                          "command line)\n"
                           "Exit codes: 0 every signature valid, 1 a signature is invalid, 2 "
                           "validity undetermined or no signature, 3 usage, 4 unreadable or "
                           "damaged file.\n")));
@@ -26,8 +29,8 @@ static void help(void)
 
 int ks_cmd_verify(int argc, char **argv)
 {
-    static const char *const spec[] = {
-        "trust=", "trust-dir=", "json", "html=", "at=", "offline", NULL};
+    static const char *const spec[] = {"trust=",  "trust-dir=",     "json",          "html=", "at=",
+                                       "offline", "password-file=", "password-env=", NULL};
     ks_cli_args a;
     int rc = ks_cli_parse(argc, argv, spec, &a);
     if (rc)
@@ -51,9 +54,23 @@ int ks_cmd_verify(int argc, char **argv)
         return ks_cli_usage(N_("--at needs an ISO 8601 time such as 2026-03-05T09:41:07+07:00, "
                                "not \"%s\""),
                             at);
-    ks_verify_report *r = NULL;
-    if (ks_verify_run(a.pos[0], &opts, &r, &err) != KS_OK)
+    char *pw = NULL;
+    if ((ks_cli_has(&a, "password-file") || ks_cli_has(&a, "password-env")) &&
+        ks_secret_read(ks_cli_get(&a, "password-file"), ks_cli_get(&a, "password-env"), NULL, &pw,
+                       &err) != KS_OK)
         return ks_cli_fail(&err);
+    opts.password = pw;
+    ks_verify_report *r = NULL;
+    ks_status vst = ks_verify_run(a.pos[0], &opts, &r, &err);
+    ks_secret_free(pw);
+    if (vst != KS_OK) {
+        rc = ks_cli_fail(&err);
+        if (err.status == KS_E_PASSWORD && !pw)
+            fprintf(stderr, "%s\n",
+                    ks_tr(N_("Give the document's password with --password-file FILE or "
+                             "--password-env VAR.")));
+        return rc;
+    }
     rc = ks_verify_exit_code(r);
     bool en = strcmp(ks_cli_lang(), "en") == 0;
     ks_buf out = KS_BUF_INIT;

@@ -95,6 +95,30 @@ static ks_status page_frame(ks_pdf_doc *doc, size_t index, ks_appear_frame *fr, 
     return st;
 }
 
+/* --rect on --page: parses both and checks that the rectangle (default user space) lies on the
+ * page's crop box, so that a visible signature cannot end up where nobody sees it. */
+static ks_status rect_on_page(const ks_sign_opts *o, ks_pdf_doc *doc, size_t count, size_t *page,
+                              ks_appear_frame *fr, ks_pdf_rect *vis, ks_error *err)
+{
+    ks_pdf_rect r;
+    ks_status st = parse_rect(o->rect, &r, err);
+    if (st == KS_OK)
+        st = parse_page(o->page, count, count - 1, page, err);
+    if (st == KS_OK)
+        st = page_frame(doc, *page, fr, err);
+    if (st != KS_OK)
+        return st;
+    const double tol = 0.5; /* pt */
+    const ks_pdf_rect *c = &fr->crop;
+    if (r.x0 < c->x0 - tol || r.y0 < c->y0 - tol || r.x1 > c->x1 + tol || r.y1 > c->y1 + tol)
+        return ks_error_set(err, KS_E_USAGE,
+                            N_("--rect %s is not inside page %zu, whose visible area is "
+                               "[%.2f %.2f %.2f %.2f]"),
+                            o->rect, *page + 1, c->x0, c->y0, c->x1, c->y1);
+    *vis = ks_appear_to_visible(fr, r);
+    return KS_OK;
+}
+
 /* Adds an image appearance filling `vis` (visible frame of `fr`) and sets the widget. */
 static ks_status image_appearance(ks_sign_appearance *app, const ks_pdf_image *img,
                                   const ks_appear_frame *fr, ks_pdf_rect vis, size_t page,
@@ -164,15 +188,9 @@ static ks_status personal(ks_sign_appearance *app, ks_error *err)
         goto done;
     }
     if (o->rect) {
-        ks_pdf_rect r;
-        st = parse_rect(o->rect, &r, err);
-        if (st == KS_OK)
-            st = parse_page(o->page, count, count - 1, &page, err);
-        if (st == KS_OK)
-            st = page_frame(app->doc, page, &fr, err);
+        st = rect_on_page(o, app->doc, count, &page, &fr, &vis, err);
         if (st != KS_OK)
             goto done;
-        vis = ks_appear_to_visible(&fr, r);
         st = image_appearance(app, img, &fr, vis, page, err);
         goto done;
     }
@@ -281,15 +299,9 @@ static ks_status organization(ks_sign_appearance *app, ks_error *err)
 
     ks_pdf_rect vis;
     if (o->rect) {
-        ks_pdf_rect r;
-        st = parse_rect(o->rect, &r, err);
-        if (st == KS_OK)
-            st = parse_page(o->page, count, count - 1, &page, err);
-        if (st == KS_OK)
-            st = page_frame(app->doc, page, &fr, err);
+        st = rect_on_page(o, app->doc, count, &page, &fr, &vis, err);
         if (st != KS_OK)
             goto done;
-        vis = ks_appear_to_visible(&fr, r);
     } else {
         bool found = false;
         ks_pdf_rect pr;

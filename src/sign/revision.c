@@ -2,6 +2,7 @@
  * timestamp): the signature dictionary with its placeholders, the field + widget on its page
  * (page /Annots re-put), and the AcroForm with /SigFlags 3. ISO 32000-2 §12.7.5.5, §12.8. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <openssl/x509.h>
@@ -43,7 +44,25 @@ static void cert_cn(X509 *cert, char *out, size_t len)
     OPENSSL_free(u);
 }
 
-static ks_status build_sig_dict(const ks_sig_rev_params *p, ks_buf *b, ks_error *err)
+/* One text string of the signature dictionary (object `num`): as a literal or UTF-16BE hex
+ * string in a plain document; in an encrypted one, encrypted for that object like every other
+ * string (ISO 32000-2 §7.6.2; only /Contents stays in clear). */
+static ks_status put_sig_text(ks_buf *b, ks_pdf_update *u, uint32_t num, bool encrypted,
+                              const char *utf8, ks_error *err)
+{
+    if (!encrypted)
+        return ks_sign_put_text(b, utf8) ? KS_OK : nomem(err);
+    ks_buf raw = KS_BUF_INIT;
+    char *nfc = ks_utf8_nfc(utf8, strlen(utf8));
+    bool ok = ks_sign_text_bytes(&raw, nfc ? nfc : utf8);
+    free(nfc);
+    ks_status st = ok ? ks_pdf_update_string(u, num, 0, raw.data, raw.len, b, err) : nomem(err);
+    ks_buf_free(&raw);
+    return st;
+}
+
+static ks_status build_sig_dict(const ks_sig_rev_params *p, ks_pdf_update *u, uint32_t num,
+                                bool encrypted, ks_buf *b, ks_error *err)
 {
     const ks_sign_opts *o = p->opts;
     if (p->doc_ts) {
@@ -58,24 +77,22 @@ static ks_status build_sig_dict(const ks_sig_rev_params *p, ks_buf *b, ks_error 
     if (!p->doc_ts) {
         char m[32];
         ks_time_pdf_vn(p->signing_time, m);
-        ks_buf_printf(b, " /M (%s)", m);
         char cn[256];
         cert_cn(p->cert, cn, sizeof cn);
-        if (cn[0]) {
-            ks_buf_puts(b, " /Name ");
-            ks_sign_put_text(b, cn);
-        }
-        if (o->reason && o->reason[0]) {
-            ks_buf_puts(b, " /Reason ");
-            ks_sign_put_text(b, o->reason);
-        }
-        if (o->location && o->location[0]) {
-            ks_buf_puts(b, " /Location ");
-            ks_sign_put_text(b, o->location);
-        }
-        if (o->contact_info && o->contact_info[0]) {
-            ks_buf_puts(b, " /ContactInfo ");
-            ks_sign_put_text(b, o->contact_info);
+        const struct {
+            const char *key, *val;
+        } texts[] = {{"M", m},
+                     {"Name", cn},
+                     {"Reason", o->reason},
+                     {"Location", o->location},
+                     {"ContactInfo", o->contact_info}};
+        for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+            if (!texts[i].val || !texts[i].val[0])
+                continue;
+            ks_buf_printf(b, " /%s ", texts[i].key);
+            ks_status st = put_sig_text(b, u, num, encrypted, texts[i].val, err);
+            if (st != KS_OK)
+                return st;
         }
         ks_buf_puts(b, " /Prop_Build << /App << /Name /kyso >> >>");
     }
@@ -197,7 +214,9 @@ ks_status ks_sign_build_revision(ks_pdf_doc *doc, const ks_sig_rev_params *p, ks
     }
 
     uint32_t sig_num = ks_pdf_update_alloc(u);
-    st = build_sig_dict(p, &sig, err);
+    ks_pdf_encryption enc;
+    ks_pdf_get_encryption(doc, &enc);
+    st = build_sig_dict(p, u, sig_num, enc.encrypted, &sig, err);
     if (st != KS_OK)
         goto done;
     st = ks_pdf_update_put_raw(u, sig_num, 0, sig.data, sig.len, err);

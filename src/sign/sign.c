@@ -90,15 +90,6 @@ ks_status ks_sign_prepare(const char *in_path, const ks_sign_opts *opts, const k
     st = ks_pdf_open(in_path, &oo, &ctx->doc, err);
     if (st != KS_OK)
         goto done;
-    ks_pdf_encryption enc;
-    ks_pdf_get_encryption(ctx->doc, &enc);
-    if (enc.encrypted) {
-        st = ks_error_set(err, KS_E_STATE,
-                          N_("\"%s\" is encrypted (%s); signing encrypted documents is not "
-                             "supported yet"),
-                          in_path, enc.method ? enc.method : "?");
-        goto done;
-    }
     st = ks_sign_check_docmdp(ctx->doc, err);
     if (st != KS_OK)
         goto done;
@@ -204,7 +195,9 @@ static ks_status append_level(ks_out *o, bool docts, ks_sign_ctx *ctx, ks_error 
     ks_pdf_doc *doc = NULL;
     ks_buf upd = KS_BUF_INIT;
     int fd = -1;
-    ks_pdf_open_opts oo = {KS_PDF_STRICT, NULL};
+    /* Same mode and password as the input: its bytes are this file's prefix. */
+    ks_pdf_open_opts oo = {ctx->opts->repair ? KS_PDF_REPAIR : KS_PDF_STRICT,
+                           ctx->opts->pdf_password};
     ks_status st = ks_pdf_open(o->tmp_path, &oo, &doc, err);
     if (st != KS_OK) {
         ks_error_prefix(err, N_("while reopening the signed file: "));

@@ -461,7 +461,8 @@ ks_status ks_verify_run_mem(const uint8_t *data, size_t len, const char *name,
     memset(&c, 0, sizeof c);
     c.opts = opts;
     *out = NULL;
-    ks_status st = ks_pdf_open_mem(data, len, name, NULL, &c.doc, err);
+    ks_pdf_open_opts oo = {KS_PDF_STRICT, opts ? opts->password : NULL};
+    ks_status st = ks_pdf_open_mem(data, len, name, &oo, &c.doc, err);
     if (st == KS_OK)
         st = run(&c, name, out, err);
     ctx_free(&c);
@@ -475,7 +476,8 @@ ks_status ks_verify_run(const char *path, const ks_verify_opts *opts, ks_verify_
     memset(&c, 0, sizeof c);
     c.opts = opts;
     *out = NULL;
-    ks_status st = ks_pdf_open(path, NULL, &c.doc, err);
+    ks_pdf_open_opts oo = {KS_PDF_STRICT, opts ? opts->password : NULL};
+    ks_status st = ks_pdf_open(path, &oo, &c.doc, err);
     if (st == KS_OK)
         st = run(&c, path, out, err);
     ctx_free(&c);

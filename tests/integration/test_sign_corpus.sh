@@ -28,10 +28,16 @@ export KYSO_TEST_SO=so-pin-test KYSO_TEST_TOKEN_PIN=1234-test
     { echo "FAIL: could not put the corpus key into a SoftHSM2 token"; echo "0 passed, 1 failed"; exit 1; }
 
 # One corpus file: prints "ok <what>" / "FAIL <what>" / "SKIP <what>" lines.
+# An encrypted file's user password (third argument, "" for the empty one) goes to every tool.
 one() {
     local f=$1 qref=$2 in=$C/$1 b; b=$(basename "$1" .pdf)
     local s1=$W/$b.1.pdf s2=$W/$b.2.pdf rc
-    "$K" --lang en sign "$in" -o "$s1" --p12 "$P12" --pin-env KYSO_TEST_PW --offline \
+    local kpw=() ppw=() mpw=() qpw=()
+    if [ $# -ge 3 ]; then
+        export KYSO_TEST_DOCPW=$3
+        kpw=(--pdf-password-env KYSO_TEST_DOCPW) ppw=(-upw "$3") mpw=(-p "$3") qpw=(--password="$3")
+    fi
+    "$K" --lang en sign "$in" -o "$s1" --p12 "$P12" --pin-env KYSO_TEST_PW --offline "${kpw[@]}" \
         --reason "Phê duyệt" --location "Bắc Ninh" >/dev/null 2>"$W/$b.err"; rc=$?
     if [ $rc -eq 4 ] && [ "$qref" = warnings ]; then
         # Damaged input (qpdf reconstructs it): strict mode must refuse, --repair may sign.
@@ -43,15 +49,17 @@ one() {
         fi
     fi
     [ $rc -eq 0 ] && echo "ok sign1 $f" || { echo "FAIL sign1 $f (exit $rc): $(cat "$W/$b.err")"; return; }
-    "$K" --lang en sign "$s1" -o "$s2" --pkcs11 "$KYSO_P11_MODULE" --token corpus \
+    # SoftHSM2's file store is not safe for two processes at once (a token being rewritten
+    # by one is missing for the other): the token signatures take turns.
+    flock "$W/token.lock" "$K" --lang en sign "$s1" -o "$s2" --pkcs11 "$KYSO_P11_MODULE" --token corpus \
         --key-label signer --chain "$C/certs/vn-corpus-public-issuing-ca.pem" \
-        --pin-env KYSO_TEST_TOKEN_PIN --offline >/dev/null 2>"$W/$b.err"; rc=$?
+        --pin-env KYSO_TEST_TOKEN_PIN --offline "${kpw[@]}" >/dev/null 2>"$W/$b.err"; rc=$?
     [ $rc -eq 0 ] && echo "ok sign2 $f" || { echo "FAIL sign2 $f (exit $rc): $(cat "$W/$b.err")"; return; }
     local n v t m
     cmp -s -n "$(stat -c %s "$in")" "$in" "$s1" && cmp -s -n "$(stat -c %s "$s1")" "$s1" "$s2" &&
         echo "ok prefix $f" || echo "FAIL prefix $f: an input is not a byte prefix of its output"
     # The second output holds both signatures: pdfsig checks both (n counts empty fields too).
-    pdfsig -nssdir "sql:$W/nss" "$s2" >"$W/$b.ps2" 2>&1
+    pdfsig "${ppw[@]}" -nssdir "sql:$W/nss" "$s2" >"$W/$b.ps2" 2>&1
     n=$(grep -c '^Signature #' "$W/$b.ps2")
     v=$(grep -c 'Signature is Valid' "$W/$b.ps2")
     t=$(grep -c 'Certificate is Trusted' "$W/$b.ps2")
@@ -64,11 +72,11 @@ one() {
             -CAfile "$C/certs/vn-corpus-public-root.pem" -purpose any -out /dev/null \
             >"$W/$b.cms" 2>&1 && echo "ok openssl-cms $f" ||
         echo "FAIL openssl-cms $f: $(head -3 "$W/$b.cms")"
-    mutool sign -v "$s2" >"$W/$b.mu" 2>&1
+    mutool sign "${mpw[@]}" -v "$s2" >"$W/$b.mu" 2>&1
     m=$(grep -c 'unchanged since signing\|valid but there have been edits' "$W/$b.mu")
     [ "$m" = 2 ] && tail -1 "$W/$b.mu" | grep -q 'unchanged since signing' &&
         echo "ok mutool $f" || echo "FAIL mutool $f: $(tr '\n' ' ' <"$W/$b.mu")"
-    qpdf --check "$s2" >"$W/$b.qc" 2>&1; rc=$?
+    qpdf "${qpw[@]}" --check "$s2" >"$W/$b.qc" 2>&1; rc=$?
     if [ $rc -ne 0 ] && [ $rc -ne 3 ] || { [ $rc -eq 3 ] && [ "$qref" != warnings ]; }; then
         echo "FAIL qpdf $f: exit $rc: $(grep -v WARNING "$W/$b.qc" | head -3)"
     elif [ $rc -eq 3 ]; then
@@ -111,6 +119,40 @@ EOF
 awk -F'\t' 'NR>1 && $26 ~ /^signable/ {print $1 "\t" $22}' "$C/MANIFEST.tsv" >"$W/list"
 [ -s "$W/list" ] || { echo "FAIL: no signable file in the manifest"; echo "0 passed, 1 failed"; exit 1; }
 tr '\t' '\n' <"$W/list" | xargs -d '\n' -n 2 -P 2 bash -c 'one "$0" "$1" >"$W/res/$(basename "$0").txt"'
+
+# Encrypted files (the manifest gives the user password: user-pw=empty or user-pw='...'): signed
+# with the password, checked by every tool with it; strings and streams of the new revisions
+# are encrypted like the file's own. Without the password, or with a wrong one, a clear refusal.
+awk -F'\t' 'NR>1 && $15 ~ /^yes/ {print $1 "\t" $15}' "$C/MANIFEST.tsv" >"$W/enc"
+[ "$(wc -l <"$W/enc")" -ge 2 ] || echo "FAIL: the manifest lists fewer than 2 encrypted files" >"$W/res/enc-list.txt"
+while IFS=$'\t' read -r f e; do
+    pw=$(sed -n "s/.*user-pw='\([^']*\)'.*/\1/p" <<<"$e")
+    b=$(basename "$f" .pdf)
+    one "$f" ok "$pw" >"$W/res/$b.txt"
+    if [ -n "$pw" ]; then
+        "$K" --lang en sign "$C/$f" -o "$W/$b.nopw.pdf" --p12 "$P12" --pin-env KYSO_TEST_PW \
+            --offline >/dev/null 2>"$W/$b.nopw.err"; rc=$?
+        [ $rc -eq 4 ] && grep -q "the document is encrypted and needs a password" "$W/$b.nopw.err" &&
+            grep -q -- "--pdf-password-env" "$W/$b.nopw.err" && [ ! -e "$W/$b.nopw.pdf" ] &&
+            echo "ok refuse-nopw $f" >>"$W/res/$b.txt" ||
+            echo "FAIL refuse-nopw $f: exit $rc: $(cat "$W/$b.nopw.err")" >>"$W/res/$b.txt"
+        KYSO_TEST_DOCPW=sai-mat-khau "$K" --lang en sign "$C/$f" -o "$W/$b.badpw.pdf" --p12 "$P12" \
+            --pin-env KYSO_TEST_PW --pdf-password-env KYSO_TEST_DOCPW --offline >/dev/null \
+            2>"$W/$b.badpw.err"; rc=$?
+        [ $rc -eq 4 ] && grep -q "the password does not open this encrypted document" "$W/$b.badpw.err" &&
+            ! grep -q sai-mat-khau "$W/$b.badpw.err" && [ ! -e "$W/$b.badpw.pdf" ] &&
+            echo "ok refuse-badpw $f" >>"$W/res/$b.txt" ||
+            echo "FAIL refuse-badpw $f: exit $rc: $(cat "$W/$b.badpw.err")" >>"$W/res/$b.txt"
+    fi
+    KYSO_TEST_DOCPW=$pw "$K" --lang en verify "$W/$b.2.pdf" --offline --json --password-env KYSO_TEST_DOCPW \
+        --trust "$C/certs/vn-corpus-public-root.pem" >"$W/$b.vj" 2>&1
+    $PY -c "import json,sys; j=json.load(open(sys.argv[1])); sys.exit(0 if j['indication']=='TOTAL-PASSED' and len(j['signatures'])==2 else 1)" "$W/$b.vj" &&
+        echo "ok kyso-verify $f" >>"$W/res/$b.txt" ||
+        echo "FAIL kyso-verify $f: $(head -c 300 "$W/$b.vj")" >>"$W/res/$b.txt"
+    tail -c +$(($(stat -c %s "$C/$f") + 1)) "$W/$b.2.pdf" | grep -aq "/M (D:" &&
+        echo "FAIL strings $f: a signing time in clear in an encrypted file" >>"$W/res/$b.txt" ||
+        echo "ok strings $f" >>"$W/res/$b.txt"
+done <"$W/enc"
 
 pass=$(cat "$W"/res/*.txt | grep -c '^ok ')
 fail=$(cat "$W"/res/*.txt | grep -c '^FAIL')

@@ -264,5 +264,30 @@ check "B-LTA: the signature is still valid" '[ "$(pdfsig blta.pdf 2>/dev/null | 
 check "kyso verify --offline: B-LTA file TOTAL-PASSED, signature B-LTA, revocation good from DSS" \
     '$PY -c "import json,sys; j=json.load(open(\"blta.json\")); s=j[\"signatures\"]; sys.exit(0 if j[\"indication\"]==\"TOTAL-PASSED\" and s[0][\"level\"]==\"B-LTA\" and s[0][\"revocation\"]==\"good\" and s[-1][\"type\"]==\"document-timestamp\" else 1)"'
 
+# ---- B-LTA on an encrypted document (AES-256, user password): the DSS streams, the signature
+# dictionary's strings and the document timestamp are written encrypted like the rest ----
+qpdf --encrypt mk-nguoi-dung mk-chu-so-huu 256 -- "$IN" enc.pdf
+export DOCPW=mk-nguoi-dung
+out=$("$K" --lang en sign enc.pdf -o enc-lta.pdf --key signer.key --cert signer.pem --chain chain.pem \
+    --pdf-password-env DOCPW --level B-LTA --tsa "$H/tsa" --reason "Phê duyệt" 2>&1); rc=$?
+check "encrypted B-LTA exits 0 ($out)" '[ $rc -eq 0 ]'
+check "encrypted B-LTA: qpdf --check with the password" \
+    'qpdf --password=mk-nguoi-dung --check enc-lta.pdf >/dev/null 2>&1'
+check "encrypted B-LTA: pdfsig -upw: the signature is valid" \
+    '[ "$(pdfsig -upw mk-nguoi-dung enc-lta.pdf 2>/dev/null | grep -c "Signature is Valid")" -ge 1 ]'
+lastsig enc-lta.pdf enc-lta.data enc-lta.tst
+check "encrypted B-LTA: the document timestamp's /Contents is in clear and openssl ts -verify accepts it" \
+    'openssl ts -verify -data enc-lta.data -in enc-lta.tst -token_in -CAfile root.pem -untrusted tsachain.pem >/dev/null 2>&1'
+check "encrypted B-LTA: the signature dictionary's /M is encrypted, not a literal in clear" \
+    'tail -c +$(($(stat -c %s enc.pdf) + 1)) enc-lta.pdf | grep -aq "/M <" &&
+     ! tail -c +$(($(stat -c %s enc.pdf) + 1)) enc-lta.pdf | grep -aq "/M (D:"'
+"$K" --lang en verify enc-lta.pdf --trust root.pem --offline --json --password-env DOCPW \
+    >enc-lta.json 2>/dev/null
+check "kyso verify --password-env --offline: encrypted B-LTA TOTAL-PASSED, revocation from the DSS" \
+    '$PY -c "import json,sys; j=json.load(open(\"enc-lta.json\")); s=j[\"signatures\"]; sys.exit(0 if j[\"indication\"]==\"TOTAL-PASSED\" and s[0][\"level\"]==\"B-LTA\" and s[0][\"revocation\"]==\"good\" else 1)"'
+"$K" --lang en verify enc-lta.pdf --trust root.pem --offline >/dev/null 2>enc-nopw.err; rc=$?
+check "kyso verify without the password: exit 4, names the need and the option" \
+    '[ $rc -eq 4 ] && grep -q "the document is encrypted and needs a password" enc-nopw.err && grep -q -- "--password-env" enc-nopw.err'
+
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]
