@@ -40,6 +40,10 @@ out=$("$K" sign "$QD" -o "$T/r.pdf" "${KEY[@]}" --kind personal --image "$T/blue
   --page 1 --rect 300,100,450,150 2>&1); rc=$?
 check "personal with --rect exits 0 ($out)" '[ $rc -eq 0 ]'
 check "pdfsig: --rect signature valid" 'pdfsig "$T/r.pdf" 2>/dev/null | grep -q "Signature is Valid"'
+out=$("$K" --lang en sign "$QD" -o "$T/r2.pdf" "${KEY[@]}" --kind personal --image "$T/blue.png" \
+  --page 1 --rect 500,800,700,900 2>&1); rc=$?
+check "a --rect off the page is refused, exit 3, naming the page's area ($out)" \
+  '[ $rc -eq 3 ] && grep -q "is not inside page 1, whose visible area is \[0.00 0.00 595" <<<"$out" && [ ! -e "$T/r2.pdf" ]'
 
 # Copy: three lines at the top right, exactly as written, with the time of /M.
 out=$(KYSO_NOW=$NOW "$K" sign "$QD" -o "$T/c.pdf" "${KEY[@]}" --kind copy \
