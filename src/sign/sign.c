@@ -1,6 +1,7 @@
 /* sign/sign.c — the public signing API: prepare → digest → sign → embed → write, and
  * ks_sign_file that runs them after the certificate checks. The revision itself is built in
  * revision.c; later levels (DSS, document timestamp) in dss.c and docts.c. */
+#define _GNU_SOURCE /* sync_file_range */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -133,16 +134,45 @@ static ks_status open_base(const char *path, uint64_t len, int *fd, ks_error *er
     return KS_OK;
 }
 
+/* Opens the output and copies the base file into it now, then asks the kernel to start
+ * writing it out (sync_file_range), so that the final fsync finds little left to do. The digest
+ * is then read from this copy: the signature covers exactly the bytes the output holds. */
+static ks_status stage_output(ks_sign_ctx *ctx, const char *out_path, ks_error *err)
+{
+    int fd = -1;
+    ks_status st = open_base(ctx->in_path, ctx->slot.base_len, &fd, err);
+    if (st != KS_OK)
+        return st;
+    st = ks_out_open(&ctx->staged, out_path, err);
+    if (st != KS_OK) {
+        close(fd);
+        return st;
+    }
+    ctx->staged_open = true;
+    st = ks_sign_copy_fd(fd, ctx->slot.base_len, &ctx->staged, err);
+    close(fd);
+    if (st != KS_OK)
+        return st;
+#ifdef SYNC_FILE_RANGE_WRITE
+    (void)sync_file_range(ctx->staged.fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+#endif
+    return KS_OK;
+}
+
 ks_status ks_sign_digest(ks_sign_ctx *ctx, uint8_t *digest, size_t *digest_len, ks_error *err)
 {
     if (!ctx->digested) {
-        int fd;
-        ks_status st = open_base(ctx->in_path, ctx->slot.base_len, &fd, err);
+        int fd = -1;
+        ks_status st = KS_OK;
+        if (!ctx->staged_open)
+            st = open_base(ctx->in_path, ctx->slot.base_len, &fd, err);
         if (st != KS_OK)
             return st;
-        st = ks_sig_slot_digest(&ctx->slot, fd, ctx->in_path, ctx->opts->md, ctx->digest,
-                                &ctx->digest_len, err);
-        close(fd);
+        st = ks_sig_slot_digest(&ctx->slot, ctx->staged_open ? ctx->staged.fd : fd,
+                                ctx->staged_open ? ctx->staged.tmp_path : ctx->in_path,
+                                ctx->opts->md, ctx->digest, &ctx->digest_len, err);
+        if (fd >= 0)
+            close(fd);
         if (st != KS_OK)
             return st;
         ctx->digested = true;
@@ -241,18 +271,25 @@ ks_status ks_sign_write(ks_sign_ctx *ctx, const char *out_path, ks_error *err)
     ks_status st = check_out_path(ctx->in_path, out_path, ctx->opts->in_place, err);
     if (st != KS_OK)
         return st;
-    int fd = -1;
-    st = open_base(ctx->in_path, ctx->slot.base_len, &fd, err);
-    if (st != KS_OK)
-        return st;
     ks_out o;
-    st = ks_out_open(&o, out_path, err);
-    if (st != KS_OK) {
+    if (ctx->staged_open) {
+        if (strcmp(ctx->staged.path, out_path) != 0)
+            return ks_error_set(err, KS_E_USAGE, N_("no signature has been embedded yet"));
+        o = ctx->staged;
+        ctx->staged_open = false; /* owned here from now on */
+    } else {
+        int fd = -1;
+        st = open_base(ctx->in_path, ctx->slot.base_len, &fd, err);
+        if (st != KS_OK)
+            return st;
+        st = ks_out_open(&o, out_path, err);
+        if (st != KS_OK) {
+            close(fd);
+            return st;
+        }
+        st = ks_sign_copy_fd(fd, ctx->slot.base_len, &o, err);
         close(fd);
-        return st;
     }
-    st = ks_sign_copy_fd(fd, ctx->slot.base_len, &o, err);
-    close(fd);
     if (st == KS_OK)
         st = ks_out_write(&o, ctx->slot.upd.data, ctx->slot.upd.len, err);
     if (st == KS_OK && ctx->opts->level >= KS_SIGN_B_LT)
@@ -270,6 +307,8 @@ void ks_sign_ctx_free(ks_sign_ctx *ctx)
 {
     if (!ctx)
         return;
+    if (ctx->staged_open)
+        ks_out_abort(&ctx->staged);
     ks_pdf_close(ctx->doc);
     ks_buf_free(&ctx->slot.upd);
     free(ctx->in_path);
@@ -307,6 +346,8 @@ ks_status ks_sign_file(const char *in_path, const char *out_path, const ks_sign_
     uint8_t *der = NULL;
     size_t der_len = 0;
     st = ks_sign_prepare(in_path, opts, signer, &ctx, err);
+    if (st == KS_OK)
+        st = stage_output(ctx, out_path, err);
     if (st == KS_OK)
         st = ks_sign_sign(ctx, signer, &der, &der_len, err);
     if (st == KS_OK)

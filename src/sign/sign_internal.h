@@ -35,6 +35,10 @@ struct ks_sign_ctx {
     size_t cms_der_len;
     X509 *cert;             /* owned ref of the signer certificate */
     STACK_OF(X509) * chain; /* owned refs of the chain */
+    /* ks_sign_file only: the output opened early, the base file already copied into it, so
+     * that the disk writes it while the digest and the signature are computed. */
+    ks_out staged;
+    bool staged_open;
 };
 
 /* ---- placeholder.c ---- */
