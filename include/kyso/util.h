@@ -44,6 +44,8 @@ bool ks_buf_printf(ks_buf *b, const char *fmt, ...) __attribute__((format(printf
 bool ks_buf_putc(ks_buf *b, int c);
 /* Appends `len` bytes as uppercase hex. */
 bool ks_buf_hex(ks_buf *b, const uint8_t *data, size_t len);
+/* Appends `s` (UTF-8) as a JSON string with its quotes, or `null` when `s` is NULL. */
+bool ks_buf_json_str(ks_buf *b, const char *s);
 /* Takes the buffer's storage (caller frees with free()); leaves `b` empty. */
 uint8_t *ks_buf_steal(ks_buf *b, size_t *len);
 

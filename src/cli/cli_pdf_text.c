@@ -12,16 +12,10 @@
 
 static void json_str(FILE *f, const char *s)
 {
-    fputc('"', f);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '"' || *p == '\\')
-            fprintf(f, "\\%c", *p);
-        else if (*p < 0x20)
-            fprintf(f, "\\u%04x", *p);
-        else
-            fputc(*p, f);
-    }
-    fputc('"', f);
+    ks_buf b = KS_BUF_INIT;
+    if (ks_buf_json_str(&b, s))
+        fwrite(b.data, 1, b.len, f);
+    ks_buf_free(&b);
 }
 
 static void print_page_json(FILE *f, size_t index, const ks_pdf_text_page *p, bool first)

@@ -82,6 +82,38 @@ bool ks_buf_printf(ks_buf *b, const char *fmt, ...)
     return ok;
 }
 
+bool ks_buf_json_str(ks_buf *b, const char *s)
+{
+    if (!s)
+        return ks_buf_puts(b, "null");
+    ks_buf_putc(b, '"');
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        switch (*p) {
+        case '"':
+            ks_buf_puts(b, "\\\"");
+            break;
+        case '\\':
+            ks_buf_puts(b, "\\\\");
+            break;
+        case '\n':
+            ks_buf_puts(b, "\\n");
+            break;
+        case '\r':
+            ks_buf_puts(b, "\\r");
+            break;
+        case '\t':
+            ks_buf_puts(b, "\\t");
+            break;
+        default:
+            if (*p < 0x20)
+                ks_buf_printf(b, "\\u%04x", *p);
+            else
+                ks_buf_putc(b, *p);
+        }
+    }
+    return ks_buf_putc(b, '"');
+}
+
 bool ks_buf_hex(ks_buf *b, const uint8_t *data, size_t len)
 {
     static const char hx[] = "0123456789ABCDEF";

@@ -8,36 +8,7 @@
 
 static void jstr(ks_buf *b, const char *s)
 {
-    if (!s) {
-        ks_buf_puts(b, "null");
-        return;
-    }
-    ks_buf_putc(b, '"');
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        switch (*p) {
-        case '"':
-            ks_buf_puts(b, "\\\"");
-            break;
-        case '\\':
-            ks_buf_puts(b, "\\\\");
-            break;
-        case '\n':
-            ks_buf_puts(b, "\\n");
-            break;
-        case '\r':
-            ks_buf_puts(b, "\\r");
-            break;
-        case '\t':
-            ks_buf_puts(b, "\\t");
-            break;
-        default:
-            if (*p < 0x20)
-                ks_buf_printf(b, "\\u%04x", *p);
-            else
-                ks_buf_putc(b, *p);
-        }
-    }
-    ks_buf_putc(b, '"');
+    ks_buf_json_str(b, s);
 }
 
 static void jkey(ks_buf *b, const char *k, bool first)

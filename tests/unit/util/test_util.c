@@ -54,6 +54,11 @@ static void test_buf_arena(void)
     ks_buf_hex(&b, (const uint8_t *)"\x01\xab", 2);
     CHECK(memcmp(b.data + b.len - 4, "01AB", 4) == 0);
     ks_buf_free(&b);
+    CHECK(ks_buf_json_str(&b, "Bắc \"Ninh\"\\\n\t\x01") && b.len > 0);
+    CHECK(strcmp((char *)b.data, "\"Bắc \\\"Ninh\\\"\\\\\\n\\t\\u0001\"") == 0);
+    ks_buf_free(&b);
+    CHECK(ks_buf_json_str(&b, NULL) && strcmp((char *)b.data, "null") == 0);
+    ks_buf_free(&b);
     ks_arena *a = ks_arena_new();
     for (int i = 0; i < 10000; i++) {
         char *p = ks_arena_alloc(a, (size_t)(i % 500) + 1);
