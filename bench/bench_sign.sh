@@ -2,13 +2,15 @@
 # Benchmark: `kyso sign` (invisible, B-B, RSA-3072 corpus key) against the signers installed
 # here — podofosign, poppler's `pdfsig -add-signature` (NSS) and `mutool sign` — on generated
 # PDFs of 20 KB, 1 MB, 10 MB and 50 MB that carry one empty signature field (mutool signs only
-# existing fields). Prints per tool and size the median wall time and peak RSS of N runs, and
+# existing fields). Prints per tool and size the median wall time (hyperfine), mean CPU time and
+# peak RSS, and
 # the ratio fastest-peer / kyso. Each output is checked with pdfsig before it counts.
-# Usage: bench/bench_sign.sh [KYSO_BINARY] [RUNS]   (default: build/kyso, 5 runs; 3 for 50 MB)
+# Usage: bench/bench_sign.sh [KYSO_BINARY] [RUNS]   (default: build/kyso, 15 runs; 7 for 50 MB)
 set -uo pipefail
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 K=$(realpath "${1:-$SRC/build/kyso}")
-RUNS=${2:-5}
+RUNS=${2:-15}
+export KYSO_PW=test
 C=${KYSO_SHARED:-$SRC/../shared}/corpus
 P12=$C/certs/vn-corpus-public-signer-nguyen-van-a.p12
 W=$(mktemp -d /tmp/kyso-bench-sign.XXXXXX)
@@ -56,35 +58,27 @@ open(path, "wb").write(out)
 EOF
 }
 
-# Runs "$@" N times; prints "median_wall_s median_cpu_s peak_rss_kb" (wall time by the clock in
-# ns; CPU = user + sys and peak RSS by GNU time; peak = max over the runs). CPU time is the
-# steadier number on a shared machine.
+# Checks "$@" once (its output must validate in pdfsig; peak RSS by GNU time), then times it
+# with hyperfine: prints "median_wall_s mean_cpu_s peak_rss_kb". CPU time is the steadier number
+# on a shared machine.
+. "$SRC/bench/lib.sh"
+HF_DIR=$W
 measure() {
     local n=$1; shift
-    local ts=() cs=() rss=0 t0 t1 m u sy
-    for i in $(seq 1 "$n"); do
-        rm -f out.pdf
-        t0=$(date +%s%N)
-        /usr/bin/time -f "%M %U %S" -o t.txt "$@" >/dev/null 2>err.txt </dev/null || { echo "fail fail fail"; return; }
-        t1=$(date +%s%N)
-        [ "$(pdfsig out.pdf 2>/dev/null | grep -c 'Signature is Valid')" -ge 1 ] || { echo "invalid invalid invalid"; return; }
-        read -r m u sy < <(tail -1 t.txt)
-        cs+=("$(awk -v a="$u" -v b="$sy" 'BEGIN {printf "%.2f", a + b}')")
-        ts+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.4f", (b - a) / 1e9}')")
-        [ "$m" -gt "$rss" ] && rss=$m
-    done
-    local mc; mc=$(printf '%s\n' "${cs[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-    printf '%s\n' "${ts[@]}" | sort -n |
-        awk -v r="$rss" -v c="$mc" '{a[NR]=$1} END {print a[int((NR+1)/2)], c, r}'
+    rm -f out.pdf
+    /usr/bin/time -f "%M" -o t.txt "$@" >/dev/null 2>err.txt </dev/null || { echo "fail fail fail"; return; }
+    [ "$(pdfsig out.pdf 2>/dev/null | grep -c 'Signature is Valid')" -ge 1 ] || { echo "invalid invalid invalid"; return; }
+    local rss; rss=$(tail -1 t.txt)
+    echo "$(hf sign "$n" "rm -f out.pdf" "$@") $rss"
 }
 
 printf '%-8s %-22s %10s %10s %12s\n' size tool wall_s cpu_s peak_rss_kb
 for spec in 20K:20000 1M:1000000 10M:10000000 50M:50000000; do
     name=${spec%%:*}; bytes=${spec##*:}
     gen "$bytes" in-$name.pdf
-    n=$RUNS; [ "$name" = 50M ] && [ "$n" -gt 3 ] && n=3
+    n=$RUNS; [ "$name" = 50M ] && [ "$n" -gt 7 ] && n=7
     declare -A R=()
-    R[kyso]=$(KYSO_PW=test measure "$n" env KYSO_PW=test "$K" sign in-$name.pdf -o out.pdf \
+    R[kyso]=$(measure "$n" "$K" sign in-$name.pdf -o out.pdf \
         --p12 "$P12" --pin-env KYSO_PW --offline)
     R[podofosign]=$(measure "$n" podofosign -in in-$name.pdf -out out.pdf -cert cert.pem \
         -pkey key.pem -digest SHA256 -field-name Sig1 -field-use-existing)
