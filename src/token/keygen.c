@@ -96,3 +96,31 @@ done:
     ks_p11_close(&s);
     return st;
 }
+
+ks_status ks_token_delete_label(const char *module_path, const char *token_label, const char *pin,
+                                const char *label, size_t *deleted, ks_error *err)
+{
+    if (deleted)
+        *deleted = 0;
+    if (!label || !*label)
+        return ks_error_set(err, KS_E_USAGE, N_("a key needs a label (--key-label)"));
+    ks_p11_sess s;
+    ks_status st = ks_p11_open(module_path, token_label, true, CKU_USER, pin, &s, err);
+    if (st != KS_OK)
+        return st;
+    static const CK_OBJECT_CLASS classes[] = {CKO_PRIVATE_KEY, CKO_PUBLIC_KEY, CKO_CERTIFICATE};
+    for (size_t c = 0; c < sizeof classes / sizeof classes[0] && st == KS_OK; c++) {
+        CK_OBJECT_HANDLE h[KS_P11_MAX_FOUND];
+        size_t n = 0;
+        st = ks_p11_find(&s, classes[c], label, NULL, 0, h, KS_P11_MAX_FOUND, &n, err);
+        for (size_t i = 0; i < n && st == KS_OK; i++) {
+            CK_RV rv = s.p->f->C_DestroyObject(s.h, h[i]);
+            if (rv != CKR_OK)
+                st = ks_p11_fail(err, rv, "C_DestroyObject", s.info.label);
+            else if (deleted)
+                (*deleted)++;
+        }
+    }
+    ks_p11_close(&s);
+    return st;
+}

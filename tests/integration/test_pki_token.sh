@@ -54,6 +54,28 @@ rc=$?
 [ $rc -eq 5 ] && ok || bad "wrong CA PIN exit $rc"
 check "wrong CA PIN message" has e2.txt "wrong user PIN"
 
+# ---- a failed `ca init --pkcs11` takes back what it made in the token ----
+softhsm2-util --init-token --free --label "kyso ca2" --pin 11223344 --so-pin 99887766 >/dev/null
+pkcs11-tool --module "$M" --token-label "kyso ca2" --login --pin "$CAPIN" --keypairgen \
+  --key-type EC:prime256v1 --label kyso-ocsp >/dev/null 2>&1
+"$KYSO" --lang en ca init ca2 --key-type rsa:2048 --pkcs11 "$M" --token "kyso ca2" --pin-env CAPIN \
+  --base-url "$URL" >/dev/null 2>ca2.err; rc=$?
+check "ca init into a token that already has kyso-ocsp fails, naming it" \
+  bash -c "[ $rc -ne 0 ] && grep -q 'already has a key labelled \"kyso-ocsp\"' ca2.err"
+p11list "kyso%20ca2" "$CAPIN" > ca2-objs.txt
+check "failed init left no root or issuing key in the token" \
+  bash -c "! grep -q 'object=kyso-root\|object=kyso-issuing-ca' ca2-objs.txt"
+check "the key that was there before is untouched" grep -q "object=kyso-ocsp;type=private" ca2-objs.txt
+check "failed init left no ca.db" test ! -e ca2/ca.db
+pkcs11-tool --module "$M" --token-label "kyso ca2" --login --pin "$CAPIN" --delete-object \
+  --type privkey --label kyso-ocsp >/dev/null 2>&1
+pkcs11-tool --module "$M" --token-label "kyso ca2" --login --pin "$CAPIN" --delete-object \
+  --type pubkey --label kyso-ocsp >/dev/null 2>&1
+check "after the clash is removed, ca init simply runs again" "$KYSO" ca init ca2 --key-type rsa:2048 \
+  --pkcs11 "$M" --token "kyso ca2" --pin-env CAPIN --base-url "$URL"
+p11list "kyso%20ca2" "$CAPIN" > ca2-objs.txt
+check "the re-run holds exactly one root key" test "$(grep -c 'object=kyso-root;type=private' ca2-objs.txt)" = 1
+
 # ---- issuing and revoking through the token ----
 openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout s.key -subj /CN=x \
   -out s.csr 2>/dev/null
