@@ -1,12 +1,22 @@
 /* cms/http.c — the little HTTP the CMS layer needs (RFC 3161 TSAs, OCSP responders, CRL
  * distribution points) over libcurl, with timeouts, a body size bound and errors naming the URL
  * and HTTP status. */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <curl/curl.h>
-
 #include "cms_internal.h"
+#include "curl_lazy.h"
+
+KS_DL_DEFINE(ks_curl, KS_CURL_SYMBOLS, "libcurl.so.4");
+
+/* curl_global_init is not thread-safe: once per process (after the library is loaded). */
+static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
+static CURLcode curl_init_rc = CURLE_FAILED_INIT;
+static void curl_init(void)
+{
+    curl_init_rc = curl_global_init(CURL_GLOBAL_DEFAULT);
+}
 
 typedef struct sink {
     ks_buf body;
@@ -37,13 +47,12 @@ static ks_status http_do(const char *url, const char *content_type, const uint8_
      * integrity but is accepted because some TSAs only listen there. */
     if (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0)
         return ks_error_set(err, KS_E_USAGE, N_("unsupported URL \"%s\" (http:// expected)"), url);
-    static bool curl_ready;
-    if (!curl_ready) {
-        if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-            return ks_error_set(err, KS_E_IO, N_("cannot initialise libcurl"));
-        curl_ready = true;
-    }
-    ks_status st = KS_OK;
+    ks_status st = ks_dl_load(&ks_curl, err);
+    if (st != KS_OK)
+        return st;
+    pthread_once(&curl_once, curl_init);
+    if (curl_init_rc != CURLE_OK)
+        return ks_error_set(err, KS_E_IO, N_("cannot initialise libcurl"));
     sink s = {KS_BUF_INIT, max_len ? max_len : KS_HTTP_MAX_BODY, false};
     struct curl_slist *hdrs = NULL;
     char ctbuf[128];

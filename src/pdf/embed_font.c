@@ -6,12 +6,12 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include <hb-ot.h>
-#include <hb-subset.h>
-#include <hb.h>
 #include <openssl/sha.h>
 
+#include "hb_lazy.h"
 #include "kyso/pdfgen.h"
+
+KS_DL_DEFINE(ks_hb, KS_HB_SYMBOLS, "libharfbuzz.so.0", "libharfbuzz-subset.so.0");
 
 struct ks_pdf_font {
     hb_blob_t *blob;
@@ -70,6 +70,8 @@ ks_status ks_pdf_font_open(const char *path, ks_pdf_font **out, ks_error *err)
     hb_blob_t *glyf = NULL;
 
     *out = NULL;
+    if ((st = ks_dl_load(&ks_hb, err)) != KS_OK)
+        return st;
     if (!path)
         path = ks_pdf_font_default_path();
     st = ks_read_file(path, FONT_MAX_FILE, &data, &len, err);

@@ -6,6 +6,8 @@
 
 #include "pki_internal.h"
 
+KS_DL_DEFINE(ks_sqlite, KS_SQLITE_SYMBOLS, "libsqlite3.so.0");
+
 static const char *const SCHEMA =
     "PRAGMA journal_mode=WAL;"
     "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
@@ -45,18 +47,21 @@ ks_status ks_pki_db_open(const char *dir, bool create, sqlite3 **out, ks_error *
 {
     char path[4096];
     *out = NULL;
+    ks_status st = ks_dl_load(&ks_sqlite, err);
+    if (st != KS_OK)
+        return st;
     snprintf(path, sizeof path, "%s/ca.db", dir);
     sqlite3 *db = NULL;
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
     if (sqlite3_open_v2(path, &db, flags, NULL) != SQLITE_OK) {
-        ks_status st = ks_error_set(err, KS_E_IO, N_("cannot open the CA database \"%s\": %s"),
-                                    path, db ? sqlite3_errmsg(db) : "?");
+        st = ks_error_set(err, KS_E_IO, N_("cannot open the CA database \"%s\": %s"), path,
+                          db ? sqlite3_errmsg(db) : "?");
         sqlite3_close(db);
         return st;
     }
     sqlite3_busy_timeout(db, 5000);
     if (create) {
-        ks_status st = ks_pki_db_exec(db, SCHEMA, err);
+        st = ks_pki_db_exec(db, SCHEMA, err);
         if (st != KS_OK) {
             sqlite3_close(db);
             return st;

@@ -3,7 +3,7 @@
 #ifndef KYSO_PKI_INTERNAL_H
 #define KYSO_PKI_INTERNAL_H
 
-#include <sqlite3.h>
+#include "sqlite_lazy.h"
 
 #include "kyso/pki.h"
 #include "kyso/signer.h"

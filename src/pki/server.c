@@ -7,10 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <microhttpd.h>
 #include <openssl/evp.h>
 
+#include "mhd_lazy.h"
 #include "responder.h"
+
+KS_DL_DEFINE(ks_mhd, KS_MHD_SYMBOLS, "libmicrohttpd.so.12");
 
 #define MAX_BODY (64u * 1024u)
 
@@ -235,7 +237,7 @@ ks_status ks_pki_server_start(const char *dir, const char *listen, unsigned thre
     *out = NULL;
     struct sockaddr_in sa;
     ks_status st = parse_listen(listen, &sa, err);
-    if (st != KS_OK)
+    if (st != KS_OK || (st = ks_dl_load(&ks_mhd, err)) != KS_OK)
         return st;
     ks_pki_server *s = calloc(1, sizeof *s);
     if (!s)
