@@ -44,7 +44,8 @@ ks_status ks_pki_audit(sqlite3 *db, const char *action, const char *serial, cons
     int64_t at = (int64_t)ks_now();
     serial = serial ? serial : "";
     detail = detail ? detail : "";
-    if ((st = ks_pki_db_exec(db, "BEGIN IMMEDIATE", err)) != KS_OK)
+    bool own;
+    if ((st = ks_pki_tx_begin(db, &own, err)) != KS_OK)
         return st;
     if (sqlite3_prepare_v2(db, "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1", -1, &s,
                            NULL) != SQLITE_OK)
@@ -72,12 +73,11 @@ ks_status ks_pki_audit(sqlite3 *db, const char *action, const char *serial, cons
     if (sqlite3_step(s) != SQLITE_DONE)
         goto dberr;
     sqlite3_finalize(s);
-    return ks_pki_db_exec(db, "COMMIT", err);
+    return ks_pki_tx_end(db, own, KS_OK, err);
 dberr:
     st = ks_error_set(err, KS_E_IO, N_("CA database error (%s): %s"), "audit", sqlite3_errmsg(db));
     sqlite3_finalize(s);
-    ks_pki_db_exec(db, "ROLLBACK", NULL);
-    return st;
+    return ks_pki_tx_end(db, own, st, NULL);
 }
 
 ks_status ks_ca_audit_verify(ks_ca *ca, long *entries, ks_error *err)

@@ -43,6 +43,23 @@ ks_status ks_pki_db_exec(sqlite3 *db, const char *sql, ks_error *err)
     return KS_OK;
 }
 
+ks_status ks_pki_tx_begin(sqlite3 *db, bool *own, ks_error *err)
+{
+    *own = sqlite3_get_autocommit(db) != 0;
+    return *own ? ks_pki_db_exec(db, "BEGIN IMMEDIATE", err) : KS_OK;
+}
+
+ks_status ks_pki_tx_end(sqlite3 *db, bool own, ks_status st, ks_error *err)
+{
+    if (!own)
+        return st;
+    if (st == KS_OK)
+        st = ks_pki_db_exec(db, "COMMIT", err);
+    if (st != KS_OK)
+        ks_pki_db_exec(db, "ROLLBACK", NULL);
+    return st;
+}
+
 ks_status ks_pki_db_open(const char *dir, bool create, sqlite3 **out, ks_error *err)
 {
     char path[4096];

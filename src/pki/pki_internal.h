@@ -47,6 +47,11 @@ void ks_cert_row_clear(ks_cert_row *r);
 /* ---- database (db.c) ---- */
 ks_status ks_pki_db_open(const char *dir, bool create, sqlite3 **out, ks_error *err);
 ks_status ks_pki_db_exec(sqlite3 *db, const char *sql, ks_error *err);
+/* One write transaction around several changes (BEGIN IMMEDIATE ... COMMIT), so that a failure
+ * or a crash in the middle leaves the database as it was. Nested calls join the outer one. */
+ks_status ks_pki_tx_begin(sqlite3 *db, bool *own, ks_error *err);
+/* Commits when `st` is KS_OK, else rolls back; returns `st` or the commit's failure. */
+ks_status ks_pki_tx_end(sqlite3 *db, bool own, ks_status st, ks_error *err);
 ks_status ks_pki_meta_get(sqlite3 *db, const char *key, char *out, size_t out_len, ks_error *err);
 ks_status ks_pki_meta_set(sqlite3 *db, const char *key, const char *value, ks_error *err);
 ks_status ks_pki_cert_insert(sqlite3 *db, const ks_cert_row *row, ks_error *err);

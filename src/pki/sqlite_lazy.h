@@ -28,6 +28,7 @@
     X(sqlite3_exec)                                                                                \
     X(sqlite3_finalize)                                                                            \
     X(sqlite3_free)                                                                                \
+    X(sqlite3_get_autocommit)                                                                      \
     X(sqlite3_open_v2)                                                                             \
     X(sqlite3_prepare_v2)                                                                          \
     X(sqlite3_reset)                                                                               \
@@ -68,6 +69,7 @@ static inline void ks_sqlite3_free_(void *p)
 #define sqlite3_exec KS_DL_FN(ks_sqlite, sqlite3_exec)
 #define sqlite3_finalize ks_sqlite3_finalize_
 #define sqlite3_free ks_sqlite3_free_
+#define sqlite3_get_autocommit KS_DL_FN(ks_sqlite, sqlite3_get_autocommit)
 #define sqlite3_open_v2 KS_DL_FN(ks_sqlite, sqlite3_open_v2)
 #define sqlite3_prepare_v2 KS_DL_FN(ks_sqlite, sqlite3_prepare_v2)
 #define sqlite3_reset KS_DL_FN(ks_sqlite, sqlite3_reset)

@@ -160,6 +160,19 @@ static int timestamp(ks_responder *r, const EVP_MD *md, bool *verified)
     return status;
 }
 
+static int64_t count_rows(ks_ca *ca, const char *table)
+{
+    char sql[64];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", table);
+    sqlite3_stmt *st = NULL;
+    int64_t n = -1;
+    if (sqlite3_prepare_v2(ca->db, sql, -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        n = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return n;
+}
+
 static X509_CRL *crl_of(ks_ca *ca)
 {
     uint8_t *der = NULL;
@@ -254,8 +267,21 @@ int main(void)
     CHECK(a2 && ASN1_TIME_diff(&days, &secs, X509_get0_notAfter(a), X509_get0_notAfter(a2)) &&
           (days == 365 || days == 366) && secs == 0);
 
-    /* change: new title, same key, same expiry; old one superseded */
+    /* change is one transaction: when superseding the old certificate fails (a trigger stands
+     * in for a crash or a full disk), the new certificate is neither recorded nor audited. */
     ks_pki_subject ch = {.title = "Giám đốc"};
+    int64_t certs0 = count_rows(ca, "certs"), audit0 = count_rows(ca, "audit");
+    CHECK(ks_pki_db_exec(ca->db,
+                         "CREATE TRIGGER inject BEFORE UPDATE OF revoked ON certs"
+                         " BEGIN SELECT RAISE(ABORT, 'injected failure'); END",
+                         &e) == KS_OK);
+    X509 *none = NULL;
+    CHECK(ks_ca_change(ca, serial, &ch, &none, &e) == KS_E_IO && !none);
+    CHECK(strstr(e.msg_en, "injected failure") != NULL);
+    CHECK(count_rows(ca, "certs") == certs0 && count_rows(ca, "audit") == audit0);
+    CHECK(ks_pki_db_exec(ca->db, "DROP TRIGGER inject", &e) == KS_OK);
+
+    /* change: new title, same key, same expiry; old one superseded */
     CHECK(ks_ca_change(ca, serial, &ch, &a3, &e) == KS_OK && a3);
     CHECK(a3 && ASN1_TIME_compare(X509_get0_notAfter(a), X509_get0_notAfter(a3)) == 0);
     CHECK(a3 && EVP_PKEY_eq(X509_get0_pubkey(a), X509_get0_pubkey(a3)) == 1);
