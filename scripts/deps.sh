@@ -13,7 +13,7 @@ PKGS=(
   # tokens
   softhsm2 opensc gnutls-bin
   # peer tools used as test oracles and benchmark baselines
-  openssl qpdf poppler-utils mupdf-tools libpodofo-utils libnss3-tools curl python3 python3-pil
+  openssl sqlite3 qpdf poppler-utils mupdf-tools libpodofo-utils libnss3-tools curl python3 python3-pil
   libreoffice-writer-nogui fonts-liberation fonts-liberation2
   hyperfine wrk time
 )

@@ -138,6 +138,34 @@ ks_status ks_ca_crl(ks_ca *ca, uint8_t **der, size_t *der_len, ks_error *err);
  * first broken entry. */
 ks_status ks_ca_audit_verify(ks_ca *ca, long *entries, ks_error *err);
 
+/* ---- reading a CA's records (no key and no PIN needed) ---- */
+typedef struct ks_ca_cert_info {
+    const char *serial; /* uppercase hex */
+    const char *role;   /* "root", "issuing-ca", "ocsp", "tsa" or "subscriber" */
+    ks_pki_profile profile;
+    const char *name, *title, *org, *unit, *org_id, *email, *locality; /* NULL when absent */
+    time_t not_before, not_after, issued_at;
+    bool revoked;
+    time_t revoked_at;
+    int reason; /* CRLReason code when revoked */
+} ks_ca_cert_info;
+/* Calls `fn` for every certificate the CA in `dir` has issued, in the order of issue; a
+ * non-zero return from `fn` stops the walk. */
+ks_status ks_ca_list(const char *dir, int (*fn)(void *user, const ks_ca_cert_info *c), void *user,
+                     ks_error *err);
+
+typedef struct ks_ca_audit_entry {
+    long seq;
+    time_t at;
+    const char *action, *serial, *detail; /* "" when empty */
+    const char *hash;                     /* SHA-256 of the entry and its predecessor, hex */
+} ks_ca_audit_entry;
+/* Reads the audit trail of the CA in `dir` in order, checking the hash chain as it goes, and
+ * calls `fn` (may be NULL) for each entry found intact. KS_E_FORMAT names the first broken
+ * entry; `*entries` (may be NULL) receives the number of intact entries read. */
+ks_status ks_ca_audit_read(const char *dir, int (*fn)(void *user, const ks_ca_audit_entry *e),
+                           void *user, long *entries, ks_error *err);
+
 /* ---- keys and files ---- */
 /* Generates a key: "rsa:2048", "rsa:3072", "ec:P-256", "ec:P-384". */
 ks_status ks_pki_keygen(const char *spec, EVP_PKEY **out, ks_error *err);

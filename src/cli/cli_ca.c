@@ -1,5 +1,5 @@
 /* cli/cli_ca.c — `kyso ca`: the test CA's command line (init, issue, renew, change, revoke,
- * crl, serve). Parses options and prints; everything else is libkyso's pki module. */
+ * crl, serve, list, audit). Parses options and prints; everything else is libkyso's pki module. */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -276,13 +276,166 @@ static int cmd_serve(const ks_cli_args *a)
     return KS_EXIT_OK;
 }
 
+/* ---- list and audit: read the database only (no key, no PIN) ---- */
+typedef struct list_ctx {
+    bool json;
+    size_t n;
+    time_t now;
+    ks_buf out;
+} list_ctx;
+
+static const char *cert_status(const ks_ca_cert_info *c, time_t now)
+{
+    return c->revoked ? "revoked" : c->not_after <= now ? "expired" : "valid";
+}
+
+static void json_kv(ks_buf *b, const char *key, const char *val, bool comma)
+{
+    ks_buf_printf(b, "%s\"%s\": ", comma ? ", " : "", key);
+    ks_buf_json_str(b, val);
+}
+
+static int list_one(void *user, const ks_ca_cert_info *c)
+{
+    list_ctx *x = user;
+    char nb[32], na[32], ra[32];
+    ks_time_iso_vn(c->not_before, nb);
+    ks_time_iso_vn(c->not_after, na);
+    ks_time_iso_vn(c->revoked_at, ra);
+    const char *status = cert_status(c, x->now);
+    bool sub = strcmp(c->role, "subscriber") == 0;
+    if (x->json) {
+        ks_buf_puts(&x->out, x->n ? ",\n    {" : "\n    {");
+        json_kv(&x->out, "serial", c->serial, false);
+        json_kv(&x->out, "role", c->role, true);
+        json_kv(&x->out, "profile", sub ? ks_pki_profile_name(c->profile) : NULL, true);
+        json_kv(&x->out, "name", c->name, true);
+        json_kv(&x->out, "title", c->title, true);
+        json_kv(&x->out, "org", c->org, true);
+        json_kv(&x->out, "unit", c->unit, true);
+        json_kv(&x->out, "org_id", c->org_id, true);
+        json_kv(&x->out, "email", c->email, true);
+        json_kv(&x->out, "locality", c->locality, true);
+        json_kv(&x->out, "not_before", nb, true);
+        json_kv(&x->out, "not_after", na, true);
+        json_kv(&x->out, "status", status, true);
+        json_kv(&x->out, "revoked_at", c->revoked ? ra : NULL, true);
+        json_kv(&x->out, "reason", c->revoked ? ks_pki_reason_name(c->reason) : NULL, true);
+        ks_buf_putc(&x->out, '}');
+    } else {
+        const char *st = c->revoked                       ? ks_tr(N_("revoked"))
+                         : strcmp(status, "expired") == 0 ? ks_tr(N_("expired"))
+                                                          : ks_tr(N_("valid"));
+        ks_buf_printf(&x->out, "  %s  %-10s  %s", c->serial,
+                      sub ? ks_pki_profile_name(c->profile) : c->role, c->name ? c->name : "-");
+        if (c->title && *c->title)
+            ks_buf_printf(&x->out, ", %s", c->title);
+        if (c->org && *c->org && sub)
+            ks_buf_printf(&x->out, " — %s", c->org);
+        ks_buf_printf(&x->out, "\n      %s → %s  [%s", nb, na, st);
+        if (c->revoked)
+            ks_buf_printf(&x->out, " %s, %s", ra, ks_pki_reason_name(c->reason));
+        ks_buf_puts(&x->out, "]\n");
+    }
+    x->n++;
+    return 0;
+}
+
+static int cmd_list(const ks_cli_args *a)
+{
+    ks_error e;
+    list_ctx x = {ks_cli_has(a, "json"), 0, ks_now(), KS_BUF_INIT};
+    ks_status st = ks_ca_list(a->pos[1], list_one, &x, &e);
+    if (st != KS_OK) {
+        ks_buf_free(&x.out);
+        return fail_status(&e);
+    }
+    if (x.json) {
+        ks_buf head = KS_BUF_INIT;
+        ks_buf_puts(&head, "{\"ca\": ");
+        ks_buf_json_str(&head, a->pos[1]);
+        ks_buf_printf(&head, ", \"count\": %zu, \"certificates\": [", x.n);
+        fwrite(head.data, 1, head.len, stdout);
+        ks_buf_free(&head);
+        if (x.out.len)
+            fwrite(x.out.data, 1, x.out.len, stdout);
+        fputs(x.n ? "\n  ]}\n" : "]}\n", stdout);
+    } else {
+        printf(ks_tr(N_("Certificates issued by the CA in %s: %zu\n")), a->pos[1], x.n);
+        if (x.out.len)
+            fwrite(x.out.data, 1, x.out.len, stdout);
+    }
+    ks_buf_free(&x.out);
+    return KS_EXIT_OK;
+}
+
+static int audit_one(void *user, const ks_ca_audit_entry *en)
+{
+    list_ctx *x = user;
+    char at[32];
+    ks_time_iso_vn(en->at, at);
+    if (x->json) {
+        ks_buf_printf(&x->out, "%s\n    {\"seq\": %ld, ", x->n ? "," : "", en->seq);
+        json_kv(&x->out, "at", at, false);
+        json_kv(&x->out, "action", en->action, true);
+        json_kv(&x->out, "serial", en->serial, true);
+        json_kv(&x->out, "detail", en->detail, true);
+        json_kv(&x->out, "hash", en->hash, true);
+        ks_buf_putc(&x->out, '}');
+    } else {
+        ks_buf_printf(&x->out, "  #%ld  %s  %-8s  %s  %s\n", en->seq, at, en->action,
+                      en->serial[0] ? en->serial : "-", en->detail);
+    }
+    x->n++;
+    return 0;
+}
+
+static int cmd_audit(const ks_cli_args *a)
+{
+    ks_error e;
+    long n = 0;
+    list_ctx x = {ks_cli_has(a, "json"), 0, 0, KS_BUF_INIT};
+    ks_status st = ks_ca_audit_read(a->pos[1], audit_one, &x, &n, &e);
+    if (st != KS_OK && st != KS_E_FORMAT) {
+        ks_buf_free(&x.out);
+        return fail_status(&e);
+    }
+    if (x.json) {
+        ks_buf head = KS_BUF_INIT;
+        ks_buf_puts(&head, "{\"ca\": ");
+        ks_buf_json_str(&head, a->pos[1]);
+        ks_buf_printf(&head, ", \"intact\": %s, \"entries\": %ld, \"problem\": ",
+                      st == KS_OK ? "true" : "false", n);
+        ks_buf_json_str(&head, st == KS_OK                        ? NULL
+                               : strcmp(ks_cli_lang(), "en") == 0 ? e.msg_en
+                                                                  : e.msg);
+        ks_buf_puts(&head, ", \"log\": [");
+        fwrite(head.data, 1, head.len, stdout);
+        ks_buf_free(&head);
+        if (x.out.len)
+            fwrite(x.out.data, 1, x.out.len, stdout);
+        fputs(x.n ? "\n  ]}\n" : "]}\n", stdout);
+    } else {
+        if (st == KS_OK)
+            printf(ks_tr(N_("Audit trail of the CA in %s: %ld entries, hash chain intact\n")),
+                   a->pos[1], n);
+        else
+            printf(ks_tr(N_("Audit trail of the CA in %s: the first %ld entries are intact\n")),
+                   a->pos[1], n);
+        if (x.out.len)
+            fwrite(x.out.data, 1, x.out.len, stdout);
+    }
+    ks_buf_free(&x.out);
+    return st == KS_OK ? KS_EXIT_OK : fail_status(&e);
+}
+
 int ks_cmd_ca(int argc, char **argv)
 {
     static const char *const spec[] = {
         "profile=",   "name=",     "title=",   "org=",        "unit=",        "org-id=", "email=",
         "locality=",  "street=",   "years=",   "csr=",        "out-p12=",     "pkcs11=", "token=",
         "key-label=", "key-type=", "pin-env=", "pin-file=",   "out=",         "serial=", "reason=",
-        "listen=",    "base-url=", "lang=",    "ca-pin-env=", "ca-pin-file=", NULL};
+        "listen=",    "base-url=", "lang=",    "ca-pin-env=", "ca-pin-file=", "json",    NULL};
     ks_cli_args a;
     int rc = ks_cli_parse(argc, argv, spec, &a);
     if (rc != 0)
@@ -303,6 +456,9 @@ int ks_cmd_ca(int argc, char **argv)
                         "affiliationChanged|superseded|cessationOfOperation]\n"
                         "  kyso ca crl DIR -o CRL.der\n"
                         "  kyso ca serve DIR --listen 127.0.0.1:PORT\n"
+                        "  kyso ca list DIR [--json]     (every certificate issued, with its "
+                        "status)\n"
+                        "  kyso ca audit DIR [--json]    (the audit trail, hash chain checked)\n"
                         "PINs and passwords: --pin-env VAR | --pin-file FILE (the PKCS#12 "
                         "password or the subscriber token's PIN for issue; the CA token's PIN "
                         "elsewhere), --ca-pin-env VAR | --ca-pin-file FILE (the CA token's PIN "
@@ -316,6 +472,10 @@ int ks_cmd_ca(int argc, char **argv)
         return cmd_init(&a);
     if (strcmp(sub, "serve") == 0)
         return cmd_serve(&a);
+    if (strcmp(sub, "list") == 0)
+        return cmd_list(&a);
+    if (strcmp(sub, "audit") == 0)
+        return cmd_audit(&a);
     bool known = strcmp(sub, "issue") == 0 || strcmp(sub, "renew") == 0 ||
                  strcmp(sub, "change") == 0 || strcmp(sub, "revoke") == 0 ||
                  strcmp(sub, "crl") == 0;

@@ -80,19 +80,21 @@ dberr:
     return ks_pki_tx_end(db, own, st, NULL);
 }
 
-ks_status ks_ca_audit_verify(ks_ca *ca, long *entries, ks_error *err)
+/* Walks the trail of `db`, checking the chain; `fn` sees each intact entry. */
+static ks_status walk(sqlite3 *db, int (*fn)(void *, const ks_ca_audit_entry *), void *user,
+                      long *entries, ks_error *err)
 {
     sqlite3_stmt *s = NULL;
     char prev[65] = GENESIS;
     int64_t expect = 1;
     long n = 0;
     ks_status st = KS_OK;
-    if (sqlite3_prepare_v2(ca->db,
+    if (sqlite3_prepare_v2(db,
                            "SELECT seq, at, action, serial, detail, prev_hash, hash FROM audit "
                            "ORDER BY seq",
                            -1, &s, NULL) != SQLITE_OK)
         return ks_error_set(err, KS_E_IO, N_("CA database error (%s): %s"), "audit",
-                            sqlite3_errmsg(ca->db));
+                            sqlite3_errmsg(db));
     while (sqlite3_step(s) == SQLITE_ROW) {
         int64_t seq = sqlite3_column_int64(s, 0);
         const char *col[5];
@@ -101,19 +103,43 @@ ks_status ks_ca_audit_verify(ks_ca *ca, long *entries, ks_error *err)
             col[i] = t ? (const char *)t : "";
         }
         char h[65];
-        entry_hash(prev, seq, sqlite3_column_int64(s, 1), col[0], col[1], col[2], h);
+        int64_t at = sqlite3_column_int64(s, 1);
+        entry_hash(prev, seq, at, col[0], col[1], col[2], h);
         if (seq != expect || strcmp(col[3], prev) != 0 || strcmp(col[4], h) != 0) {
             st = ks_error_set(err, KS_E_FORMAT,
                               N_("audit trail is broken at entry %lld (expected entry %lld)"),
                               (long long)seq, (long long)expect);
             break;
         }
+        n++;
+        if (fn) {
+            ks_ca_audit_entry e = {(long)seq, (time_t)at, col[0], col[1], col[2], h};
+            if (fn(user, &e) != 0)
+                break;
+        }
         snprintf(prev, sizeof prev, "%s", h);
         expect++;
-        n++;
     }
     sqlite3_finalize(s);
     if (entries)
         *entries = n;
+    return st;
+}
+
+ks_status ks_ca_audit_verify(ks_ca *ca, long *entries, ks_error *err)
+{
+    return walk(ca->db, NULL, NULL, entries, err);
+}
+
+ks_status ks_ca_audit_read(const char *dir, int (*fn)(void *user, const ks_ca_audit_entry *e),
+                           void *user, long *entries, ks_error *err)
+{
+    sqlite3 *db = NULL;
+    if (entries)
+        *entries = 0;
+    ks_status st = ks_pki_db_open(dir, false, &db, err);
+    if (st == KS_OK)
+        st = walk(db, fn, user, entries, err);
+    sqlite3_close(db);
     return st;
 }

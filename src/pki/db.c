@@ -290,3 +290,53 @@ ks_status ks_pki_serial_normalize(const char *in, char out[80], ks_error *err)
     out[k] = 0;
     return KS_OK;
 }
+
+ks_status ks_ca_list(const char *dir, int (*fn)(void *user, const ks_ca_cert_info *c), void *user,
+                     ks_error *err)
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *s = NULL;
+    ks_status st = ks_pki_db_open(dir, false, &db, err);
+    if (st != KS_OK)
+        return st;
+    if (sqlite3_prepare_v2(db,
+                           "SELECT serial, role, profile, name, title, org, unit, org_id, email, "
+                           "locality, not_before, not_after, issued_at, revoked, revoked_at, "
+                           "reason FROM certs ORDER BY issued_at, rowid",
+                           -1, &s, NULL) != SQLITE_OK) {
+        st = db_fail(db, "select", err);
+        sqlite3_close(db);
+        return st;
+    }
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        const char *t[10];
+        for (int i = 0; i < 10; i++)
+            t[i] = (const char *)sqlite3_column_text(s, i);
+        ks_ca_cert_info c = {
+            .serial = t[0] ? t[0] : "",
+            .role = t[1] ? t[1] : "",
+            .profile = (ks_pki_profile)sqlite3_column_int(s, 2),
+            .name = t[3],
+            .title = t[4],
+            .org = t[5],
+            .unit = t[6],
+            .org_id = t[7],
+            .email = t[8],
+            .locality = t[9],
+            .not_before = (time_t)sqlite3_column_int64(s, 10),
+            .not_after = (time_t)sqlite3_column_int64(s, 11),
+            .issued_at = (time_t)sqlite3_column_int64(s, 12),
+            .revoked = sqlite3_column_int(s, 13) != 0,
+            .revoked_at = (time_t)sqlite3_column_int64(s, 14),
+            .reason = sqlite3_column_int(s, 15),
+        };
+        if (fn(user, &c) != 0)
+            break;
+    }
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        st = db_fail(db, "select", err);
+    sqlite3_finalize(s);
+    sqlite3_close(db);
+    return st;
+}

@@ -168,5 +168,33 @@ check "audit refuses UPDATE" bash -c "! sqlite3 ca/ca.db \"UPDATE audit SET deta
 check "audit refuses DELETE" bash -c "! sqlite3 ca/ca.db 'DELETE FROM audit'"
 check "audit chained" test "$(sqlite3 ca/ca.db 'SELECT count(*) FROM audit a JOIN audit b ON b.seq=a.seq+1 WHERE b.prev_hash<>a.hash')" = 0
 
+# ---- kyso ca list / ca audit: read without the CA key ----
+"$KYSO" --lang en ca list ca > list.txt 2>&1
+check "ca list counts every certificate" has list.txt "Certificates issued by the CA in ca: $(sqlite3 ca/ca.db 'SELECT count(*) FROM certs')"
+check "ca list shows the revoked org certificate with its reason" \
+  grep -A1 "$(serial_of org2.pem)" list.txt
+grep -A1 "$(serial_of org2.pem)" list.txt > org2-line.txt
+check "ca list: org2 revoked, affiliationChanged" has org2-line.txt "revoked"
+check "ca list: reason" has org2-line.txt "affiliationChanged"
+"$KYSO" ca list ca --json > list.json
+check "ca list --json parses, statuses match the database" python3 -c "
+import json, sqlite3, sys
+j = json.load(open('list.json'))
+db = {r[0]: r[1] for r in sqlite3.connect('ca/ca.db').execute('SELECT serial, revoked FROM certs')}
+ok = j['count'] == len(db) == len(j['certificates']) and all(
+    (c['status'] == 'revoked') == bool(db[c['serial']]) for c in j['certificates'])
+sys.exit(0 if ok else 1)"
+"$KYSO" --lang en ca audit ca > audit.txt 2>&1; rc=$?
+check "ca audit: intact, exit 0" bash -c "[ $rc -eq 0 ] && grep -q 'entries, hash chain intact' audit.txt"
+check "ca audit lists every entry" test "$(grep -c '^  #' audit.txt)" = "$(sqlite3 ca/ca.db 'SELECT count(*) FROM audit')"
+# Someone with write access drops the guard and edits entry 3: the chain shows where.
+sqlite3 ca/ca.db "DROP TRIGGER audit_no_update; UPDATE audit SET detail='sửa lén' WHERE seq=3"
+"$KYSO" --lang en ca audit ca > audit2.txt 2>&1; rc=$?
+check "ca audit after tampering: exit 4, names entry 3" \
+  bash -c "[ $rc -eq 4 ] && grep -q 'audit trail is broken at entry 3' audit2.txt && grep -q 'the first 2 entries are intact' audit2.txt"
+"$KYSO" ca audit ca --json > audit2.json
+check "ca audit --json: intact false, 2 entries" python3 -c "
+import json, sys; j = json.load(open('audit2.json')); sys.exit(0 if j['intact'] is False and j['entries'] == 2 and len(j['log']) == 2 and 'kiểm toán' in j['problem'] else 1)"
+
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]
