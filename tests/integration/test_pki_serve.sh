@@ -4,22 +4,7 @@
 # TSA (RFC 3161) with `openssl ts -verify`, CRLs over HTTP with `openssl verify -crl_check_all`;
 # the server must answer garbage with protocol errors and keep serving.
 set -uo pipefail
-KYSO=${KYSO:?}
-BUILD=${KYSO_BUILD:?}
-W="$BUILD/test-pki-serve"
-rm -rf "$W" && mkdir -p "$W" && cd "$W" || exit 1
-SERVER_PID=
-cleanup() { [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null; }
-trap cleanup EXIT
-pass=0; fail=0
-ok() { pass=$((pass+1)); }
-bad() { fail=$((fail+1)); echo "FAIL: $*"; }
-check() { local what=$1; shift; if "$@" >/dev/null 2>&1; then ok; else bad "$what"; fi; }
-has() { grep -qF -- "$2" "$1" || { echo "  ($1 lacks: $2)"; return 1; }; }
-lacks() { ! grep -qF -- "$2" "$1"; }
-serial_of() { openssl x509 -in "$1" -noout -serial | cut -d= -f2; }
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-URL="http://127.0.0.1:$PORT"
+. "$(dirname "$0")/pki_lib.sh" test-pki-serve
 export P12PW='mật khẩu 123'
 
 # ---- a CA with a few certificates: good, superseded (by a change), and one to revoke ----

@@ -4,20 +4,8 @@
 # `ca issue --pkcs11` generates a subscriber's key pair in another token and stores the
 # certificate beside it. Oracles: openssl verify/crl/ocsp/ts, p11tool, pkcs11-tool.
 set -uo pipefail
-KYSO=${KYSO:?}
-BUILD=${KYSO_BUILD:?}
 SRC=${KYSO_SOURCE:?}
-W="$BUILD/test-pki-token"
-rm -rf "$W" && mkdir -p "$W" && cd "$W" || exit 1
-SERVER_PID=
-cleanup() { [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null; }
-trap cleanup EXIT
-pass=0; fail=0
-ok() { pass=$((pass+1)); }
-bad() { fail=$((fail+1)); echo "FAIL: $*"; }
-check() { local what=$1; shift; if "$@" >/dev/null 2>&1; then ok; else bad "$what"; fi; }
-has() { grep -qF -- "$2" "$1" || { echo "  ($1 lacks: $2)"; return 1; }; }
-serial_of() { openssl x509 -in "$1" -noout -serial | cut -d= -f2; }
+. "$(dirname "$0")/pki_lib.sh" test-pki-token
 
 . "$SRC/scripts/softhsm-env.sh" "$W/hsm" --clean
 M=${KYSO_P11_MODULE:-}
@@ -28,8 +16,6 @@ softhsm2-util --init-token --free --label "kyso ca" --pin 11223344 --so-pin 9988
 softhsm2-util --init-token --free --label "kyso pki" --pin 246810 --so-pin 135790 >/dev/null
 export CAPIN=11223344 TOKPIN=246810
 p11list() { p11tool --provider "$M" --list-all --login --set-pin "$2" "pkcs11:token=$1" 2>/dev/null; }
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-URL="http://127.0.0.1:$PORT"
 
 # ---- CA keys in a token ----
 "$KYSO" --lang en ca init nopin --pkcs11 "$M" --token "kyso ca" < /dev/null 2> e0.txt
