@@ -162,6 +162,8 @@ struct ks_pdf_doc {
     bool repaired;      /* some damage was repaired (xref rebuilt, stream /Length, endobj) */
     bool xref_rebuilt;  /* the object map comes from scanning the file (repair.c) */
     ks_error *warnings; /* strict-mode recoveries (xref_recover.c), malloc'd; views borrow */
+    struct ks_reloc_index *relocs; /* per revision, built on first need (xref_recover.c) */
+    size_t nrelocs;
     size_t nwarnings;
 
     ks_objstm *objstms;
@@ -206,6 +208,19 @@ bool ks_pdf_warn(ks_pdf_doc *doc, const char *fmt, ...) __attribute__((format(pr
 ks_status ks_xref_build_map(ks_pdf_doc *doc, size_t last, ks_error *err);
 /* Repair mode: rebuilds the map by scanning for "N G obj" and trailers. */
 ks_status ks_xref_rebuild(ks_pdf_doc *doc, ks_error *err);
+/* "obj" at `at` that ends a "num gen obj" header (repair.c): its start and numbers. */
+bool ks_pdf_header_before(const ks_pdf_doc *doc, size_t at, size_t *start, uint32_t *num,
+                          uint16_t *gen);
+/* The keyword `kw` stands at `i` as a whole token. */
+bool ks_pdf_keyword_at(const ks_pdf_doc *doc, size_t i, const char *kw);
+/* "num gen obj" starts at `off`. */
+bool ks_parse_header_is(const ks_pdf_doc *doc, uint64_t off, uint32_t num, uint16_t gen);
+/* When revision `rev`'s xref entry for `num gen` does not point at its header: the header of
+ * `num gen` found by scanning that revision's own bytes (from the previous revision's %%EOF to
+ * its own), if there is exactly one; records a warning per revision. False when not unique. */
+bool ks_xref_relocate(ks_pdf_doc *doc, int32_t rev, uint32_t num, uint16_t gen, uint64_t wrong,
+                      uint64_t *found);
+void ks_xref_relocs_free(ks_pdf_doc *doc);
 
 /* ---- object streams (objstm.c) ---- */
 /* Decodes object stream `stm` once (cached in doc->objstms) and checks its header. */

@@ -27,7 +27,7 @@ static bool is_digit(uint8_t c)
 }
 
 /* If "obj" at `at` ends a "num gen obj" header, returns true with its start and numbers. */
-static bool header_before(const ks_pdf_doc *doc, size_t at, size_t *start, uint32_t *num,
+bool ks_pdf_header_before(const ks_pdf_doc *doc, size_t at, size_t *start, uint32_t *num,
                           uint16_t *gen)
 {
     const uint8_t *p = doc->data;
@@ -66,7 +66,7 @@ static bool header_before(const ks_pdf_doc *doc, size_t at, size_t *start, uint3
     return true;
 }
 
-static bool keyword_at(const ks_pdf_doc *doc, size_t i, const char *kw)
+bool ks_pdf_keyword_at(const ks_pdf_doc *doc, size_t i, const char *kw)
 {
     size_t n = strlen(kw);
     if (doc->len - i < n || memcmp(doc->data + i, kw, n) != 0)
@@ -95,11 +95,11 @@ ks_status ks_xref_rebuild(ks_pdf_doc *doc, ks_error *err)
 
     for (size_t i = (size_t)doc->header_off; i + 3 <= doc->len;) {
         uint8_t ch = doc->data[i];
-        if (ch == 'o' && keyword_at(doc, i, "obj")) {
+        if (ch == 'o' && ks_pdf_keyword_at(doc, i, "obj")) {
             size_t start;
             uint32_t num;
             uint16_t gen;
-            if (!header_before(doc, i, &start, &num, &gen)) {
+            if (!ks_pdf_header_before(doc, i, &start, &num, &gen)) {
                 i += 3;
                 continue;
             }
@@ -140,7 +140,7 @@ ks_status ks_xref_rebuild(ks_pdf_doc *doc, ks_error *err)
             i = (size_t)end;
             continue;
         }
-        if (ch == 't' && keyword_at(doc, i, "trailer")) {
+        if (ch == 't' && ks_pdf_keyword_at(doc, i, "trailer")) {
             ks_cur c = {doc->data, doc->len, i + 7, 0, true};
             ks_pdf_obj *t = NULL;
             if (ks_parse_object(doc, &c, 0, &t, NULL) == KS_OK && t->type == KS_PDF_DICT &&

@@ -11,6 +11,12 @@
 
 bool ks_pdf_warn(ks_pdf_doc *doc, const char *fmt, ...)
 {
+    /* Revision views borrow the base document's list: a warning found while reading a view
+     * (a relocated object) goes to the base, so that the list is never reallocated under it. */
+    if (doc->parent)
+        doc = doc->parent;
+    if (doc->nwarnings >= KS_PDF_MAX_WARNINGS)
+        return true;
     ks_error *n = realloc(doc->warnings, (doc->nwarnings + 1) * sizeof *n);
     if (!n)
         return false;
@@ -25,12 +31,120 @@ bool ks_pdf_warn(ks_pdf_doc *doc, const char *fmt, ...)
 
 size_t ks_pdf_warning_count(const ks_pdf_doc *doc)
 {
+    if (doc->parent)
+        doc = doc->parent;
     return doc->nwarnings;
 }
 
 const ks_error *ks_pdf_warning(const ks_pdf_doc *doc, size_t i)
 {
+    if (doc->parent)
+        doc = doc->parent;
     return i < doc->nwarnings ? &doc->warnings[i] : NULL;
+}
+
+/* ---- objects whose xref offsets are wrong within one revision ---- */
+typedef struct ks_reloc {
+    uint32_t num;
+    uint16_t gen;
+    uint64_t off;
+} ks_reloc;
+
+typedef struct ks_reloc_index {
+    int32_t rev;
+    ks_reloc *v;
+    size_t n;
+    bool warned;
+} ks_reloc_index;
+
+static int reloc_cmp(const void *a, const void *b)
+{
+    const ks_reloc *x = a, *y = b;
+    if (x->num != y->num)
+        return x->num < y->num ? -1 : 1;
+    if (x->gen != y->gen)
+        return x->gen < y->gen ? -1 : 1;
+    return x->off < y->off ? -1 : x->off > y->off;
+}
+
+/* Scans revision `rev`'s bytes once for "N G obj" headers. */
+static ks_reloc_index *reloc_index(ks_pdf_doc *base, int32_t rev)
+{
+    for (size_t i = 0; i < base->nrelocs; i++)
+        if (base->relocs[i].rev == rev)
+            return &base->relocs[i];
+    if (rev < 0 || (size_t)rev >= base->nrevs)
+        return NULL;
+    ks_reloc_index *ni = realloc(base->relocs, (base->nrelocs + 1) * sizeof *ni);
+    if (!ni)
+        return NULL;
+    base->relocs = ni;
+    ks_reloc_index *x = &ni[base->nrelocs++];
+    memset(x, 0, sizeof *x);
+    x->rev = rev;
+    uint64_t lo = rev > 0 ? base->revs[rev - 1].pub.eof_end : base->header_off;
+    uint64_t hi = base->revs[rev].pub.eof_end;
+    size_t cap = 0;
+    for (size_t i = (size_t)lo; i + 3 <= hi && i + 3 <= base->len; i++) {
+        size_t start;
+        uint32_t num;
+        uint16_t gen;
+        if (base->data[i] != 'o' || !ks_pdf_keyword_at(base, i, "obj") ||
+            !ks_pdf_header_before(base, i, &start, &num, &gen) || start < lo)
+            continue;
+        if (x->n == cap) {
+            cap = cap ? cap * 2 : 64;
+            ks_reloc *nv = realloc(x->v, cap * sizeof *nv);
+            if (!nv)
+                break;
+            x->v = nv;
+        }
+        x->v[x->n++] = (ks_reloc){num, gen, start};
+    }
+    if (x->n)
+        qsort(x->v, x->n, sizeof *x->v, reloc_cmp);
+    return x;
+}
+
+bool ks_xref_relocate(ks_pdf_doc *doc, int32_t rev, uint32_t num, uint16_t gen, uint64_t wrong,
+                      uint64_t *found)
+{
+    ks_pdf_doc *base = doc->parent ? doc->parent : doc;
+    ks_reloc_index *x = reloc_index(base, rev);
+    if (!x || !x->n)
+        return false;
+    ks_reloc key = {num, gen, 0};
+    size_t lo = 0, hi = x->n;
+    while (lo < hi) { /* first entry >= (num, gen, 0) */
+        size_t mid = lo + (hi - lo) / 2;
+        if (reloc_cmp(&x->v[mid], &key) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo >= x->n || x->v[lo].num != num || x->v[lo].gen != gen ||
+        (lo + 1 < x->n && x->v[lo + 1].num == num && x->v[lo + 1].gen == gen))
+        return false; /* absent, or more than one: ambiguous, not recovered */
+    *found = x->v[lo].off;
+    if (!x->warned) {
+        x->warned = true;
+        ks_pdf_warn(base,
+                    N_("%s: the xref section of revision %d points objects to wrong offsets "
+                       "(object %u %u: byte offset %llu, found at %llu); its objects are "
+                       "located by their headers within that revision"),
+                    base->name, (int)rev + 1, num, gen, (unsigned long long)wrong,
+                    (unsigned long long)*found);
+    }
+    return true;
+}
+
+void ks_xref_relocs_free(ks_pdf_doc *doc)
+{
+    for (size_t i = 0; i < doc->nrelocs; i++)
+        free(doc->relocs[i].v);
+    free(doc->relocs);
+    doc->relocs = NULL;
+    doc->nrelocs = 0;
 }
 
 static bool token_start(const ks_pdf_doc *doc, uint64_t off)

@@ -121,7 +121,7 @@ static void check_cms(ks_vctx *c, ks_verify_sig *s, ks_vf_found *f, const uint8_
     ks_error_clear(&e);
     if (ks_cms_verify_detached(der, derlen, sl, 2, &res, &e) != KS_OK) {
         s->integrity = false;
-        ks_vf_sig_msg(s, N_("The signature value cannot be read as CMS SignedData: %s"), e.msg);
+        ks_vf_sig_msg_err(s, N_("The signature value cannot be read as CMS SignedData: %s"), &e);
         ks_vf_degrade(s, KS_IND_TOTAL_FAILED, KS_SUB_FORMAT_FAILURE);
         ks_cms_result_free(&res);
         return;
@@ -229,7 +229,7 @@ static void check_doc_ts(ks_vctx *c, ks_verify_sig *s, const uint8_t *der, size_
     s->level = "none";
     if (ks_tst_verify(der, derlen, sl, 2, &t, &e) != KS_OK) {
         s->integrity = false;
-        ks_vf_sig_msg(s, N_("The document timestamp cannot be read: %s"), e.msg);
+        ks_vf_sig_msg_err(s, N_("The document timestamp cannot be read: %s"), &e);
         ks_vf_degrade(s, KS_IND_TOTAL_FAILED, KS_SUB_FORMAT_FAILURE);
         ks_tst_info_free(&t);
         return;
@@ -367,7 +367,8 @@ static void verify_one(ks_vctx *c, ks_vf_found *f, ks_verify_report *r)
         ks_error e;
         ks_error_clear(&e);
         if (ks_vf_diff(c, s, b.revision, s->docmdp_p, &e) != KS_OK) {
-            ks_vf_sig_msg(s, N_("The changes made after signing could not be analysed: %s"), e.msg);
+            ks_vf_sig_msg_err(s, N_("The changes made after signing could not be analysed: %s"),
+                              &e);
             ks_vf_degrade(s, KS_IND_INDETERMINATE, KS_SUB_GENERIC);
         }
     }
@@ -444,6 +445,18 @@ static ks_status run(ks_vctx *c, const char *name, ks_verify_report **out, ks_er
     finish_levels(c, r);
     if (c->nfound == 0)
         ks_vf_report_msg(r, N_("The document contains no signature"));
+    /* Deviations from the standard that strict reading accepted because they allow one reading
+     * only (pdf/xref_recover.c): shown, not counted against the signatures. */
+    size_t nw = ks_pdf_warning_count(c->doc);
+    if (nw > 0)
+        ks_vf_report_msg(r,
+                         N_("The file's cross-reference data deviates from the PDF standard in "
+                            "%zu place(s); each allows only one reading, which kyso used:"),
+                         nw);
+    for (size_t i = 0; i < nw; i++) {
+        const ks_error *w = ks_pdf_warning(c->doc, i);
+        ks_vf_report_msg_pair(r, w->msg, w->msg_en);
+    }
     ks_vf_summarise(r);
 done:
     if (st != KS_OK) {

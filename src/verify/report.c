@@ -79,6 +79,45 @@ bool ks_vf_report_msg(ks_verify_report *r, const char *fmt, ...)
     return ok;
 }
 
+bool ks_vf_sig_msg_err(ks_verify_sig *s, const char *fmt, const ks_error *e)
+{
+    ks_verify_msg *m = realloc(s->messages, (s->nmessages + 1) * sizeof *m);
+    if (!m)
+        return false;
+    s->messages = m;
+    size_t n = strlen(fmt) + sizeof e->msg + 64;
+    char *en = malloc(n), *tr = malloc(n);
+    if (!en || !tr) {
+        free(en);
+        free(tr);
+        return false;
+    }
+    /* fmt is a msgid with exactly one %s; the library's message is already in both languages. */
+    snprintf(en, n, fmt, e->msg_en);
+    snprintf(tr, n, ks_tr(fmt), e->msg);
+    m[s->nmessages].text = tr;
+    m[s->nmessages].text_en = en;
+    s->nmessages++;
+    return true;
+}
+
+bool ks_vf_report_msg_pair(ks_verify_report *r, const char *text, const char *text_en)
+{
+    ks_verify_msg *m = realloc(r->messages, (r->nmessages + 1) * sizeof *m);
+    if (!m)
+        return false;
+    r->messages = m;
+    m[r->nmessages].text = ks_vf_strdup(text);
+    m[r->nmessages].text_en = ks_vf_strdup(text_en);
+    if (!m[r->nmessages].text || !m[r->nmessages].text_en) {
+        free(m[r->nmessages].text);
+        free(m[r->nmessages].text_en);
+        return false;
+    }
+    r->nmessages++;
+    return true;
+}
+
 void ks_vf_degrade(ks_verify_sig *s, ks_indication ind, ks_subindication sub)
 {
     if (ind > s->indication || (ind == s->indication && s->subindication == KS_SUB_NONE)) {

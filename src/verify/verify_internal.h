@@ -17,6 +17,12 @@ bool ks_vf_msg(ks_verify_msg **msgs, size_t *n, const char *fmt, ...)
 bool ks_vf_sig_msg(ks_verify_sig *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 bool ks_vf_report_msg(ks_verify_report *r, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* A signature message `fmt` (a msgid with one %s) around a library error, each language with
+ * the error's own text in that language. */
+bool ks_vf_sig_msg_err(ks_verify_sig *s, const char *fmt, const ks_error *e)
+    __attribute__((format(printf, 2, 0)));
+/* A document-level message already formatted in both languages. */
+bool ks_vf_report_msg_pair(ks_verify_report *r, const char *text, const char *text_en);
 /* Lowers the signature's indication to (ind, sub) unless it is already as bad or worse. */
 void ks_vf_degrade(ks_verify_sig *s, ks_indication ind, ks_subindication sub);
 /* Records a change after the signature (what = English msgid, formatted in both languages). */

@@ -118,6 +118,10 @@ for row in rows:
             continue
         check(s["integrity"] == o, "%s #%d: integrity %s but openssl says %s" % (f, i + 1, s["integrity"], o))
     exp = row["expected_outcome"]
+    if "only allowed changes" in exp:
+        check(all(c["allowed"] for s in sigs for c in s["changes_after"])
+              and not any("Không phân tích được các thay đổi" in m for s in sigs for m in s["messages"]),
+              "%s: changes after signing not all analysed and allowed: %s" % (f, [m for s in sigs for m in s["messages"] if "thay đổi" in m][:3]))
     if "integrity VALID" in exp:
         check(all(s["integrity"] for s in sigs), "%s: a signature lost integrity" % f)
         policy = any(s.get("digest") == "SHA-1" for s in sigs)

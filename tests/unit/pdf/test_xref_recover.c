@@ -227,8 +227,71 @@ static void test_ambiguous(void)
     ks_buf_free(&b);
 }
 
+/* Revision 1 adds objects 4 and 5 but its table points both `shift` bytes off (an update
+ * written with offsets from another base, as in the DSS test suite's five-signature file). With
+ * `dup`, revision 1 also holds a second "4 0 obj", which makes object 4 ambiguous. */
+static void mk_shifted(ks_buf *b, long shift, bool dup)
+{
+    const char *objs[] = {MK_BASE};
+    size_t len;
+    uint8_t *pdf = mk_pdf(objs, 3, NULL, &len);
+    ks_buf_append(b, pdf, len);
+    free(pdf);
+    const char *sx = strstr((const char *)b->data, "startxref\n");
+    size_t x0 = (size_t)strtoul(sx + 10, NULL, 10);
+    ks_buf_puts(b, "% padding so that wrong offsets land inside this revision\n");
+    size_t o4 = b->len;
+    ks_buf_puts(b, "4 0 obj\n(added)\nendobj\n");
+    size_t o5 = b->len;
+    ks_buf_puts(b, "5 0 obj\n[4 0 R]\nendobj\n");
+    if (dup)
+        ks_buf_puts(b, "4 0 obj\n(other)\nendobj\n");
+    size_t x1 = b->len;
+    ks_buf_printf(b, "xref\n0 1\n0000000000 65535 f\r\n4 2\n%010ld 00000 n\r\n%010ld 00000 n\r\n",
+                  (long)o4 + shift, (long)o5 + shift);
+    ks_buf_printf(b, "trailer\n<< /Size 6 /Root 1 0 R /Prev %zu >>\nstartxref\n%zu\n%%%%EOF\n", x0,
+                  x1);
+}
+
+static void test_relocate(void)
+{
+    ks_buf b = KS_BUF_INIT;
+    mk_shifted(&b, -9, false);
+    ks_pdf_doc *d = NULL, *v = NULL;
+    ks_error e;
+    ks_pdf_obj *o = NULL;
+    CHECK(ks_pdf_open_mem(b.data, b.len, "shift.pdf", NULL, &d, &e) == KS_OK && d);
+    if (!d)
+        return;
+    CHECK(ks_pdf_warning_count(d) == 0); /* nothing is read before it is needed */
+    /* Through a view of revision 1 (as the verifier reads it): the warning goes to the base. */
+    CHECK(ks_pdf_open_revision(d, 1, &v, &e) == KS_OK && v);
+    CHECK(v && ks_pdf_get(v, 5, 0, &o, &e) == KS_OK && o->type == KS_PDF_ARRAY);
+    CHECK(v && ks_pdf_get(v, 4, 0, &o, &e) == KS_OK && o->type == KS_PDF_STRING &&
+          o->u.str.len == 5 && memcmp(o->u.str.data, "added", 5) == 0);
+    ks_pdf_close(v);
+    CHECK(ks_pdf_get(d, 4, 0, &o, &e) == KS_OK && o->type == KS_PDF_STRING);
+    CHECK(ks_pdf_warning_count(d) == 1);
+    CHECK_MSG(strstr(first_warning(d), "revision 2 points objects to wrong offsets") != NULL,
+              "warning \"%s\"", first_warning(d));
+    ks_pdf_close(d);
+    ks_buf_free(&b);
+
+    /* Two "4 0 obj" in the revision: no guess, the precise error. Object 5 is still found. */
+    mk_shifted(&b, -9, true);
+    CHECK(ks_pdf_open_mem(b.data, b.len, "dup.pdf", NULL, &d, &e) == KS_OK && d);
+    if (d) {
+        CHECK(ks_pdf_get(d, 4, 0, &o, &e) == KS_E_FORMAT);
+        CHECK_MSG(strstr(e.msg_en, "object 4 0") != NULL, "%s", e.msg_en);
+        CHECK(ks_pdf_get(d, 5, 0, &o, &e) == KS_OK && o->type == KS_PDF_ARRAY);
+        ks_pdf_close(d);
+    }
+    ks_buf_free(&b);
+}
+
 int main(void)
 {
+    test_relocate();
     test_intact();
     test_startxref_shift();
     test_prev_shift();
