@@ -295,6 +295,22 @@ static void json_kv(ks_buf *b, const char *key, const char *val, bool comma)
     ks_buf_json_str(b, val);
 }
 
+/* {"ca": DIR, <mid>, "<key>": [<the items in x->out>]} on standard output. */
+static void print_json_list(const char *dir, const ks_buf *mid, const char *key, const list_ctx *x)
+{
+    ks_buf b = KS_BUF_INIT;
+    ks_buf_puts(&b, "{\"ca\": ");
+    ks_buf_json_str(&b, dir);
+    ks_buf_puts(&b, ", ");
+    ks_buf_append(&b, mid->data, mid->len);
+    ks_buf_printf(&b, ", \"%s\": [", key);
+    if (x->out.len)
+        ks_buf_append(&b, x->out.data, x->out.len);
+    ks_buf_puts(&b, x->n ? "\n  ]}\n" : "]}\n");
+    fwrite(b.data, 1, b.len, stdout);
+    ks_buf_free(&b);
+}
+
 static int list_one(void *user, const ks_ca_cert_info *c)
 {
     list_ctx *x = user;
@@ -351,15 +367,10 @@ static int cmd_list(const ks_cli_args *a)
         return fail_status(&e);
     }
     if (x.json) {
-        ks_buf head = KS_BUF_INIT;
-        ks_buf_puts(&head, "{\"ca\": ");
-        ks_buf_json_str(&head, a->pos[1]);
-        ks_buf_printf(&head, ", \"count\": %zu, \"certificates\": [", x.n);
-        fwrite(head.data, 1, head.len, stdout);
-        ks_buf_free(&head);
-        if (x.out.len)
-            fwrite(x.out.data, 1, x.out.len, stdout);
-        fputs(x.n ? "\n  ]}\n" : "]}\n", stdout);
+        ks_buf mid = KS_BUF_INIT;
+        ks_buf_printf(&mid, "\"count\": %zu", x.n);
+        print_json_list(a->pos[1], &mid, "certificates", &x);
+        ks_buf_free(&mid);
     } else {
         printf(ks_tr(N_("Certificates issued by the CA in %s: %zu\n")), a->pos[1], x.n);
         if (x.out.len)
@@ -401,20 +412,14 @@ static int cmd_audit(const ks_cli_args *a)
         return fail_status(&e);
     }
     if (x.json) {
-        ks_buf head = KS_BUF_INIT;
-        ks_buf_puts(&head, "{\"ca\": ");
-        ks_buf_json_str(&head, a->pos[1]);
-        ks_buf_printf(&head, ", \"intact\": %s, \"entries\": %ld, \"problem\": ",
+        ks_buf mid = KS_BUF_INIT;
+        ks_buf_printf(&mid, "\"intact\": %s, \"entries\": %ld, \"problem\": ",
                       st == KS_OK ? "true" : "false", n);
-        ks_buf_json_str(&head, st == KS_OK                        ? NULL
-                               : strcmp(ks_cli_lang(), "en") == 0 ? e.msg_en
-                                                                  : e.msg);
-        ks_buf_puts(&head, ", \"log\": [");
-        fwrite(head.data, 1, head.len, stdout);
-        ks_buf_free(&head);
-        if (x.out.len)
-            fwrite(x.out.data, 1, x.out.len, stdout);
-        fputs(x.n ? "\n  ]}\n" : "]}\n", stdout);
+        ks_buf_json_str(&mid, st == KS_OK                        ? NULL
+                              : strcmp(ks_cli_lang(), "en") == 0 ? e.msg_en
+                                                                 : e.msg);
+        print_json_list(a->pos[1], &mid, "log", &x);
+        ks_buf_free(&mid);
     } else {
         if (st == KS_OK)
             printf(ks_tr(N_("Audit trail of the CA in %s: %ld entries, hash chain intact\n")),
