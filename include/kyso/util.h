@@ -81,11 +81,15 @@ typedef struct ks_out {
     char *path;
     char *tmp_path;
     uint64_t written;
+    int tmp_slot; /* in the table of temporaries removed on a signal (-1: none) */
 } ks_out;
 ks_status ks_out_open(ks_out *o, const char *path, ks_error *err);
 ks_status ks_out_write(ks_out *o, const void *data, size_t len, ks_error *err);
 ks_status ks_out_commit(ks_out *o, ks_error *err);
 void ks_out_abort(ks_out *o);
+/* For programs: SIGINT, SIGTERM, SIGHUP and SIGQUIT (where still at their default) remove the
+ * temporaries of outputs not yet committed, then end the process as the signal would. */
+void ks_out_cleanup_on_signals(void);
 /* Writes `len` bytes to `path` atomically. */
 ks_status ks_write_file_atomic(const char *path, const void *data, size_t len, ks_error *err);
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "kyso/util.h"
 #include "kyso/version.h"
 
 static const char *g_lang = "vi";
@@ -178,6 +179,8 @@ int main(int argc, char **argv)
     }
     g_lang = lang ? lang : "vi";
     ks_i18n_init(NULL, g_lang);
+    /* Ctrl-C while a token signs, or a kill by a supervisor: no OUT.tmp-* is left behind. */
+    ks_out_cleanup_on_signals();
 
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
         strcmp(argv[1], "help") == 0) {

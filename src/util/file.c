@@ -2,6 +2,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,10 +85,62 @@ ks_status ks_read_file(const char *path, size_t max_len, uint8_t **data, size_t 
     return *data ? KS_OK : ks_error_set(err, KS_E_NOMEM, N_("out of memory reading \"%s\""), path);
 }
 
+/* ---- temporaries removed when the process is interrupted ---- */
+/* Fixed slots so that the signal handler reads no memory that may be freed meanwhile: a slot's
+ * path is written before its flag is set, and the flag cleared before the slot is reused. */
+#define TMP_SLOTS 16
+static char g_tmp_path[TMP_SLOTS][4096];
+static atomic_int g_tmp_used[TMP_SLOTS];
+
+static int tmp_register(const char *path)
+{
+    if (strlen(path) >= sizeof g_tmp_path[0])
+        return -1;
+    for (int i = 0; i < TMP_SLOTS; i++) {
+        int expect = 0;
+        if (atomic_compare_exchange_strong(&g_tmp_used[i], &expect, 2)) { /* 2: being written */
+            memcpy(g_tmp_path[i], path, strlen(path) + 1);
+            atomic_store(&g_tmp_used[i], 1);
+            return i;
+        }
+    }
+    return -1; /* more than TMP_SLOTS outputs at once: this one is simply not tracked */
+}
+
+static void tmp_unregister(int slot)
+{
+    if (slot >= 0 && slot < TMP_SLOTS)
+        atomic_store(&g_tmp_used[slot], 0);
+}
+
+static void on_signal(int sig)
+{
+    for (int i = 0; i < TMP_SLOTS; i++)
+        if (atomic_load(&g_tmp_used[i]) == 1)
+            unlink(g_tmp_path[i]); /* async-signal-safe */
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+void ks_out_cleanup_on_signals(void)
+{
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+        struct sigaction sa, old;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = on_signal;
+        sigemptyset(&sa.sa_mask);
+        /* Keep a disposition someone set on purpose (ignored, or a handler of their own). */
+        if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler == SIG_DFL)
+            sigaction(sigs[i], &sa, NULL);
+    }
+}
+
 ks_status ks_out_open(ks_out *o, const char *path, ks_error *err)
 {
     memset(o, 0, sizeof *o);
     o->fd = -1;
+    o->tmp_slot = -1;
     o->path = strdup(path);
     size_t n = strlen(path) + 32;
     o->tmp_path = malloc(n);
@@ -94,7 +149,18 @@ ks_status ks_out_open(ks_out *o, const char *path, ks_error *err)
         return ks_error_set(err, KS_E_NOMEM, N_("out of memory"));
     }
     snprintf(o->tmp_path, n, "%s.tmp-XXXXXX", path);
+    /* No signal between creating the temporary and registering it for removal. */
+    sigset_t block, old;
+    sigemptyset(&block);
+    sigaddset(&block, SIGINT);
+    sigaddset(&block, SIGTERM);
+    sigaddset(&block, SIGHUP);
+    sigaddset(&block, SIGQUIT);
+    pthread_sigmask(SIG_BLOCK, &block, &old);
     o->fd = mkstemp(o->tmp_path);
+    if (o->fd >= 0)
+        o->tmp_slot = tmp_register(o->tmp_path);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
     if (o->fd < 0) {
         int e = errno;
         ks_status st = ks_error_set(err, KS_E_IO, N_("cannot create output file \"%s\": %s"), path,
@@ -156,11 +222,13 @@ ks_status ks_out_commit(ks_out *o, ks_error *err)
         ks_out_abort(o);
         return st;
     }
+    tmp_unregister(o->tmp_slot);
     fsync_dir(o->path);
     free(o->tmp_path);
     free(o->path);
     memset(o, 0, sizeof *o);
     o->fd = -1;
+    o->tmp_slot = -1;
     return KS_OK;
 }
 
@@ -172,10 +240,12 @@ void ks_out_abort(ks_out *o)
         close(o->fd);
     if (o->tmp_path)
         unlink(o->tmp_path);
+    tmp_unregister(o->tmp_slot);
     free(o->tmp_path);
     free(o->path);
     memset(o, 0, sizeof *o);
     o->fd = -1;
+    o->tmp_slot = -1;
 }
 
 ks_status ks_write_file_atomic(const char *path, const void *data, size_t len, ks_error *err)

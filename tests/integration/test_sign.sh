@@ -239,6 +239,26 @@ for i in $(seq 1 12); do
 done
 echo "crash loop (full run $full_ms ms): $absent absent, $complete complete, $broken broken"
 check "no half-written output after SIGKILL" '[ $broken -eq 0 ]'
+# SIGKILL cannot be caught, so its temporaries may stay; SIGTERM and SIGINT (Ctrl-C) remove them.
+rm -f crash.pdf.tmp-*
+absent=0; complete=0; broken=0; litter=0
+for i in $(seq 1 12); do
+    rm -f crash.pdf
+    ms=$((RANDOM % (full_ms * 12 / 10 + 1)))
+    d=$(printf '%d.%03d' $((ms / 1000)) $((ms % 1000)))
+    sig=TERM; [ $((i % 2)) -eq 0 ] && sig=INT
+    (timeout --foreground -s $sig "$d" "$K" sign "$big" -o crash.pdf --p12 "$P12" --pin-env PW --offline \
+        >/dev/null 2>&1) 2>/dev/null
+    if [ ! -e crash.pdf ]; then absent=$((absent+1))
+    elif cmp -s -n "$(stat -c %s "$big")" "$big" crash.pdf && [ "$(valid crash.pdf)" = 1 ]; then
+        complete=$((complete+1))
+    else broken=$((broken+1)); fi
+    ls crash.pdf.tmp-* >/dev/null 2>&1 && litter=$((litter+1))
+    rm -f crash.pdf.tmp-*
+done
+echo "TERM/INT loop: $absent absent, $complete complete, $broken broken, $litter left a temporary"
+check "no half-written output after SIGTERM/SIGINT" '[ $broken -eq 0 ]'
+check "no temporary file left after SIGTERM/SIGINT" '[ $litter -eq 0 ]'
 
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]
