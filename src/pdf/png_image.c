@@ -6,9 +6,11 @@
 #include <string.h>
 
 #include <openssl/evp.h>
-#include <png.h>
 
 #include "kyso/pdfgen.h"
+#include "png_lazy.h"
+
+KS_DL_DEFINE(ks_png, KS_PNG_SYMBOLS, "libpng16.so.16");
 
 #define PNG_MAX_FILE (64u * 1024u * 1024u)
 
@@ -52,6 +54,8 @@ ks_status ks_pdf_png_decode(const uint8_t *data, size_t len, const char *name, k
     *out = NULL;
     if (!name)
         name = "PNG";
+    if ((st = ks_dl_load(&ks_png, err)) != KS_OK)
+        return st;
     memset(&png, 0, sizeof png);
     png.version = PNG_IMAGE_VERSION;
     if (len < 8 || png_sig_cmp(data, 0, 8) != 0)
