@@ -78,10 +78,10 @@ ks_status ks_token_init(const char *module_path, const char *label, const char *
  * Private key sensitive and not extractable. Returns the public key (caller frees). */
 ks_status ks_token_keygen(const char *module_path, const char *token_label, const char *pin,
                           const char *key_label, const char *spec, EVP_PKEY **pub, ks_error *err);
-/* Destroys every private key, public key and certificate labelled `label` (counted in
- * *deleted when not NULL). Used to take back what a failed operation generated. */
+/* Destroys every private key, public key and certificate labelled `label`. Used to take back
+ * what a failed operation generated. */
 ks_status ks_token_delete_label(const char *module_path, const char *token_label, const char *pin,
-                                const char *label, size_t *deleted, ks_error *err);
+                                const char *label, ks_error *err);
 /* Stores a certificate in the token beside the key of the same label (same CKA_ID). */
 ks_status ks_token_put_cert(const char *module_path, const char *token_label, const char *pin,
                             const char *label, X509 *cert, ks_error *err);

@@ -47,6 +47,13 @@ bool ks_cli_has(const ks_cli_args *a, const char *name);
 /* Collects every value of a repeatable option; returns the count (at most `max`). */
 int ks_cli_all(const ks_cli_args *a, const char *name, const char **out, int max);
 
+/* The password of an encrypted document from --<prefix>password-file FILE or
+ * --<prefix>password-env VAR (prefix "" or "pdf-"); *pw stays NULL when neither is given, and is
+ * freed with ks_secret_free. Returns 0, or an exit code after printing the error. */
+int ks_cli_doc_password(const ks_cli_args *a, const char *prefix, char **pw);
+/* ks_cli_fail, then, when the document needs a password and none was given, how to give one. */
+int ks_cli_fail_doc(const ks_error *err, const char *prefix, bool had_password);
+
 /* Command groups. argv[0] is the group word ("pdf", "sign", ...). */
 int ks_cmd_pdf(int argc, char **argv);
 int ks_cmd_sign(int argc, char **argv);

@@ -264,16 +264,11 @@ static int cmd_info(int argc, char **argv)
     size_t npages = 0, nsf = 0;
     if (ks_cli_has(&a, "repair"))
         opts.mode = KS_PDF_REPAIR;
-    if (ks_cli_has(&a, "password-file") || ks_cli_has(&a, "password-env")) {
-        if (ks_secret_read(ks_cli_get(&a, "password-file"), ks_cli_get(&a, "password-env"), NULL,
-                           &pw, &err)) {
-            rc = ks_cli_fail(&err);
-            goto done;
-        }
-        opts.password = pw;
-    }
+    if ((rc = ks_cli_doc_password(&a, "", &pw)) != 0)
+        goto done;
+    opts.password = pw;
     if (ks_pdf_open(path, &opts, &doc, &err) || ks_pdf_page_count(doc, &npages, &err)) {
-        rc = ks_cli_fail(&err);
+        rc = ks_cli_fail_doc(&err, "", pw != NULL);
         goto done;
     }
     pi = calloc(npages + 1, sizeof *pi);

@@ -82,16 +82,11 @@ int ks_cmd_pdf_text(int argc, char **argv)
     size_t npages = 0;
     char *pw = NULL;
     ks_pdf_open_opts opts = {ks_cli_has(&a, "repair") ? KS_PDF_REPAIR : KS_PDF_STRICT, NULL};
-    if (ks_cli_has(&a, "password-file") || ks_cli_has(&a, "password-env")) {
-        if (ks_secret_read(ks_cli_get(&a, "password-file"), ks_cli_get(&a, "password-env"), NULL,
-                           &pw, &err)) {
-            rc = ks_cli_fail(&err);
-            goto done;
-        }
-        opts.password = pw;
-    }
+    if ((rc = ks_cli_doc_password(&a, "", &pw)) != 0)
+        goto done;
+    opts.password = pw;
     if (ks_pdf_open(path, &opts, &doc, &err) || ks_pdf_page_count(doc, &npages, &err)) {
-        rc = ks_cli_fail(&err);
+        rc = ks_cli_fail_doc(&err, "", pw != NULL);
         goto done;
     }
     if (only > npages) {

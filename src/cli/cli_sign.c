@@ -211,10 +211,8 @@ int ks_cmd_sign(int argc, char **argv)
 
     ks_error err;
     char *pdf_pw = NULL;
-    if ((ks_cli_has(&a, "pdf-password-file") || ks_cli_has(&a, "pdf-password-env")) &&
-        ks_secret_read(ks_cli_get(&a, "pdf-password-file"), ks_cli_get(&a, "pdf-password-env"),
-                       NULL, &pdf_pw, &err) != KS_OK)
-        return ks_cli_fail(&err);
+    if ((rc = ks_cli_doc_password(&a, "pdf-", &pdf_pw)) != 0)
+        return rc;
     o.pdf_password = pdf_pw;
     ks_signer *signer = NULL;
     rc = load_signer(&a, &signer);
@@ -224,15 +222,10 @@ int ks_cmd_sign(int argc, char **argv)
     }
     ks_status st = ks_sign_file(a.pos[0], out, &o, signer, &err);
     ks_signer_free(signer);
+    bool had_pw = pdf_pw != NULL;
     ks_secret_free(pdf_pw);
-    if (st != KS_OK) {
-        rc = ks_cli_fail(&err);
-        if (err.status == KS_E_PASSWORD && !o.pdf_password)
-            fprintf(stderr, "%s\n",
-                    ks_tr(N_("Give the document's password with --pdf-password-file FILE or "
-                             "--pdf-password-env VAR.")));
-        return rc;
-    }
+    if (st != KS_OK)
+        return ks_cli_fail_doc(&err, "pdf-", had_pw);
     printf(ks_tr(N_("Signed: %s (level %s)\n")), out, ks_sign_level_name(o.level));
     return KS_EXIT_OK;
 }

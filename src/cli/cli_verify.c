@@ -55,22 +55,15 @@ int ks_cmd_verify(int argc, char **argv)
                                "not \"%s\""),
                             at);
     char *pw = NULL;
-    if ((ks_cli_has(&a, "password-file") || ks_cli_has(&a, "password-env")) &&
-        ks_secret_read(ks_cli_get(&a, "password-file"), ks_cli_get(&a, "password-env"), NULL, &pw,
-                       &err) != KS_OK)
-        return ks_cli_fail(&err);
+    if ((rc = ks_cli_doc_password(&a, "", &pw)) != 0)
+        return rc;
     opts.password = pw;
     ks_verify_report *r = NULL;
     ks_status vst = ks_verify_run(a.pos[0], &opts, &r, &err);
+    bool had_pw = pw != NULL;
     ks_secret_free(pw);
-    if (vst != KS_OK) {
-        rc = ks_cli_fail(&err);
-        if (err.status == KS_E_PASSWORD && !pw)
-            fprintf(stderr, "%s\n",
-                    ks_tr(N_("Give the document's password with --password-file FILE or "
-                             "--password-env VAR.")));
-        return rc;
-    }
+    if (vst != KS_OK)
+        return ks_cli_fail_doc(&err, "", had_pw);
     rc = ks_verify_exit_code(r);
     bool en = strcmp(ks_cli_lang(), "en") == 0;
     ks_buf out = KS_BUF_INIT;

@@ -44,6 +44,32 @@ int ks_cli_fail(const ks_error *err)
     return ks_cli_exit_code(err->status);
 }
 
+int ks_cli_doc_password(const ks_cli_args *a, const char *prefix, char **pw)
+{
+    char file[32], env[32];
+    snprintf(file, sizeof file, "%spassword-file", prefix);
+    snprintf(env, sizeof env, "%spassword-env", prefix);
+    *pw = NULL;
+    if (!ks_cli_has(a, file) && !ks_cli_has(a, env))
+        return 0;
+    ks_error err;
+    if (ks_secret_read(ks_cli_get(a, file), ks_cli_get(a, env), NULL, pw, &err) != KS_OK)
+        return ks_cli_fail(&err);
+    return 0;
+}
+
+int ks_cli_fail_doc(const ks_error *err, const char *prefix, bool had_password)
+{
+    int rc = ks_cli_fail(err);
+    if (err->status == KS_E_PASSWORD && !had_password) {
+        fprintf(stderr,
+                ks_tr(N_("Give the document's password with --%spassword-file FILE or "
+                         "--%spassword-env VAR.\n")),
+                prefix, prefix);
+    }
+    return rc;
+}
+
 int ks_cli_usage(const char *fmt, ...)
 {
     ks_error e;

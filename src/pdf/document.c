@@ -277,11 +277,14 @@ ks_status ks_pdf_get(ks_pdf_doc *doc, uint32_t num, uint16_t gen, ks_pdf_obj **o
     ks_pdf_obj *o = NULL;
     ks_status st;
     if (s->e.type == KS_XE_INUSE) {
-        uint64_t off = s->e.off, found;
-        if (!ks_parse_header_is(doc, off, num, gen) &&
-            ks_xref_relocate(doc, s->e.rev, num, gen, off, &found))
-            s->e.off = off = found;
-        st = ks_parse_indirect(doc, off, num, gen, &o, NULL, err);
+        uint64_t found;
+        st = ks_parse_indirect(doc, s->e.off, num, gen, &o, NULL, err);
+        /* Only when the xref entry misses its header: look within the entry's revision. */
+        if (st == KS_E_FORMAT && !ks_parse_header_is(doc, s->e.off, num, gen) &&
+            ks_xref_relocate(doc, s->e.rev, num, gen, s->e.off, &found)) {
+            s->e.off = found;
+            st = ks_parse_indirect(doc, found, num, gen, &o, NULL, err);
+        }
         if (!st && ks_crypt_active(doc))
             st = ks_crypt_strings(doc, o, num, gen, err);
     } else {

@@ -64,7 +64,6 @@ ks_status ks_ca_init(const char *dir, const ks_ca_init_opts *opts, ks_error *err
     const char *base = opts && opts->base_url ? opts->base_url : KS_PKI_DEFAULT_BASE_URL;
     char path[4096];
     EVP_PKEY *keys[4] = {0}, *sign_keys[4] = {0};
-    bool generated[4] = {false, false, false, false}; /* key pairs this call made in the token */
     ks_signer *signers[4] = {0};
     X509 *certs[4] = {0};
     sqlite3 *db = NULL;
@@ -99,7 +98,6 @@ ks_status ks_ca_init(const char *dir, const ks_ca_init_opts *opts, ks_error *err
             /* Generated in the token; OpenSSL signs through C_Sign via ks_pki_signer_pkey. */
             if ((st = ks_token_keygen(module, token, pin, r->token_label, kspec, &keys[i], err)) !=
                     KS_OK ||
-                !(generated[i] = true) ||
                 (st = ks_token_key_signer(module, token, r->token_label, pin, &signers[i], err)) !=
                     KS_OK ||
                 (st = ks_pki_signer_pkey(signers[i], keys[i], &sign_keys[i], err)) != KS_OK)
@@ -170,8 +168,8 @@ done:
         /* Nothing half made stays behind: no database (ca.db is written last), and no key pair
          * or certificate this call put in the token, so that `ca init` can simply be re-run. */
         for (int i = 0; i < 4 && module; i++)
-            if (generated[i])
-                ks_token_delete_label(module, token, pin, ROLES[i].token_label, NULL, NULL);
+            if (keys[i]) /* ks_token_keygen made this pair */
+                ks_token_delete_label(module, token, pin, ROLES[i].token_label, NULL);
         if (path_in(dir, "ca.db", path, sizeof path, NULL) == KS_OK)
             unlink(path);
     }

@@ -2,7 +2,6 @@
  * timestamp): the signature dictionary with its placeholders, the field + widget on its page
  * (page /Annots re-put), and the AcroForm with /SigFlags 3. ISO 32000-2 §12.7.5.5, §12.8. */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include <openssl/x509.h>
@@ -52,10 +51,8 @@ static ks_status put_sig_text(ks_buf *b, ks_pdf_update *u, uint32_t num, bool en
 {
     if (!encrypted)
         return ks_sign_put_text(b, utf8) ? KS_OK : nomem(err);
-    ks_buf raw = KS_BUF_INIT;
-    char *nfc = ks_utf8_nfc(utf8, strlen(utf8));
-    bool ok = ks_sign_text_bytes(&raw, nfc ? nfc : utf8);
-    free(nfc);
+    ks_buf raw = KS_BUF_INIT; /* ks_sign_text_bytes normalises to NFC like ks_sign_put_text */
+    bool ok = ks_sign_text_bytes(&raw, utf8);
     ks_status st = ok ? ks_pdf_update_string(u, num, 0, raw.data, raw.len, b, err) : nomem(err);
     ks_buf_free(&raw);
     return st;

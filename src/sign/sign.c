@@ -272,9 +272,11 @@ ks_status ks_sign_write(ks_sign_ctx *ctx, const char *out_path, ks_error *err)
     if (st != KS_OK)
         return st;
     ks_out o;
+    if (ctx->staged_open && strcmp(ctx->staged.path, out_path) != 0) {
+        ks_out_abort(&ctx->staged); /* staged for another path: write this one afresh */
+        ctx->staged_open = false;
+    }
     if (ctx->staged_open) {
-        if (strcmp(ctx->staged.path, out_path) != 0)
-            return ks_error_set(err, KS_E_USAGE, N_("no signature has been embedded yet"));
         o = ctx->staged;
         ctx->staged_open = false; /* owned here from now on */
     } else {

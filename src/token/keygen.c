@@ -92,16 +92,18 @@ ks_status ks_token_keygen(const char *module_path, const char *token_label, cons
         goto done;
     }
     st = ks_p11_pubkey(&s, hpub, pub, err);
+    if (st != KS_OK) { /* no half-made pair left in the token */
+        s.p->f->C_DestroyObject(s.h, hpriv);
+        s.p->f->C_DestroyObject(s.h, hpub);
+    }
 done:
     ks_p11_close(&s);
     return st;
 }
 
 ks_status ks_token_delete_label(const char *module_path, const char *token_label, const char *pin,
-                                const char *label, size_t *deleted, ks_error *err)
+                                const char *label, ks_error *err)
 {
-    if (deleted)
-        *deleted = 0;
     if (!label || !*label)
         return ks_error_set(err, KS_E_USAGE, N_("a key needs a label (--key-label)"));
     ks_p11_sess s;
@@ -117,8 +119,6 @@ ks_status ks_token_delete_label(const char *module_path, const char *token_label
             CK_RV rv = s.p->f->C_DestroyObject(s.h, h[i]);
             if (rv != CKR_OK)
                 st = ks_p11_fail(err, rv, "C_DestroyObject", s.info.label);
-            else if (deleted)
-                (*deleted)++;
         }
     }
     ks_p11_close(&s);

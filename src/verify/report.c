@@ -32,24 +32,39 @@ static char *vformat(const char *fmt, va_list ap)
     return s;
 }
 
-static bool vmsg(ks_verify_msg **msgs, size_t *n, const char *fmt, va_list ap)
+/* Appends a message made of two malloc'd texts, taking them over (freed on failure). */
+static bool push_msg(ks_verify_msg **msgs, size_t *n, char *text, char *text_en)
 {
-    ks_verify_msg *m = realloc(*msgs, (*n + 1) * sizeof **msgs);
-    if (!m)
-        return false;
-    *msgs = m;
-    va_list ap2;
-    va_copy(ap2, ap);
-    m[*n].text_en = vformat(fmt, ap);
-    m[*n].text = vformat(ks_tr(fmt), ap2);
-    va_end(ap2);
-    if (!m[*n].text || !m[*n].text_en) {
-        free(m[*n].text);
-        free(m[*n].text_en);
+    ks_verify_msg *m = text && text_en ? realloc(*msgs, (*n + 1) * sizeof **msgs) : NULL;
+    if (!m) {
+        free(text);
+        free(text_en);
         return false;
     }
+    *msgs = m;
+    m[*n].text = text;
+    m[*n].text_en = text_en;
     (*n)++;
     return true;
+}
+
+static bool vmsg(ks_verify_msg **msgs, size_t *n, const char *fmt, va_list ap)
+{
+    va_list ap2;
+    va_copy(ap2, ap);
+    char *en = vformat(fmt, ap);
+    char *tr = vformat(ks_tr(fmt), ap2);
+    va_end(ap2);
+    return push_msg(msgs, n, tr, en);
+}
+
+static char *format(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *s = vformat(fmt, ap);
+    va_end(ap);
+    return s;
 }
 
 bool ks_vf_msg(ks_verify_msg **msgs, size_t *n, const char *fmt, ...)
@@ -81,41 +96,14 @@ bool ks_vf_report_msg(ks_verify_report *r, const char *fmt, ...)
 
 bool ks_vf_sig_msg_err(ks_verify_sig *s, const char *fmt, const ks_error *e)
 {
-    ks_verify_msg *m = realloc(s->messages, (s->nmessages + 1) * sizeof *m);
-    if (!m)
-        return false;
-    s->messages = m;
-    size_t n = strlen(fmt) + sizeof e->msg + 64;
-    char *en = malloc(n), *tr = malloc(n);
-    if (!en || !tr) {
-        free(en);
-        free(tr);
-        return false;
-    }
-    /* fmt is a msgid with exactly one %s; the library's message is already in both languages. */
-    snprintf(en, n, fmt, e->msg_en);
-    snprintf(tr, n, ks_tr(fmt), e->msg);
-    m[s->nmessages].text = tr;
-    m[s->nmessages].text_en = en;
-    s->nmessages++;
-    return true;
+    /* fmt is a msgid with one %s; the library's message is already in both languages. */
+    return push_msg(&s->messages, &s->nmessages, format(ks_tr(fmt), e->msg),
+                    format(fmt, e->msg_en));
 }
 
 bool ks_vf_report_msg_pair(ks_verify_report *r, const char *text, const char *text_en)
 {
-    ks_verify_msg *m = realloc(r->messages, (r->nmessages + 1) * sizeof *m);
-    if (!m)
-        return false;
-    r->messages = m;
-    m[r->nmessages].text = ks_vf_strdup(text);
-    m[r->nmessages].text_en = ks_vf_strdup(text_en);
-    if (!m[r->nmessages].text || !m[r->nmessages].text_en) {
-        free(m[r->nmessages].text);
-        free(m[r->nmessages].text_en);
-        return false;
-    }
-    r->nmessages++;
-    return true;
+    return push_msg(&r->messages, &r->nmessages, ks_vf_strdup(text), ks_vf_strdup(text_en));
 }
 
 void ks_vf_degrade(ks_verify_sig *s, ks_indication ind, ks_subindication sub)
