@@ -284,9 +284,10 @@ typedef struct list_ctx {
     ks_buf out;
 } list_ctx;
 
+/* The JSON token, which is also the msgid of the text shown. */
 static const char *cert_status(const ks_ca_cert_info *c, time_t now)
 {
-    return c->revoked ? "revoked" : c->not_after <= now ? "expired" : "valid";
+    return c->revoked ? N_("revoked") : c->not_after <= now ? N_("expired") : N_("valid");
 }
 
 static void json_kv(ks_buf *b, const char *key, const char *val, bool comma)
@@ -339,16 +340,13 @@ static int list_one(void *user, const ks_ca_cert_info *c)
         json_kv(&x->out, "reason", c->revoked ? ks_pki_reason_name(c->reason) : NULL, true);
         ks_buf_putc(&x->out, '}');
     } else {
-        const char *st = c->revoked                       ? ks_tr(N_("revoked"))
-                         : strcmp(status, "expired") == 0 ? ks_tr(N_("expired"))
-                                                          : ks_tr(N_("valid"));
         ks_buf_printf(&x->out, "  %s  %-10s  %s", c->serial,
                       sub ? ks_pki_profile_name(c->profile) : c->role, c->name ? c->name : "-");
         if (c->title && *c->title)
             ks_buf_printf(&x->out, ", %s", c->title);
         if (c->org && *c->org && sub)
             ks_buf_printf(&x->out, " — %s", c->org);
-        ks_buf_printf(&x->out, "\n      %s → %s  [%s", nb, na, st);
+        ks_buf_printf(&x->out, "\n      %s → %s  [%s", nb, na, ks_tr(status));
         if (c->revoked)
             ks_buf_printf(&x->out, " %s, %s", ra, ks_pki_reason_name(c->reason));
         ks_buf_puts(&x->out, "]\n");

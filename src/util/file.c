@@ -89,17 +89,19 @@ ks_status ks_read_file(const char *path, size_t max_len, uint8_t **data, size_t 
 /* Fixed slots so that the signal handler reads no memory that may be freed meanwhile: a slot's
  * path is written before its flag is set, and the flag cleared before the slot is reused. */
 #define TMP_SLOTS 16
+static const int k_stop_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
 static char g_tmp_path[TMP_SLOTS][4096];
 static atomic_int g_tmp_used[TMP_SLOTS];
 
 static int tmp_register(const char *path)
 {
-    if (strlen(path) >= sizeof g_tmp_path[0])
+    size_t n = strlen(path) + 1;
+    if (n > sizeof g_tmp_path[0])
         return -1;
     for (int i = 0; i < TMP_SLOTS; i++) {
         int expect = 0;
         if (atomic_compare_exchange_strong(&g_tmp_used[i], &expect, 2)) { /* 2: being written */
-            memcpy(g_tmp_path[i], path, strlen(path) + 1);
+            memcpy(g_tmp_path[i], path, n);
             atomic_store(&g_tmp_used[i], 1);
             return i;
         }
@@ -124,15 +126,14 @@ static void on_signal(int sig)
 
 void ks_out_cleanup_on_signals(void)
 {
-    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
-    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+    for (size_t i = 0; i < sizeof k_stop_signals / sizeof k_stop_signals[0]; i++) {
         struct sigaction sa, old;
         memset(&sa, 0, sizeof sa);
         sa.sa_handler = on_signal;
         sigemptyset(&sa.sa_mask);
         /* Keep a disposition someone set on purpose (ignored, or a handler of their own). */
-        if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler == SIG_DFL)
-            sigaction(sigs[i], &sa, NULL);
+        if (sigaction(k_stop_signals[i], NULL, &old) == 0 && old.sa_handler == SIG_DFL)
+            sigaction(k_stop_signals[i], &sa, NULL);
     }
 }
 
@@ -152,10 +153,8 @@ ks_status ks_out_open(ks_out *o, const char *path, ks_error *err)
     /* No signal between creating the temporary and registering it for removal. */
     sigset_t block, old;
     sigemptyset(&block);
-    sigaddset(&block, SIGINT);
-    sigaddset(&block, SIGTERM);
-    sigaddset(&block, SIGHUP);
-    sigaddset(&block, SIGQUIT);
+    for (size_t i = 0; i < sizeof k_stop_signals / sizeof k_stop_signals[0]; i++)
+        sigaddset(&block, k_stop_signals[i]);
     pthread_sigmask(SIG_BLOCK, &block, &old);
     o->fd = mkstemp(o->tmp_path);
     if (o->fd >= 0)
