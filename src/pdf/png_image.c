@@ -19,6 +19,22 @@ static uint32_t be32(const uint8_t *p)
     return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
 }
 
+/* Every chunk up to IEND lies inside the data. libpng allocates a chunk's buffer from its
+ * declared length before reading it, so a 100-byte file could make it ask for gigabytes. */
+static bool chunks_fit(const uint8_t *d, size_t len)
+{
+    size_t off = 8;
+    while (off <= len && len - off >= 12) {
+        uint32_t clen = be32(d + off);
+        if (clen > len - off - 12)
+            return false;
+        if (!memcmp(d + off + 4, "IEND", 4))
+            return true;
+        off += 12 + (size_t)clen;
+    }
+    return false; /* no IEND: truncated */
+}
+
 /* Finds pHYs before the first IDAT (PNG spec §11.3.5.3). Bounded walk over the chunk list;
  * libpng has already validated the file when this runs. */
 static void read_phys(const uint8_t *d, size_t len, double *ppm_x, double *ppm_y)
@@ -60,6 +76,9 @@ ks_status ks_pdf_png_decode(const uint8_t *data, size_t len, const char *name, k
     png.version = PNG_IMAGE_VERSION;
     if (len < 8 || png_sig_cmp(data, 0, 8) != 0)
         return ks_error_set(err, KS_E_FORMAT, N_("\"%s\" is not a PNG image"), name);
+    if (!chunks_fit(data, len))
+        return ks_error_set(err, KS_E_FORMAT, N_("damaged PNG image \"%s\": %s"), name,
+                            "a chunk runs past the end of the file, or IEND is missing");
     if (!png_image_begin_read_from_memory(&png, data, len)) {
         st = ks_error_set(err, KS_E_FORMAT, N_("damaged PNG image \"%s\": %s"), name, png.message);
         goto done;

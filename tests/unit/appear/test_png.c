@@ -91,6 +91,34 @@ static void test_decode_kinds(void)
 
 /* Draws a blue, partly transparent image 1:1 on a white page, renders it at 72 dpi and compares
  * every pixel with the expected composite. */
+/* Found by fuzz_png: after IHDR, a chunk whose declared length (1,883,788,377 bytes) is far
+ * beyond the 100-byte file. libpng would allocate that much before reading it; the decoder
+ * refuses first. The same bytes are kept as fuzz/seeds/png/regress-oom-chunk-length.png. */
+static void test_chunk_past_end(void)
+{
+    static const uint8_t bad[] = {
+        0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49,
+        0x48, 0x44, 0x52, 0x00, 0x00, 0x00, 0x04, 0x00, 0x00, 0x00, 0x01, 0x02, 0x03,
+        0x00, 0x00, 0x00, 0x84, 0x52, 0xe7, 0x5e, 0x70, 0x48, 0x54, 0x59, 0x73, 0x50,
+        0x4c, 0x54, 0x45, 0xff, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0x14,
+        0x97, 0xc5, 0x68, 0x00, 0x00, 0x00, 0x02, 0x74, 0x52, 0x4e, 0x53, 0x00, 0xff,
+        0x5b, 0x91, 0x22, 0xb5, 0x00, 0x00, 0x00, 0x0a, 0x49, 0x44, 0x41, 0x54, 0x78,
+        0x9c, 0x63, 0x90, 0x06, 0x00, 0x00, 0x1d, 0x00, 0x1c, 0x8e, 0xf4, 0xf5, 0x21};
+    ks_pdf_image *img = NULL;
+    ks_error e;
+    CHECK(ks_pdf_png_decode(bad, sizeof bad, "bad.png", &img, &e) == KS_E_FORMAT && !img);
+    CHECK_MSG(strstr(e.msg_en, "runs past the end") != NULL, "%s", e.msg_en);
+    /* A valid PNG cut before IEND is refused the same way. */
+    const uint8_t grey[4] = {0, 85, 170, 255};
+    size_t n = 0;
+    uint8_t *good = pm_make_png(grey, 2, 2, PNG_FORMAT_GRAY, 0, &n);
+    CHECK(good && ks_pdf_png_decode(good, n, "whole.png", &img, &e) == KS_OK && img);
+    ks_pdf_image_free(img);
+    img = NULL;
+    CHECK(good && ks_pdf_png_decode(good, n - 12, "cut.png", &img, &e) == KS_E_FORMAT && !img);
+    free(good);
+}
+
 static void test_render(const char *dir)
 {
     enum { W = 64, H = 40 };
@@ -189,6 +217,7 @@ int main(void)
 {
     const char *dir = ks_test_tmpdir("appear-png");
     test_decode_kinds();
+    test_chunk_past_end();
     test_render(dir);
     return ks_test_done();
 }
