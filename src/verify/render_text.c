@@ -1,15 +1,27 @@
 /* verify/render_text.c — the report as plain text for a receiving clerk, in the catalogue
  * language (Vietnamese by default, English with --lang en). */
 #include <stdio.h>
+#include <string.h>
 
 #include "labels.h"
 #include "verify_internal.h"
+
+/* Every value that came from the document or a certificate goes through ks_buf_visible: a
+ * signer's name holding "\x1b[1A" must not overwrite the verdict line on a terminal, and one
+ * holding "\n" must not print a line of its own. */
+static void put_untrusted(ks_buf *b, const char *value)
+{
+    if (value)
+        ks_buf_visible(b, value, strlen(value), false);
+}
 
 static void line(ks_buf *b, const char *label, const char *value)
 {
     if (!value || !*value)
         return;
-    ks_buf_printf(b, "  %s: %s\n", label, value);
+    ks_buf_printf(b, "  %s: ", label);
+    put_untrusted(b, value);
+    ks_buf_puts(b, "\n");
 }
 
 /* One line per group: a single change names its object; a group gives the count and the
@@ -21,12 +33,15 @@ static void render_group(const ks_verify_sig *s, const ks_vf_change_groups_t *g,
     const ks_verify_change *c = &s->changes[g->idx[g->start[i]]];
     const char *verdict = c->allowed ? ks_tr(N_("allowed")) : ks_tr(N_("NOT allowed"));
     if (n == 1) {
-        ks_buf_printf(b, "    - %s %u, %s %u %u: %s (%s)\n", ks_tr(N_("revision")), c->revision,
-                      ks_tr(N_("object")), (unsigned)c->num, (unsigned)c->gen, c->what_tr, verdict);
+        ks_buf_printf(b, "    - %s %u, %s %u %u: ", ks_tr(N_("revision")), c->revision,
+                      ks_tr(N_("object")), (unsigned)c->num, (unsigned)c->gen);
+        put_untrusted(b, c->what_tr);
+        ks_buf_printf(b, " (%s)\n", verdict);
         return;
     }
-    ks_buf_printf(b, "    - %s %u: %s (%s) — ", ks_tr(N_("revision")), c->revision, c->what_tr,
-                  verdict);
+    ks_buf_printf(b, "    - %s %u: ", ks_tr(N_("revision")), c->revision);
+    put_untrusted(b, c->what_tr);
+    ks_buf_printf(b, " (%s) — ", verdict);
     ks_buf_printf(b, ks_tr(N_("%zu objects")), n);
     for (size_t k = 0; k < n; k++) {
         const ks_verify_change *m = &s->changes[g->idx[g->start[i] + k]];
@@ -37,8 +52,9 @@ static void render_group(const ks_verify_sig *s, const ks_vf_change_groups_t *g,
 
 static void render_sig(const ks_verify_sig *s, size_t idx, ks_buf *b)
 {
-    ks_buf_printf(b, "\n%s %zu — %s \"%s\" (%s)\n", ks_tr(N_("Signature")), idx + 1,
-                  ks_tr(N_("field")), s->field ? s->field : "", ks_vf_type_label(s->type));
+    ks_buf_printf(b, "\n%s %zu — %s \"", ks_tr(N_("Signature")), idx + 1, ks_tr(N_("field")));
+    put_untrusted(b, s->field);
+    ks_buf_printf(b, "\" (%s)\n", ks_vf_type_label(s->type));
     ks_buf_printf(b, "  %s: %s [%s%s%s]\n", ks_tr(N_("Result")), ks_vf_verdict_label(s->indication),
                   ks_indication_name(s->indication), s->subindication ? " / " : "",
                   ks_subindication_name(s->subindication));
@@ -76,14 +92,19 @@ static void render_sig(const ks_verify_sig *s, size_t idx, ks_buf *b)
     }
     if (s->nmessages) {
         ks_buf_printf(b, "  %s:\n", ks_tr(N_("Details")));
-        for (size_t i = 0; i < s->nmessages; i++)
-            ks_buf_printf(b, "    - %s\n", s->messages[i].text);
+        for (size_t i = 0; i < s->nmessages; i++) {
+            ks_buf_puts(b, "    - ");
+            put_untrusted(b, s->messages[i].text);
+            ks_buf_puts(b, "\n");
+        }
     }
 }
 
 bool ks_verify_render_text(const ks_verify_report *r, ks_buf *out)
 {
-    ks_buf_printf(out, "%s: %s\n", ks_tr(N_("File")), r->file ? r->file : "");
+    ks_buf_printf(out, "%s: ", ks_tr(N_("File")));
+    put_untrusted(out, r->file);
+    ks_buf_puts(out, "\n");
     ks_buf_printf(out, "%s: %s [%s%s%s]\n", ks_tr(N_("Conclusion")), ks_vf_doc_verdict_label(r),
                   ks_indication_name(r->indication), r->subindication ? " / " : "",
                   ks_subindication_name(r->subindication));
@@ -94,8 +115,11 @@ bool ks_verify_render_text(const ks_verify_report *r, ks_buf *out)
         ks_time_iso_vn(r->validation_time, t);
         ks_buf_printf(out, "%s: %s\n", ks_tr(N_("Validation time")), t);
     }
-    for (size_t i = 0; i < r->nmessages; i++)
-        ks_buf_printf(out, "- %s\n", r->messages[i].text);
+    for (size_t i = 0; i < r->nmessages; i++) {
+        ks_buf_puts(out, "- ");
+        put_untrusted(out, r->messages[i].text);
+        ks_buf_puts(out, "\n");
+    }
     for (size_t i = 0; i < r->nsigs; i++)
         render_sig(&r->sigs[i], i, out);
     return !out->failed;
