@@ -161,26 +161,63 @@ static int print_json(ks_pdf_doc *doc, const char *path, page_info *pi, size_t n
     return KS_EXIT_OK;
 }
 
+/* Escaped copies of untrusted values, freed together when the report is written. */
+typedef struct vis_list {
+    char *item[64];
+    size_t n;
+} vis_list;
+
+static const char *vis(vis_list *l, const char *s)
+{
+    if (!s)
+        return "";
+    if (l->n == sizeof l->item / sizeof l->item[0]) { /* recycle: each value is printed at once */
+        free(l->item[0]);
+        memmove(l->item, l->item + 1, (l->n - 1) * sizeof l->item[0]);
+        l->n--;
+    }
+    char *v = ks_text_visible(s);
+    if (!v)
+        return "?";
+    l->item[l->n++] = v;
+    return v;
+}
+
+static void vis_list_free(vis_list *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free(l->item[i]);
+    l->n = 0;
+}
+
 static int print_human(ks_pdf_doc *doc, const char *path, page_info *pi, size_t npages,
                        ks_pdf_sig_field *sf, size_t nsf)
 {
-    FILE *f = stdout;
+    /* The report is written to memory, then to stdout through ks_fputs_visible: names, the
+     * producer and warnings come from the document, and nothing in them may act on the
+     * terminal. Each value is also escaped alone so that a "\n" in it cannot fake a line. */
+    char *text = NULL;
+    size_t tlen = 0;
+    FILE *f = open_memstream(&text, &tlen);
+    if (!f)
+        return KS_EXIT_INPUT;
+    vis_list vl = {0};
     size_t len;
     ks_pdf_data(doc, &len);
     fprintf(f, ks_tr(N_("File: %s (%zu bytes)\n")), path, len);
     const char *cv = ks_pdf_catalog_version(doc);
     if (cv)
-        fprintf(f, ks_tr(N_("PDF version: %s (catalog /Version %s)\n")), ks_pdf_header_version(doc),
-                cv);
+        fprintf(f, ks_tr(N_("PDF version: %s (catalog /Version %s)\n")),
+                vis(&vl, ks_pdf_header_version(doc)), vis(&vl, cv));
     else
-        fprintf(f, ks_tr(N_("PDF version: %s\n")), ks_pdf_header_version(doc));
+        fprintf(f, ks_tr(N_("PDF version: %s\n")), vis(&vl, ks_pdf_header_version(doc)));
     if (ks_pdf_was_repaired(doc))
         fprintf(f, "%s\n", ks_tr(N_("Warning: the file is damaged; its structure was rebuilt")));
     size_t nw = ks_pdf_warning_count(doc);
     if (nw) {
         fprintf(f, ks_tr(N_("Warnings: %zu\n")), nw);
         for (size_t i = 0; i < nw; i++)
-            fprintf(f, "  %s\n", ks_pdf_warning(doc, i)->msg);
+            fprintf(f, "  %s\n", vis(&vl, ks_pdf_warning(doc, i)->msg));
     }
     fprintf(f, ks_tr(N_("Pages: %zu\n")), npages);
     for (size_t i = 0; i < npages;) {
@@ -210,24 +247,25 @@ static int print_human(ks_pdf_doc *doc, const char *path, page_info *pi, size_t 
     ks_pdf_get_encryption(doc, &enc);
     if (enc.encrypted)
         fprintf(f, ks_tr(N_("Encryption: %s, %d-bit key (V %d, R %d), permissions %lld%s\n")),
-                enc.method, enc.length_bits, enc.v, enc.r, (long long)enc.p,
+                vis(&vl, enc.method), enc.length_bits, enc.v, enc.r, (long long)enc.p,
                 enc.user_password_empty ? ks_tr(N_(", empty user password")) : "");
     else
         fprintf(f, "%s\n", ks_tr(N_("Encryption: none")));
     char *prod = info_string(doc, "Producer");
     char *cre = info_string(doc, "Creator");
-    fprintf(f, ks_tr(N_("Producer: %s\n")), prod ? prod : "-");
-    fprintf(f, ks_tr(N_("Creator: %s\n")), cre ? cre : "-");
+    fprintf(f, ks_tr(N_("Producer: %s\n")), prod ? vis(&vl, prod) : "-");
+    fprintf(f, ks_tr(N_("Creator: %s\n")), cre ? vis(&vl, cre) : "-");
     free(prod);
     free(cre);
     fprintf(f, ks_tr(N_("Signature fields: %zu\n")), nsf);
     for (size_t i = 0; i < nsf; i++) {
         if (!sf[i].value) {
-            fprintf(f, ks_tr(N_("  %s: empty\n")), sf[i].name);
+            fprintf(f, ks_tr(N_("  %s: empty\n")), vis(&vl, sf[i].name));
             continue;
         }
-        fprintf(f, ks_tr(N_("  %s: %s %s")), sf[i].name, sf[i].type ? sf[i].type : "Sig",
-                sf[i].subfilter ? sf[i].subfilter : "-");
+        fprintf(f, ks_tr(N_("  %s: %s %s")), vis(&vl, sf[i].name),
+                sf[i].type ? vis(&vl, sf[i].type) : "Sig",
+                sf[i].subfilter ? vis(&vl, sf[i].subfilter) : "-");
         if (sf[i].has_byte_range)
             fprintf(f, " ByteRange [%lld %lld %lld %lld]", (long long)sf[i].byte_range[0],
                     (long long)sf[i].byte_range[1], (long long)sf[i].byte_range[2],
@@ -237,6 +275,10 @@ static int print_human(ks_pdf_doc *doc, const char *path, page_info *pi, size_t 
             fprintf(f, ks_tr(N_(", covers revisions 1-%ld")), cr + 1);
         fputc('\n', f);
     }
+    fclose(f);
+    ks_fputs_visible(text, tlen, stdout);
+    free(text);
+    vis_list_free(&vl);
     return KS_EXIT_OK;
 }
 
@@ -256,7 +298,7 @@ static int cmd_info(int argc, char **argv)
         return ks_cli_usage(N_("usage: kyso pdf info FILE [--json]"));
     const char *path = a.pos[0];
     ks_error err = {0};
-    ks_pdf_open_opts opts = {KS_PDF_STRICT, NULL};
+    ks_pdf_open_opts opts = {KS_PDF_STRICT, NULL, 0};
     char *pw = NULL;
     ks_pdf_doc *doc = NULL;
     page_info *pi = NULL;
@@ -267,6 +309,7 @@ static int cmd_info(int argc, char **argv)
     if ((rc = ks_cli_doc_password(&a, "", &pw)) != 0)
         goto done;
     opts.password = pw;
+    opts.mem_budget = ks_cli_mem_budget();
     if (ks_pdf_open(path, &opts, &doc, &err) || ks_pdf_page_count(doc, &npages, &err)) {
         rc = ks_cli_fail_doc(&err, "", pw != NULL);
         goto done;
@@ -288,7 +331,7 @@ static int cmd_info(int argc, char **argv)
         pi[i].w_pt = crop.x1 - crop.x0;
         pi[i].h_pt = crop.y1 - crop.y0;
     }
-    if (ks_pdf_sig_fields(doc, &sf, &nsf, &err)) {
+    if (ks_pdf_sig_fields(doc, &sf, &nsf, &err) || ks_pdf_budget_error(doc, &err)) {
         rc = ks_cli_fail(&err);
         goto done;
     }

@@ -189,6 +189,7 @@ int ks_cmd_sign(int argc, char **argv)
     o.tsa_url = ks_cli_get(&a, "tsa");
     o.offline = ks_cli_has(&a, "offline");
     o.repair = ks_cli_has(&a, "repair");
+    o.mem_budget = ks_cli_mem_budget();
     o.in_place = ks_cli_has(&a, "in-place");
     o.image_path = ks_cli_get(&a, "image");
     o.seal_mm = ks_cli_get(&a, "seal-mm");

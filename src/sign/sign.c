@@ -87,7 +87,8 @@ ks_status ks_sign_prepare(const char *in_path, const ks_sign_opts *opts, const k
     }
     ctx->signing_time = opts->signing_time ? opts->signing_time : ks_now();
 
-    ks_pdf_open_opts oo = {opts->repair ? KS_PDF_REPAIR : KS_PDF_STRICT, opts->pdf_password};
+    ks_pdf_open_opts oo = {opts->repair ? KS_PDF_REPAIR : KS_PDF_STRICT, opts->pdf_password,
+                           opts->mem_budget};
     st = ks_pdf_open(in_path, &oo, &ctx->doc, err);
     if (st != KS_OK)
         goto done;
@@ -227,7 +228,7 @@ static ks_status append_level(ks_out *o, bool docts, ks_sign_ctx *ctx, ks_error 
     int fd = -1;
     /* Same mode and password as the input: its bytes are this file's prefix. */
     ks_pdf_open_opts oo = {ctx->opts->repair ? KS_PDF_REPAIR : KS_PDF_STRICT,
-                           ctx->opts->pdf_password};
+                           ctx->opts->pdf_password, ctx->opts->mem_budget};
     ks_status st = ks_pdf_open(o->tmp_path, &oo, &doc, err);
     if (st != KS_OK) {
         ks_error_prefix(err, N_("while reopening the signed file: "));

@@ -417,6 +417,15 @@ static ks_status run(ks_vctx *c, const char *name, ks_verify_report **out, ks_er
     r->validation_time = c->now;
     c->doc_ts_rev = -1;
     c->data = ks_pdf_data(c->doc, &c->len);
+    uint64_t tail_off = 0, tail = ks_pdf_trailing(c->doc, &tail_off);
+    if (tail) { /* damage is damage: never "no signature" or a verdict on part of the file */
+        st = ks_error_set(err, KS_E_FORMAT,
+                          N_("%s: the file is damaged: %llu bytes from byte offset %llu, after "
+                             "the last %%%%EOF, belong to no revision (cut inside its last "
+                             "update, or bytes appended)"),
+                          name, (unsigned long long)tail, (unsigned long long)tail_off);
+        goto done;
+    }
     c->nrev = ks_pdf_revision_count(c->doc);
     r->revisions = (unsigned)c->nrev;
     c->eof_ends = calloc(c->nrev ? c->nrev : 1, sizeof *c->eof_ends);
@@ -458,6 +467,8 @@ static ks_status run(ks_vctx *c, const char *name, ks_verify_report **out, ks_er
         ks_vf_report_msg_pair(r, w->msg, w->msg_en);
     }
     ks_vf_summarise(r);
+    /* past its memory budget the document answered lookups with "missing": no verdict on that */
+    st = ks_pdf_budget_error(c->doc, err);
 done:
     if (st != KS_OK) {
         ks_verify_report_free(r);
@@ -474,7 +485,8 @@ ks_status ks_verify_run_mem(const uint8_t *data, size_t len, const char *name,
     memset(&c, 0, sizeof c);
     c.opts = opts;
     *out = NULL;
-    ks_pdf_open_opts oo = {KS_PDF_STRICT, opts ? opts->password : NULL};
+    ks_pdf_open_opts oo = {KS_PDF_STRICT, opts ? opts->password : NULL,
+                           opts ? opts->mem_budget : 0};
     ks_status st = ks_pdf_open_mem(data, len, name, &oo, &c.doc, err);
     if (st == KS_OK)
         st = run(&c, name, out, err);
@@ -489,7 +501,8 @@ ks_status ks_verify_run(const char *path, const ks_verify_opts *opts, ks_verify_
     memset(&c, 0, sizeof c);
     c.opts = opts;
     *out = NULL;
-    ks_pdf_open_opts oo = {KS_PDF_STRICT, opts ? opts->password : NULL};
+    ks_pdf_open_opts oo = {KS_PDF_STRICT, opts ? opts->password : NULL,
+                           opts ? opts->mem_budget : 0};
     ks_status st = ks_pdf_open(path, &oo, &c.doc, err);
     if (st == KS_OK)
         st = run(&c, path, out, err);
