@@ -113,13 +113,15 @@ static time_t doc_ts_poe(const ks_vctx *c, long rev)
 }
 
 static void check_cms(ks_vctx *c, ks_verify_sig *s, ks_vf_found *f, const uint8_t *der,
-                      size_t derlen, const ks_slice *sl)
+                      size_t derlen, const ks_slice *sl, bool sha1_content)
 {
     ks_cms_result res;
     memset(&res, 0, sizeof res);
     ks_error e;
     ks_error_clear(&e);
-    if (ks_cms_verify_detached(der, derlen, sl, 2, &res, &e) != KS_OK) {
+    ks_status cst = sha1_content ? ks_cms_verify_sha1(der, derlen, sl, 2, &res, &e)
+                                 : ks_cms_verify_detached(der, derlen, sl, 2, &res, &e);
+    if (cst != KS_OK) {
         s->integrity = false;
         ks_vf_sig_msg_err(s, N_("The signature value cannot be read as CMS SignedData: %s"), &e);
         ks_vf_degrade(s, KS_IND_TOTAL_FAILED, KS_SUB_FORMAT_FAILURE);
@@ -353,11 +355,13 @@ static void verify_one(ks_vctx *c, ks_vf_found *f, ks_verify_report *r)
             c->doc_ts_rev = (long)b.revision;
     } else if (s->subfilter && (!strcmp(s->subfilter, "adbe.pkcs7.detached") ||
                                 !strcmp(s->subfilter, "ETSI.CAdES.detached"))) {
-        check_cms(c, s, f, raw, derlen, sl);
+        check_cms(c, s, f, raw, derlen, sl, false);
+    } else if (s->subfilter && !strcmp(s->subfilter, "adbe.pkcs7.sha1")) {
+        check_cms(c, s, f, raw, derlen, sl, true);
     } else {
         ks_vf_sig_msg(s,
                       N_("The signature format /%s is not supported (expected "
-                         "ETSI.CAdES.detached or adbe.pkcs7.detached)"),
+                         "ETSI.CAdES.detached, adbe.pkcs7.detached or adbe.pkcs7.sha1)"),
                       s->subfilter ? s->subfilter : "");
         ks_vf_degrade(s, KS_IND_TOTAL_FAILED, KS_SUB_FORMAT_FAILURE);
         return;
