@@ -11,14 +11,21 @@
 
 #include "mhd_lazy.h"
 #include "responder.h"
+#include "server_guard.h"
 
 KS_DL_DEFINE(ks_mhd, KS_MHD_SYMBOLS, "libmicrohttpd.so.12");
 
 #define MAX_BODY (64u * 1024u)
+/* One address may hold this many connections: 4,100 slow connections from one client used to
+ * fill the server's 4,000 and silence every other client (OCSP answers are due in seconds). */
+#define MAX_PER_ADDRESS 32u
+/* A request's header and body must all arrive within this time, however slowly they trickle. */
+#define REQUEST_DEADLINE_MS 10000u
 
 struct ks_pki_server {
     struct MHD_Daemon *d;
     ks_responder *r;
+    ks_server_guard *guard;
     uint8_t *root_der, *issuing_der;
     size_t root_len, issuing_len;
 };
@@ -138,12 +145,21 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     ks_pki_server *s = cls;
     bool post = strcmp(method, MHD_HTTP_METHOD_POST) == 0;
     bool get = strcmp(method, MHD_HTTP_METHOD_GET) == 0 || strcmp(method, "HEAD") == 0;
+    request *rq = *con_cls;
+    if (!rq) { /* the headers are in: refuse what cannot be framed before reading a body */
+        const char *why = NULL;
+        unsigned code = ks_server_guard_check_headers(c, &why);
+        if (code) {
+            ks_server_guard_received(s->guard, c);
+            return reply_text(c, code, why);
+        }
+    }
     if (!post) {
+        ks_server_guard_received(s->guard, c);
         if (!get)
             return reply_text(c, MHD_HTTP_METHOD_NOT_ALLOWED, "method not allowed\n");
         return handle_get(s, c, url);
     }
-    request *rq = *con_cls;
     if (!rq) {
         rq = calloc(1, sizeof *rq);
         if (!rq)
@@ -159,6 +175,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         *upload_size = 0;
         return MHD_YES;
     }
+    ks_server_guard_received(s->guard, c);
     if (rq->too_big)
         return reply_text(c, MHD_HTTP_CONTENT_TOO_LARGE, "request too large\n");
     if (rq->body.failed)
@@ -182,9 +199,9 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
                       enum MHD_RequestTerminationCode toe)
 {
-    (void)cls;
-    (void)c;
     (void)toe;
+    ks_pki_server *s = cls;
+    ks_server_guard_next(s->guard, c);
     request *rq = *con_cls;
     if (rq) {
         ks_buf_free(&rq->body);
@@ -249,12 +266,18 @@ ks_status ks_pki_server_start(const char *dir, const char *listen, unsigned thre
         st = ks_error_set(err, KS_E_NOMEM, N_("out of memory"));
         goto fail;
     }
-    s->d =
-        MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL, 0, NULL, NULL, handle, s,
-                         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE,
-                         (unsigned)(threads ? threads : 2), MHD_OPTION_NOTIFY_COMPLETED, completed,
-                         NULL, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
-                         MHD_OPTION_CONNECTION_LIMIT, (unsigned)4000, MHD_OPTION_END);
+    s->guard = ks_server_guard_new(REQUEST_DEADLINE_MS);
+    if (!s->guard) {
+        st = ks_error_set(err, KS_E_NOMEM, N_("out of memory"));
+        goto fail;
+    }
+    s->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL, 0, NULL, NULL, handle,
+                            s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+                            MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(threads ? threads : 2),
+                            MHD_OPTION_NOTIFY_COMPLETED, completed, s, MHD_OPTION_NOTIFY_CONNECTION,
+                            ks_server_guard_notify, s->guard, MHD_OPTION_CONNECTION_TIMEOUT,
+                            (unsigned)30, MHD_OPTION_CONNECTION_LIMIT, (unsigned)4000,
+                            MHD_OPTION_PER_IP_CONNECTION_LIMIT, MAX_PER_ADDRESS, MHD_OPTION_END);
     if (!s->d) {
         st = ks_error_set(err, KS_E_IO, N_("cannot listen on %s (address in use or not allowed)"),
                           listen);
@@ -271,8 +294,10 @@ void ks_pki_server_stop(ks_pki_server *s)
 {
     if (!s)
         return;
+    ks_server_guard_stop(s->guard);
     if (s->d)
         MHD_stop_daemon(s->d);
+    ks_server_guard_free(s->guard);
     ks_responder_free(s->r);
     free(s->root_der);
     free(s->issuing_der);
