@@ -7,6 +7,10 @@
   make_hostile.py bomb-objstm OUT.pdf    the same bomb as an object stream
   make_hostile.py many-objects OUT.pdf   400 000 small objects (parsed: far more than 256 MB?)
   make_hostile.py broken DIR             a set of broken inputs, one file per kind (names printed)
+  make_hostile.py dss-flood SIGNED.pdf CERT.der N OUT.pdf
+                                         an update whose /DSS lists N copies of the certificate
+                                         (each its own stream) and N look-alike certificates
+                                         (same subject, other keys) from CERT.der's directory
   make_hostile.py damage SIGNED.pdf DIR  from a signed file: cut-inside-last.pdf (the last
                                          revision cut short), trailing-junk.pdf (3 KB after
                                          the last %%EOF)
@@ -173,6 +177,56 @@ def damage(signed, d):
     print("trailing-junk.pdf")
 
 
+def append_update(data, objs, root_num, root_body):
+    """An incremental update (classic xref) adding `objs` {num: body} and re-putting the
+    catalog."""
+    import re
+    prev = int(data[data.rindex(b"startxref") + 9:].split()[0])
+    size = max(int(x) for x in re.findall(rb"/Size (\d+)", data))
+    objs = dict(objs)
+    objs[root_num] = root_body
+    out = bytearray(data)
+    if not out.endswith(b"\n"):
+        out += b"\n"
+    offs = {}
+    for num in sorted(objs):
+        offs[num] = len(out)
+        out += b"%d 0 obj\n" % num + objs[num] + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n"
+    for num in sorted(objs):
+        out += b"%d 1\n%010d 00000 n \n" % (num, offs[num])
+    newsize = max(size, max(objs) + 1)
+    out += b"trailer\n<< /Size %d /Root %d 0 R /Prev %d >>\nstartxref\n%d\n%%%%EOF\n" % (
+        newsize, root_num, prev, xref)
+    return bytes(out), newsize
+
+
+def dss_flood(signed, cert_der, n, out):
+    import glob
+    import re
+    data = open(signed, "rb").read()
+    root_num = int(re.findall(rb"/Root (\d+) 0 R", data)[-1])
+    body = re.findall(rb"\n%d 0 obj\s*(<<.*?>>)\s*endobj" % root_num, data, re.S)[-1]
+    size = max(int(x) for x in re.findall(rb"/Size (\d+)", data))
+    cert = open(cert_der, "rb").read()
+    looks = [open(f, "rb").read() for f in sorted(glob.glob(os.path.join(
+        os.path.dirname(os.path.abspath(cert_der)), "lookalike-*.der")))]
+    objs = {}
+    num = size
+    refs = []
+    for i in range(n):
+        for blob in [cert] + ([looks[i % len(looks)]] if looks else []):
+            objs[num] = stream(blob)
+            refs.append(b"%d 0 R" % num)
+            num += 1
+    objs[num] = b"<< /Certs [" + b" ".join(refs) + b"] >>"
+    dss = num
+    root_body = body[:-2] + b" /DSS %d 0 R >>" % dss
+    data, _ = append_update(data, objs, root_num, root_body)
+    open(out, "wb").write(data)
+
+
 def main():
     a = sys.argv[1:]
     makers = {"plain": plain, "parent-loop": parent_loop, "bomb-content": bomb_content,
@@ -182,6 +236,8 @@ def main():
             f.write(makers[a[0]]())
     elif len(a) == 2 and a[0] == "broken":
         broken(a[1])
+    elif len(a) == 5 and a[0] == "dss-flood":
+        dss_flood(a[1], a[2], int(a[3]), a[4])
     elif len(a) == 3 and a[0] == "damage":
         damage(a[1], a[2])
     else:
