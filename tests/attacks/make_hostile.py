@@ -3,9 +3,9 @@
 
   make_hostile.py plain OUT.pdf          a valid one-page document with a line of text
   make_hostile.py parent-loop OUT.pdf    the page's /Parent chain loops (page -> node -> page)
-  make_hostile.py bomb-content OUT.pdf   a FlateDecode content stream that inflates to 1000 MB (under the old 1 GiB per-stream limit)
+  make_hostile.py bomb-content OUT.pdf   a FlateDecode content stream that inflates to 1000 MB
+                                         (under the old 1 GiB per-stream limit)
   make_hostile.py bomb-objstm OUT.pdf    the same bomb as an object stream
-  make_hostile.py many-objects OUT.pdf   400 000 small objects (parsed: far more than 256 MB?)
   make_hostile.py broken DIR             a set of broken inputs, one file per kind (names printed)
   make_hostile.py dss-flood SIGNED.pdf CERT.der N OUT.pdf
                                          an update whose /DSS lists N copies of the certificate
