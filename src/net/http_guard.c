@@ -1,7 +1,7 @@
-/* pki/server_guard.c — what keeps one client from silencing `ca serve`: a total deadline for
- * each request's header and body (libmicrohttpd's own timer is an idle timer that every byte
- * resets, so a client trickling one byte a second held a connection for ever), enforced by a
- * watchdog thread that shuts the socket of a request past it; and the header checks a request
+/* net/http_guard.c — what keeps one client from silencing an HTTP server (`ca serve`): a total
+ * deadline for each request's header and body (libmicrohttpd's own timer is an idle timer that
+ * every byte resets, so a client trickling one byte a second held a connection for ever), enforced
+ * by a watchdog thread that shuts the socket of a request past it; and the header checks a request
  * must pass before its body is read (one Content-Length, no transfer coding but chunked). */
 #include <pthread.h>
 #include <stdlib.h>
@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "mhd_lazy.h"
-#include "server_guard.h"
+#include "http_guard.h"
 
 typedef struct track {
     int fd;

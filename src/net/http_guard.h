@@ -1,7 +1,7 @@
-/* pki/server_guard.h — per-request deadline and header checks for the CA's HTTP server
- * (server_guard.c). Private to pki/. */
-#ifndef KYSO_PKI_SERVER_GUARD_H
-#define KYSO_PKI_SERVER_GUARD_H
+/* net/http_guard.h — per-request deadline and header checks for the HTTP server
+ * (http_guard.c). Private to net/. */
+#ifndef KYSO_NET_HTTP_GUARD_H
+#define KYSO_NET_HTTP_GUARD_H
 
 #include <stdbool.h>
 
