@@ -89,6 +89,7 @@ char *ks_text_visible(const char *s)
         ks_buf_free(&b);
         return NULL;
     }
+    b.data[b.len] = 0; /* reserved above: an empty value gets its terminator too */
     return (char *)ks_buf_steal(&b, NULL);
 }
 

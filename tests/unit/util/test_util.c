@@ -162,8 +162,25 @@ static void test_secret(void)
     }
 }
 
+/* Untrusted text on a terminal: controls shown as escapes, idempotent, empty values terminated. */
+static void test_visible(void)
+{
+    char *v = ks_text_visible("");
+    CHECK(v && v[0] == 0);
+    free(v);
+    v = ks_text_visible("A\x1b[1m\nB\xc2\x9b\xe2\x80\xae\xff Vi\xe1\xbb\x87t");
+    CHECK_STR(v, "A\\x1b[1m\\nB\\u009b\\u202e\\xff Vi\xe1\xbb\x87t");
+    char *w = ks_text_visible(v);
+    CHECK_STR(w, v);
+    free(w);
+    free(v);
+    CHECK(ks_text_control_at("Nguy\xe1\xbb\x85n", 8) == -1);
+    CHECK(ks_text_control_at("ab\tc", 4) == 2);
+}
+
 int main(void)
 {
+    test_visible();
     test_secret();
     test_time();
     test_text();
