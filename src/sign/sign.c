@@ -92,6 +92,16 @@ ks_status ks_sign_prepare(const char *in_path, const ks_sign_opts *opts, const k
     st = ks_pdf_open(in_path, &oo, &ctx->doc, err);
     if (st != KS_OK)
         goto done;
+    uint64_t tail_off = 0, tail = ks_pdf_trailing(ctx->doc, &tail_off);
+    if (tail && !opts->repair) {
+        /* the new revision would follow bytes no revision accounts for, and sign them */
+        st = ks_error_set(err, KS_E_FORMAT,
+                          N_("%s: the file is damaged: %llu bytes from byte offset %llu, after "
+                             "the last %%%%EOF, belong to no revision (cut inside its last "
+                             "update, or bytes appended)"),
+                          in_path, (unsigned long long)tail, (unsigned long long)tail_off);
+        goto done;
+    }
     st = ks_sign_check_docmdp(ctx->doc, err);
     if (st != KS_OK)
         goto done;

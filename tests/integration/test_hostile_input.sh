@@ -112,6 +112,9 @@ for f in dmg/cut-inside-last.pdf dmg/trailing-junk.pdf; do
 done
 "$KYSO" pdf info dmg/trailing-junk.pdf --lang en >out.txt 2>&1; rc=$?
 [ $rc -eq 0 ] && grep -q "after the last %%EOF" out.txt && ok || bad "pdf info does not list the skipped tail (exit $rc)"
+"$KYSO" sign dmg/trailing-junk.pdf -o junk-signed.pdf --key evil.key --cert evil.pem \
+  --kind invisible >/dev/null 2>err.txt; rc=$?
+[ $rc -eq 4 ] && [ ! -e junk-signed.pdf ] && ok || bad "sign signs over bytes after the last %%EOF (exit $rc)"
 "$KYSO" pdf info dmg/trailing-junk.pdf --json >out.json 2>&1
 grep -q "after the last %%EOF" out.json && ok || bad "pdf info --json does not list the skipped tail"
 
