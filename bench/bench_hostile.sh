@@ -31,14 +31,16 @@ python3 "$G" dss-flood signed.pdf lk/cert.der 4000 dss-flood.pdf
 worst_s=0; worst_kb=0
 row() { # row LABEL CMD...: one run; kyso rows count towards the worst case
   local label=$1; shift
-  /usr/bin/time -o t.out -f "%e %M" "$@" >/dev/null 2>&1
-  read -r s kb < <(tail -1 t.out)
-  printf '%-46s %6s s %8s KB\n' "$label" "$s" "$kb"
+  /usr/bin/time -o t.out -f "%e %M %U %S" "$@" >/dev/null 2>&1
+  read -r wall kb u sy < <(tail -1 t.out)
+  local cpu; cpu=$(python3 -c "print(round($u + $sy, 2))")
+  printf '%-46s %6s s %6s s %8s KB\n' "$label" "$wall" "$cpu" "$kb"
   if [[ $label == kyso* ]]; then
-    worst_s=$(python3 -c "print(max($worst_s, $s))"); worst_kb=$(( kb > worst_kb ? kb : worst_kb ))
+    worst_s=$(python3 -c "print(max($worst_s, $cpu))"); worst_kb=$(( kb > worst_kb ? kb : worst_kb ))
   fi
 }
-echo "file / tool                                      wall       peak RSS"
+echo "file / tool                                      wall      CPU       peak RSS"
+echo "(on a shared machine the wall time grows with the load; CPU time is the work done)"
 for f in bomb-content.pdf bomb-objstm.pdf; do
   row "kyso pdf text $f" "$K" pdf text "$f"
   row "kyso pdf info $f" "$K" pdf info "$f"
@@ -49,4 +51,4 @@ done
 row "kyso verify dss-flood.pdf (8,000 DSS certs)" "$K" verify dss-flood.pdf --trust s.pem --offline --json
 [ -n "$OLD" ] && row "old kyso verify dss-flood.pdf" "$OLD" verify dss-flood.pdf --trust s.pem --offline --json
 command -v pdfsig >/dev/null && row "pdfsig dss-flood.pdf" pdfsig dss-flood.pdf
-echo "RESULT worst_kyso_s=$worst_s worst_kyso_rss_kb=$worst_kb goal_s=2 goal_rss_kb=307200"
+echo "RESULT worst_kyso_cpu_s=$worst_s worst_kyso_rss_kb=$worst_kb goal_s=2 goal_rss_kb=307200 load=$(cut -d' ' -f1 /proc/loadavg)"
