@@ -65,8 +65,9 @@ int ks_cmd_verify(int argc, char **argv)
     ks_secret_free(pw);
     if (vst != KS_OK) {
         /* Every input gets exactly one JSON object, also one kyso could not read: programs
-         * (the server) rely on it. The exit code stays the error's (4 for input errors). */
-        if (ks_cli_has(&a, "json")) {
+         * (the server) rely on it. The exit code stays the error's (4 for input errors). A
+         * usage error (an unreadable --trust file) is about the command, not the input. */
+        if (ks_cli_has(&a, "json") && err.status != KS_E_USAGE) {
             ks_verify_report *er = ks_verify_report_for_error(a.pos[0], &err, opts.at);
             ks_buf out = KS_BUF_INIT;
             if (er && ks_verify_render_json(er, strcmp(ks_cli_lang(), "en") == 0, &out))
