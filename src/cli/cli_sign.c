@@ -89,10 +89,13 @@ static void help(void)
 static void warn_cb(void *user, const ks_error *w)
 {
     (void)user;
+    /* warnings quote certificates and documents: shown escaped, like every untrusted text */
+    char *v = ks_text_visible(strcmp(ks_cli_lang(), "en") == 0 ? w->msg_en : w->msg);
     if (strcmp(ks_cli_lang(), "en") == 0)
-        fprintf(stderr, "kyso: warning: %s\n", w->msg_en);
+        fprintf(stderr, "kyso: warning: %s\n", v ? v : "?");
     else
-        fprintf(stderr, "kyso: cảnh báo: %s\n", w->msg);
+        fprintf(stderr, "kyso: cảnh báo: %s\n", v ? v : "?");
+    free(v);
 }
 
 static int load_signer(const ks_cli_args *a, ks_signer **out)
