@@ -180,7 +180,7 @@ static int print_human(ks_pdf_doc *doc, const char *path, page_info *pi, size_t 
     if (nw) {
         fprintf(f, ks_tr(N_("Warnings: %zu\n")), nw);
         for (size_t i = 0; i < nw; i++)
-            fprintf(f, "  %s\n", ks_pdf_warning(doc, i)->msg);
+            fprintf(f, "  %s\n", ks_cli_msg(ks_pdf_warning(doc, i)));
     }
     fprintf(f, ks_tr(N_("Pages: %zu\n")), npages);
     for (size_t i = 0; i < npages;) {

@@ -92,7 +92,7 @@ static void warn_cb(void *user, const ks_error *w)
     if (strcmp(ks_cli_lang(), "en") == 0)
         fprintf(stderr, "kyso: warning: %s\n", w->msg_en);
     else
-        fprintf(stderr, "kyso: cảnh báo: %s\n", w->msg);
+        fprintf(stderr, "kyso: cảnh báo: %s\n", ks_cli_msg(w));
 }
 
 static int load_signer(const ks_cli_args *a, ks_signer **out)
@@ -157,6 +157,7 @@ int ks_cmd_sign(int argc, char **argv)
 
     ks_sign_opts o;
     ks_sign_opts_init(&o);
+    o.signing_time = ks_cli_now();
     const char *v;
     if ((v = ks_cli_get(&a, "kind")) && !ks_sign_kind_parse(v, &o.kind))
         return ks_cli_usage(N_("unknown --kind \"%s\""), v);

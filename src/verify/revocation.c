@@ -112,20 +112,11 @@ static void cache_path(const ks_vctx *c, const char *kind, X509 *cert, char *out
 {
     const char *dir = c->opts ? c->opts->cache : NULL;
     char base[3072];
-    if (dir && *dir) {
-        snprintf(base, sizeof base, "%s", dir);
-    } else {
-        const char *x = getenv("XDG_CACHE_HOME");
-        const char *h = getenv("HOME");
-        if (x && *x)
-            snprintf(base, sizeof base, "%s/kyso", x);
-        else if (h && *h)
-            snprintf(base, sizeof base, "%s/.cache/kyso", h);
-        else {
-            out[0] = 0;
-            return;
-        }
+    if (!dir || !*dir) { /* no disk cache (programs choose the directory) */
+        out[0] = 0;
+        return;
     }
+    snprintf(base, sizeof base, "%s", dir);
     mkdir_p(base);
     unsigned char md[SHA256_DIGEST_LENGTH];
     unsigned int mdlen = 0;
