@@ -172,6 +172,11 @@ ks_status ks_verify_run(const char *path, const ks_verify_opts *opts, ks_verify_
 /* Same over bytes the caller keeps alive until the call returns; `name` is used in the report. */
 ks_status ks_verify_run_mem(const uint8_t *data, size_t len, const char *name,
                             const ks_verify_opts *opts, ks_verify_report **out, ks_error *err);
+/* Same over everything `fd` gives until its end (a pipe, a socket, a file), at most
+ * KS_VERIFY_MAX_INPUT bytes (KS_E_LIMIT). */
+#define KS_VERIFY_MAX_INPUT ((size_t)1 << 30)
+ks_status ks_verify_run_fd(int fd, const char *name, const ks_verify_opts *opts,
+                           ks_verify_report **out, ks_error *err);
 void ks_verify_report_free(ks_verify_report *r); /* NULL is a no-op */
 
 /* ---- renderers: append to `out`, in `lang` ("vi", "en"; NULL: the context's default) with

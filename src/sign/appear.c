@@ -161,6 +161,9 @@ done:
 static ks_status load_image(const ks_sign_opts *o, const char *kind, ks_pdf_image **img,
                             ks_error *err)
 {
+    if (o->image_data)
+        return ks_pdf_png_decode(o->image_data, o->image_len,
+                                 o->image_path ? o->image_path : "image", img, err);
     if (!o->image_path)
         return ks_error_set(err, KS_E_USAGE, N_("--kind %s needs --image PNG"), kind);
     return ks_pdf_png_load(o->image_path, img, err);
@@ -293,7 +296,7 @@ static ks_status organization(ks_sign_appearance *app, ks_error *err)
         st = ks_error_set(err, KS_E_USAGE,
                           N_("the seal image \"%s\" does not record its physical size (PNG "
                              "pHYs): give --seal-mm DIAMETER"),
-                          o->image_path);
+                          o->image_path ? o->image_path : "image");
         goto done;
     }
 

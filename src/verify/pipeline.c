@@ -2,8 +2,10 @@
  * timestamp, and for each runs ByteRange sanity → digest and CMS → signing time → certificate
  * path → revocation → algorithm policy → difference analysis of later revisions, then sets
  * the ETSI EN 319 102-1 indications and the document verdict (worst of all). */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <openssl/evp.h>
 #include <openssl/obj_mac.h>
@@ -517,5 +519,34 @@ ks_status ks_verify_run(const char *path, const ks_verify_opts *opts, ks_verify_
     if (st == KS_OK)
         st = run(&c, path, out, err);
     ctx_free(&c);
+    return st;
+}
+
+ks_status ks_verify_run_fd(int fd, const char *name, const ks_verify_opts *opts,
+                           ks_verify_report **out, ks_error *err)
+{
+    *out = NULL;
+    ks_buf b = KS_BUF_INIT;
+    uint8_t blk[65536];
+    for (;;) {
+        ssize_t r = read(fd, blk, sizeof blk);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            ks_buf_free(&b);
+            return ks_error_set(err, KS_E_IO, N_("cannot read \"%s\": %s"), name ? name : "",
+                                strerror(errno));
+        }
+        if (r == 0)
+            break;
+        if (b.len + (size_t)r > KS_VERIFY_MAX_INPUT || !ks_buf_append(&b, blk, (size_t)r)) {
+            ks_buf_free(&b);
+            return ks_error_set(err, KS_E_LIMIT, N_("the document is larger than %zu bytes"),
+                                KS_VERIFY_MAX_INPUT);
+        }
+    }
+    ks_status st = ks_verify_run_mem(b.data ? b.data : (const uint8_t *)"", b.len, name ? name : "",
+                                     opts, out, err);
+    ks_buf_free(&b);
     return st;
 }
