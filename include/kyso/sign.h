@@ -77,6 +77,8 @@ typedef ks_status (*ks_sign_appearance_fn)(void *user, ks_sign_appearance *app, 
  * prints: the program decides. `w->status` is the class of what went wrong. */
 typedef void (*ks_sign_warn_fn)(void *user, const ks_error *w);
 
+#define KS_SIGN_PAGE_LAST (-1L) /* ks_sign_opts.page: the last page */
+
 struct ks_sign_opts {
     ks_sign_kind kind;
     ks_sign_level level;
@@ -100,9 +102,10 @@ struct ks_sign_opts {
     const char *image_path;    /* a PNG file, or the name of image_data in messages */
     const uint8_t *image_data; /* a PNG in memory (used instead of reading image_path) */
     size_t image_len;
-    const char *seal_mm;
-    const char *page;
-    const char *rect;
+    double seal_mm;   /* the seal's diameter in mm (5 to 200); 0: from the PNG's pHYs */
+    long page;        /* 1-based page of a visible signature; KS_SIGN_PAGE_LAST; 0: the kind's */
+    bool has_rect;    /* place the widget at `rect` instead of finding its place */
+    ks_pdf_rect rect; /* default user space, points; x0 < x1, y0 < y1 */
     const char *title;
     const char *name;
     const char *copy_form;

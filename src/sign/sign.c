@@ -72,7 +72,7 @@ static ks_status check_request(const ks_sign_opts *opts, const ks_signer *signer
                                time_t signing_time, ks_error *err)
 {
     if (opts->level >= KS_SIGN_B_T && (!opts->tsa_url || !opts->tsa_url[0]))
-        return ks_error_set(err, KS_E_USAGE, N_("level %s needs a timestamp authority (--tsa URL)"),
+        return ks_error_set(err, KS_E_USAGE, N_("level %s needs a timestamp authority URL"),
                             ks_sign_level_name(opts->level));
     if (!signer || !signer->cert)
         return ks_error_set(err, KS_E_USAGE, N_("signing needs a signer with a certificate"));
@@ -311,9 +311,9 @@ ks_status ks_sign_embed(ks_sign_ctx *ctx, const uint8_t *der, size_t der_len, ks
 static ks_status check_out_path(const char *in, const char *out, bool in_place, ks_error *err)
 {
     if (!in_place && (strcmp(in, out) == 0 || ks_same_file(in, out)))
-        return ks_error_set(err, KS_E_USAGE,
-                            N_("output \"%s\" is the input file; use --in-place to replace it"),
-                            out);
+        return ks_error_set(
+            err, KS_E_USAGE,
+            N_("output \"%s\" is the input file, and replacing it was not asked for"), out);
     return KS_OK;
 }
 

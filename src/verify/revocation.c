@@ -248,7 +248,7 @@ void ks_vf_check_revocation(ks_vctx *c, ks_verify_sig *s, X509 *cert, X509 *issu
         s->revocation = KS_REV_UNKNOWN;
         ks_vf_sig_msg(s, offline ? N_("The revocation status of the signer's certificate is "
                                       "unknown: the document embeds no revocation data and "
-                                      "network checks are off (--offline)")
+                                      "network checks are off")
                                  : N_("The revocation status of the signer's certificate is "
                                       "unknown: no OCSP or CRL answer could be obtained"));
         ks_vf_degrade(s, KS_IND_INDETERMINATE, KS_SUB_TRY_LATER);
