@@ -200,6 +200,9 @@ static bool catalog_key_ok(ks_vf_diff_run *x, const char *k, ks_pdf_obj *va, ks_
         return vb && vb->type == KS_PDF_REF && m && m->type == KS_PDF_STREAM;
     }
     ks_pdf_obj *ra = ks_pdf_resolve(x->dr, va, NULL), *rb = ks_pdf_resolve(x->dk, vb, NULL);
+    if (!strcmp(k, "Names") && !va && rb && rb->type == KS_PDF_DICT && rb->u.dict.len == 1 &&
+        ks_pdf_dict_get(rb, "AP"))
+        return ks_vf_annots_ok(x); /* a name dictionary that holds only appearances */
     if (!ra || !rb || ra->type != KS_PDF_DICT || rb->type != KS_PDF_DICT)
         return false;
     const char *key;
