@@ -26,31 +26,32 @@ ks_pdf_obj *ks_vf_get_any(ks_pdf_doc *d, uint32_t num, uint16_t *gen)
     return NULL;
 }
 
-void ks_vf_note(ks_vf_diff_run *x, uint32_t num, uint16_t gen, bool allowed, const char *fmt,
-                unsigned page)
+/* Counts a change and says whether it is still listed (the list is capped). */
+static bool admit(ks_vf_diff_run *x, bool allowed)
 {
     if (!allowed)
         x->disallowed++;
     if (x->listed >= KS_VF_MAX_CHANGES) {
         x->skipped++;
-        return;
+        return false;
     }
     x->listed++;
-    /* Every msgid below takes the page number (0 when none is meaningful, then unused). */
-    ks_vf_change(x->s, x->k1, num, gen, allowed, fmt, page);
+    return true;
+}
+
+void ks_vf_note(ks_vf_diff_run *x, uint32_t num, uint16_t gen, bool allowed, const char *fmt,
+                unsigned page)
+{
+    /* Every msgid given here takes the page number (0 when none is meaningful, then unused). */
+    if (admit(x, allowed))
+        ks_vf_change(x->s, x->k1, num, gen, allowed, fmt, page);
 }
 
 void ks_vf_note_s(ks_vf_diff_run *x, uint32_t num, uint16_t gen, bool allowed, const char *fmt,
                   const char *arg)
 {
-    if (!allowed)
-        x->disallowed++;
-    if (x->listed >= KS_VF_MAX_CHANGES) {
-        x->skipped++;
-        return;
-    }
-    x->listed++;
-    ks_vf_change(x->s, x->k1, num, gen, allowed, fmt, arg);
+    if (admit(x, allowed))
+        ks_vf_change(x->s, x->k1, num, gen, allowed, fmt, arg);
 }
 
 /* After the signed revision an xref entry must point at its own object's header (ISO 32000-2
@@ -80,12 +81,8 @@ static bool judge_entry(ks_vf_diff_run *x, uint32_t num, uint64_t signed_end)
         }
     }
     unsigned long long off = (unsigned long long)e.offset;
-    x->disallowed++;
-    if (x->listed >= KS_VF_MAX_CHANGES) {
-        x->skipped++;
+    if (!admit(x, false))
         return true;
-    }
-    x->listed++;
     if (e.other_header)
         ks_vf_change(x->s, x->k1, num, e.gen, false,
                      inside ? N_("the cross-reference entry of this object points at byte "

@@ -92,6 +92,20 @@ static const char *field_name(const ks_vf_roles *r, uint32_t num)
     return n ? n->name : NULL;
 }
 
+/* Form filling of the field named `fqn`: allowed by /DocMDP (and `ok`) unless the signature's
+ * FieldMDP lock covers the field. */
+static void note_fill(ks_vf_diff_run *x, uint32_t num, uint16_t gen, const char *fqn, bool ok)
+{
+    if (ks_vf_locked(x, fqn))
+        ks_vf_note_s(x, num, gen, false,
+                     N_("the form field \"%s\" was changed although the signature locks it "
+                        "(FieldMDP)"),
+                     fqn);
+    else
+        ks_vf_note_s(x, num, gen, ks_vf_fill_ok(x) && ok,
+                     N_("the value or appearance of the form field \"%s\" was changed"), fqn);
+}
+
 /* True when the dictionaries `a` and `b` agree on every key except those in `skip`. Puts the
  * first differing key in *diffkey. */
 bool ks_vf_dict_eq_except(ks_pdf_doc *da, const ks_pdf_obj *a, ks_pdf_doc *db, const ks_pdf_obj *b,
@@ -436,14 +450,8 @@ void ks_vf_judge_changed(ks_vf_diff_run *x, uint32_t num, uint16_t gen, ks_pdf_o
                        N_("an appearance drawn for a form field at signing was changed for "
                           "another field"),
                        0);
-        } else if (fqn && ks_vf_locked(x, fqn)) {
-            ks_vf_note_s(x, num, gen, false,
-                         N_("the form field \"%s\" was changed although the signature locks it "
-                            "(FieldMDP)"),
-                         fqn);
         } else if (fqn) {
-            ks_vf_note_s(x, num, gen, ks_vf_fill_ok(x) && !deleted,
-                         N_("the value or appearance of the form field \"%s\" was changed"), fqn);
+            note_fill(x, num, gen, fqn, !deleted);
         } else {
             ks_vf_note(x, num, gen, ks_vf_fill_ok(x) && !deleted,
                        N_("a form field value was changed"), 0);
@@ -604,15 +612,8 @@ void ks_vf_judge_new(ks_vf_diff_run *x, uint32_t num, uint16_t gen, ks_pdf_obj *
         /* a new appearance of a field that existed at signing is part of filling it */
         uint32_t f = x->rk.field_of[num];
         const ks_vf_fnode *fn = f && f != KS_VF_SHARED && f != num ? ks_vf_field(&x->rr, f) : NULL;
-        if (fn && ks_vf_locked(x, fn->name))
-            ks_vf_note_s(x, num, gen, false,
-                         N_("the form field \"%s\" was changed although the signature locks it "
-                            "(FieldMDP)"),
-                         fn->name);
-        else if (fn)
-            ks_vf_note_s(x, num, gen, ks_vf_fill_ok(x),
-                         N_("the value or appearance of the form field \"%s\" was changed"),
-                         fn->name);
+        if (fn)
+            note_fill(x, num, gen, fn->name, true);
         else
             ks_vf_note(x, num, gen, false, N_("a new form field was added"), 0);
         return;
