@@ -7,8 +7,9 @@
 
 #include "diff.h"
 
-#define KS_VF_MAX_CHANGES 512 /* changes listed per signature (the rest are counted) */
-#define KS_VF_MAX_GEN_TRY 8   /* generations tried when looking an object up by number */
+#define KS_VF_MAX_CHANGES 512       /* changes listed per signature (the rest are counted) */
+#define KS_VF_MAX_GEN_TRY 8         /* generations tried when looking an object up by number */
+#define KS_VF_MAX_DEEP_REFS 1000000 /* references followed by equality checks per revision */
 
 /* Loads object `num` of view `d` whatever its generation. */
 ks_pdf_obj *ks_vf_get_any(ks_pdf_doc *d, uint32_t num, uint16_t *gen)
@@ -122,6 +123,7 @@ static ks_status diff_revision(ks_vf_diff_run *x, size_t rev, size_t k, uint32_t
         goto done;
     }
     memset(x->same, 0, n ? n : 1);
+    size_t budget = KS_VF_MAX_DEEP_REFS;
     for (uint32_t num = 1; num < n; num++) {
         if (ks_pdf_object_revision(x->dk, num) != (long)k) {
             todo[ntodo++] = num; /* freed objects: judged below */
@@ -136,7 +138,8 @@ static ks_status diff_revision(ks_vf_diff_run *x, size_t rev, size_t k, uint32_t
         ks_pdf_obj *a = ks_vf_get_any(x->dr, num, &ga);
         if (!b && (!a || x->rr.role[num] == KS_ROLE_NONE))
             continue; /* null or unreadable, and nothing at signing used it */
-        if (a && b && ga == gb && ks_vf_equal_deep(x->dr, a, x->dk, b, x->same, n))
+        if (a && b && ga == gb &&
+            ks_vf_equal_deep(x->dr, a, x->dk, b, x->same, x->rr.role, n, &budget))
             continue; /* re-written unchanged */
         todo[ntodo++] = num;
     }

@@ -69,9 +69,11 @@ void ks_vf_roles_free(ks_vf_roles *r);
 bool ks_vf_equal(ks_pdf_doc *da, const ks_pdf_obj *a, ks_pdf_doc *db, const ks_pdf_obj *b);
 /* The same, but references to different objects compare by what they point at (an object
  * re-serialised with the same meaning is not a change); every object of `db` found equal that
- * `da` does not define is marked in `same` (below `n`). Bounded work; false when exceeded. */
+ * `da` neither defines nor refers to (`roles`: KS_ROLE_NONE) is marked in `same` (below `n`).
+ * Each followed reference costs one of *budget (shared by a revision's comparisons); without
+ * budget references compare by number. Bounded work; false when exceeded. */
 bool ks_vf_equal_deep(ks_pdf_doc *da, const ks_pdf_obj *a, ks_pdf_doc *db, const ks_pdf_obj *b,
-                      uint8_t *same, uint32_t n);
+                      uint8_t *same, const uint8_t *roles, uint32_t n, size_t *budget);
 
 /* FieldMDP (ISO 32000-2 §12.8.2.4): which fields a signature locks. */
 typedef struct ks_vf_lock {

@@ -15,8 +15,10 @@ typedef struct eqctx {
     ks_pdf_doc *da, *db;
     bool deep;
     uint8_t *same;
+    const uint8_t *roles; /* roles at signing: only objects nothing referred to are marked */
     uint32_t n;
     size_t steps;
+    size_t *budget; /* deep steps left for the whole revision */
 } eqctx;
 
 static bool eq(eqctx *e, const ks_pdf_obj *a, const ks_pdf_obj *b, int depth);
@@ -73,8 +75,9 @@ static bool ref_eq(eqctx *e, const ks_pdf_obj *a, const ks_pdf_obj *b, int depth
     if (a->type == KS_PDF_REF && b->type == KS_PDF_REF && a->u.ref.num == b->u.ref.num &&
         a->u.ref.gen == b->u.ref.gen)
         return true;
-    if (!e->deep)
+    if (!e->deep || !*e->budget)
         return false;
+    (*e->budget)--;
     const ks_pdf_obj *ra = a, *rb = b;
     if (a->type == KS_PDF_REF) {
         ks_pdf_obj *o = NULL;
@@ -90,7 +93,9 @@ static bool ref_eq(eqctx *e, const ks_pdf_obj *a, const ks_pdf_obj *b, int depth
     }
     if (ra->type == KS_PDF_REF || rb->type == KS_PDF_REF || !eq(e, ra, rb, depth + 1))
         return false;
-    if (b->type == KS_PDF_REF && b->u.ref.num < e->n &&
+    /* A new object equal to the one it stands in for is no change; one the signed revision
+     * referred to (without defining it) is never excused this way. */
+    if (b->type == KS_PDF_REF && b->u.ref.num < e->n && e->roles[b->u.ref.num] == 0 &&
         ks_pdf_object_revision(e->da, b->u.ref.num) < 0)
         e->same[b->u.ref.num] = 1;
     return true;
@@ -141,13 +146,14 @@ static bool eq(eqctx *e, const ks_pdf_obj *a, const ks_pdf_obj *b, int depth)
 
 bool ks_vf_equal(ks_pdf_doc *da, const ks_pdf_obj *a, ks_pdf_doc *db, const ks_pdf_obj *b)
 {
-    eqctx e = {da, db, false, NULL, 0, 0};
+    size_t none = 0;
+    eqctx e = {da, db, false, NULL, NULL, 0, 0, &none};
     return eq(&e, a, b, 0);
 }
 
 bool ks_vf_equal_deep(ks_pdf_doc *da, const ks_pdf_obj *a, ks_pdf_doc *db, const ks_pdf_obj *b,
-                      uint8_t *same, uint32_t n)
+                      uint8_t *same, const uint8_t *roles, uint32_t n, size_t *budget)
 {
-    eqctx e = {da, db, true, same, n, 0};
+    eqctx e = {da, db, true, same, roles, n, 0, budget};
     return eq(&e, a, b, 0);
 }

@@ -59,6 +59,7 @@ class Pdf:
         loose, packed = {}, {}
         for num, b in objs.items():
             self.objs[num] = b
+            self.size = max(self.size, num + 1)
             if self.compress and b"stream\n" not in b and b"/Type /Sig" not in b \
                     and b"/DocTimeStamp" not in b:
                 packed[num] = b
@@ -479,6 +480,16 @@ def main():
         sign(p, s, b"Certification", certify=2)
         p.write({num: re.sub(old, new, p.objs[num])})
         put(name, p)
+
+    # 4b. a copy is no change only where nothing at signing referred to it: page 1 drew a
+    #     missing object 30 (nothing); an unused object re-written to point at a new 30, a copy
+    #     of the title field's appearance, must not excuse what page 1 now draws
+    p = base()
+    p.write({3: p.objs[3].replace(b"/Contents 4 0 R", b"/Contents [4 0 R 30 0 R]"),
+             15: b"<< /Unused 13 0 R >>"})
+    sign(p, s, b"Signature1")
+    p.write({15: b"<< /Unused 30 0 R >>", 30: p.objs[13]})
+    put("bad-dangling-copy.pdf", p)
 
     # 6. form filling of a locked field: the lock names "person", the filled one is
     #    "person.name" (a descendant)
