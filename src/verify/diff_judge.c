@@ -532,6 +532,24 @@ void ks_vf_judge_changed(ks_vf_diff_run *x, uint32_t num, uint16_t gen, ks_pdf_o
     }
 }
 
+/* After a P=1 certification a document timestamp may come with an appearance only on a
+ * widget of zero area: nothing it draws is seen. */
+static bool invisible(ks_vf_diff_run *x, uint32_t num)
+{
+    uint32_t f = x->rk.field_of[num];
+    uint16_t g;
+    ks_pdf_obj *fd = f && f != KS_VF_SHARED ? ks_vf_get_any(x->dk, f, &g) : NULL;
+    if (!fd || fd->type != KS_PDF_DICT || rect_area(x->dk, ks_pdf_dict_get(fd, "Rect")) > 0)
+        return false;
+    ks_pdf_obj *kids = ks_pdf_dict_getr(x->dk, fd, "Kids"); /* its widgets */
+    for (size_t i = 0; kids && kids->type == KS_PDF_ARRAY && i < kids->u.arr.len; i++) {
+        ks_pdf_obj *w = ks_pdf_resolve(x->dk, kids->u.arr.items[i], NULL);
+        if (w && w->type == KS_PDF_DICT && rect_area(x->dk, ks_pdf_dict_get(w, "Rect")) > 0)
+            return false;
+    }
+    return true;
+}
+
 /* An object that did not exist (or was unused) at signing: judged by its role in revision k. */
 void ks_vf_judge_new(ks_vf_diff_run *x, uint32_t num, uint16_t gen, ks_pdf_obj *b, bool existed)
 {
@@ -575,7 +593,7 @@ void ks_vf_judge_new(ks_vf_diff_run *x, uint32_t num, uint16_t gen, ks_pdf_obj *
                           "another field"),
                        0);
         else
-            ks_vf_note(x, num, gen, sig_allowed(x, num, NULL),
+            ks_vf_note(x, num, gen, sig_allowed(x, num, NULL) && (x->p != 1 || invisible(x, num)),
                        N_("the appearance of a new signature was added"), 0);
         return;
     case KS_ROLE_NAMES:

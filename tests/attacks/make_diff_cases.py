@@ -386,6 +386,14 @@ def main():
         sign(p, s, b"DocTimeStamp1", docts=True)
         put(name, p)
 
+    # (attack) after P=1 a document timestamp may not draw anything
+    p = base()
+    sign(p, s, b"Certification", certify=1)
+    sign(p, s, b"DocTimeStamp1", docts=True, ap=form_xobject(b"0 0.5 0 rg BT /Helv 14 Tf 5 15 Td "
+                                                             b"(DA PHE DUYET) Tj ET",
+                                                             b"0 0 160 50"))
+    put("bad-cert-p1-visible-docts.pdf", p)
+
     # 2. benign catalog and metadata updates after an approval signature
     p = base()
     sign(p, s, b"Signature1")
