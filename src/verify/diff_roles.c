@@ -148,9 +148,8 @@ static ks_status mark_field(void *ctx, const ks_pdf_field_node *n, ks_error *err
     }
     r->fields[r->nfields++] = (ks_vf_fnode){num, n->name, n->is_sig};
     bool own_v = ks_pdf_dict_get(n->dict, "V") != NULL;
-    r->role[num] = (uint8_t)(n->is_sig ? (n->value ? KS_ROLE_SIGFIELD : KS_ROLE_SIGFIELD_EMPTY)
-                                       : KS_ROLE_FIELD);
-    r->page[num] = 0;
+    set_role(r, num,
+             n->is_sig ? (n->value ? KS_ROLE_SIGFIELD : KS_ROLE_SIGFIELD_EMPTY) : KS_ROLE_FIELD, 0);
     r->field_of[num] = terminal_of(n);
     if (n->is_sig && own_v)
         mark_tree(r, w->d, n->value, KS_ROLE_SIGVALUE, 0);
@@ -197,22 +196,9 @@ ks_status ks_vf_roles_build(ks_pdf_doc *d, uint32_t n, ks_vf_roles *r, ks_error 
     set_role(r, r->catalog, KS_ROLE_CATALOG, 0);
     set_role(r, ref_num(ks_pdf_dict_get(trailer, "Info")), KS_ROLE_INFO, 0);
 
-    /* Form fields first: a widget merged with its field is judged as a field. */
-    ks_pdf_obj *af_raw = ks_pdf_dict_get(cat, "AcroForm");
-    ks_pdf_obj *af = ks_pdf_resolve(d, af_raw, NULL);
-    set_role(r, ref_num(af_raw), KS_ROLE_ACROFORM, 0);
-    if (af && af->type == KS_PDF_DICT)
-        set_role(r, ref_num(ks_pdf_dict_get(af, "Fields")), KS_ROLE_FIELDS_ARRAY, 0);
-    roles_walk rw = {r, d, 0};
-    ks_status st = ks_pdf_field_walk(d, mark_field, &rw, err);
-    if (st != KS_OK)
-        return st;
-    if (r->nfields)
-        qsort(r->fields, r->nfields, sizeof *r->fields, fnode_cmp);
-
     /* Page tree nodes, then pages, then what each page draws. */
     size_t npages = 0;
-    st = ks_pdf_page_count(d, &npages, err);
+    ks_status st = ks_pdf_page_count(d, &npages, err);
     if (st != KS_OK)
         return st;
     ks_pdf_obj *pages_raw = ks_pdf_dict_get(cat, "Pages");
@@ -249,13 +235,34 @@ ks_status ks_vf_roles_build(ks_pdf_doc *d, uint32_t n, ks_vf_roles *r, ks_error 
         }
         if (res)
             mark_resources(r, d, res, pno);
+        mark_tree(r, d, ks_pdf_dict_get(pg, "Thumb"), KS_ROLE_PAGE_OTHER, pno);
+    }
+    /* Form fields after what pages draw (a field node cannot make a page "form filling"),
+     * before the annotations: a widget merged with its field is judged as a field. */
+    ks_pdf_obj *af_raw = ks_pdf_dict_get(cat, "AcroForm");
+    ks_pdf_obj *af = ks_pdf_resolve(d, af_raw, NULL);
+    set_role(r, ref_num(af_raw), KS_ROLE_ACROFORM, 0);
+    if (af && af->type == KS_PDF_DICT)
+        set_role(r, ref_num(ks_pdf_dict_get(af, "Fields")), KS_ROLE_FIELDS_ARRAY, 0);
+    roles_walk rw = {r, d, 0};
+    st = ks_pdf_field_walk(d, mark_field, &rw, err);
+    if (st != KS_OK)
+        return st;
+    if (r->nfields)
+        qsort(r->fields, r->nfields, sizeof *r->fields, fnode_cmp);
+
+    for (size_t i = 0; i < npages; i++) {
+        ks_pdf_obj *pg;
+        ks_pdf_ref ref;
+        if (ks_pdf_page(d, i, &pg, &ref, NULL) != KS_OK)
+            continue;
+        uint32_t pno = (uint32_t)i + 1;
         ks_pdf_obj *ar = ks_pdf_dict_get(pg, "Annots");
         set_role(r, ref_num(ar), KS_ROLE_ANNOTS_ARRAY, pno);
         ks_pdf_obj *annots = ks_pdf_resolve(d, ar, NULL);
         if (annots && annots->type == KS_PDF_ARRAY)
             for (size_t k = 0; k < annots->u.arr.len; k++)
                 mark_tree(r, d, annots->u.arr.items[k], KS_ROLE_ANNOT, pno);
-        mark_tree(r, d, ks_pdf_dict_get(pg, "Thumb"), KS_ROLE_PAGE_OTHER, pno);
     }
     if ((st = ks_pdf_field_walk(d, mark_field_ap, &rw, err)) != KS_OK)
         return st;

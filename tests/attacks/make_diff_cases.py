@@ -499,6 +499,17 @@ def main():
     p.write({15: b"<< /Unused 30 0 R >>", 30: p.objs[13]})
     put("bad-dangling-copy.pdf", p)
 
+    # 4c. a page listed as a form field (prepared by the author before certifying with P=2):
+    #     its new content is not "form filling"
+    p = base()
+    p.write({3: p.objs[3][:-2] + b"/FT /Tx /T (page) >>",
+             6: add_item(p.objs[6], b"Fields", b"3 0 R")})
+    sign(p, s, b"Certification", certify=2)
+    c = p.new()
+    p.write({c: stream(b"BT /F1 18 Tf 72 720 Td (Quyet dinh da bi huy) Tj ET"),
+             3: p.objs[3].replace(b"/Contents 4 0 R", b"/Contents %d 0 R" % c)})
+    put("bad-page-as-field.pdf", p)
+
     # 6. form filling of a locked field: the lock names "person", the filled one is
     #    "person.name" (a descendant)
     p = base()

@@ -98,6 +98,7 @@ attack bad-removed-kid.pdf "8 0" 'the form field "person.name" was removed'
 attack bad-removed-widget.pdf "12 0" 'the form field "title" was removed'
 attack bad-removed-form.pdf "7 0" 'the form field "person" was removed'
 attack bad-dangling-copy.pdf "30 0" "page 1"
+attack bad-page-as-field.pdf "3 0" "the content of page 1 was replaced"
 attack bad-cert-p1-visible-docts.pdf "$(objn "$D/bad-cert-p1-visible-docts.pdf" '<< /Type /XObject /Subtype /Form /BBox \[0 0 160 50\]') 0" \
   "the appearance of a new signature was added"
 attack bad-fieldmdp-locked-fill.pdf "8 0" '"person.name" was changed although the signature locks it (FieldMDP)'
