@@ -64,6 +64,18 @@ static bool judge_entry(ks_vf_diff_run *x, uint32_t num, uint64_t signed_end)
 {
     ks_pdf_entry_info e;
     ks_pdf_entry(x->dk, num, &e);
+    if (e.kind == 2) {
+        /* an object stream entry must find this object at its index (§7.5.7) */
+        ks_pdf_obj *o = NULL;
+        if (ks_pdf_get(x->dk, num, 0, &o, NULL) == KS_OK)
+            return false;
+        if (admit(x, false))
+            ks_vf_change(x->s, x->k1, num, 0, false,
+                         N_("the cross-reference entry of this object points into object stream "
+                            "%llu, where this object is not found"),
+                         (unsigned long long)e.offset);
+        return true;
+    }
     if (e.kind != 1 || e.header_ok)
         return false;
     bool inside = e.offset < signed_end;
@@ -109,19 +121,44 @@ static ks_status diff_revision(ks_vf_diff_run *x, size_t rev, size_t k, uint32_t
     if (st != KS_OK)
         return st;
     x->k1 = (unsigned)k + 1;
-    if ((st = ks_vf_roles_build(x->dk, n, &x->rk, err)) != KS_OK)
-        goto done;
-    ks_vf_judge_trailer(x);
+    uint32_t *todo = NULL;
     const ks_pdf_revision *sr = ks_pdf_revision_at(x->c->doc, rev);
     uint64_t signed_end = sr ? sr->eof_end : 0;
+    /* The entries first (x->same marks the faulty ones for now): a revision whose entries
+     * point elsewhere may not even be readable. */
+    memset(x->same, 0, n ? n : 1);
+    size_t faults = 0;
+    for (uint32_t num = 1; num < n; num++)
+        if (ks_pdf_object_revision(x->dk, num) == (long)k && judge_entry(x, num, signed_end)) {
+            x->same[num] = 1;
+            faults++;
+        }
+    ks_error re;
+    ks_error_clear(&re);
+    if (ks_vf_roles_build(x->dk, n, &x->rk, &re) != KS_OK) {
+        /* what the file shows from this revision on cannot be established: not allowed */
+        if (!faults && admit(x, false))
+            ks_vf_change(x->s, x->k1, 0, 0, false,
+                         N_("the document as this revision leaves it cannot be read (%s)"),
+                         re.msg_en);
+        goto done;
+    }
+    ks_vf_judge_trailer(x);
     /* First pass: what is unchanged (also objects re-written with the same meaning under new
      * numbers, marked in x->same); second pass: judge the rest. */
-    uint32_t *todo = malloc((size_t)(n ? n : 1) * sizeof *todo);
+    todo = malloc((size_t)(n ? n : 1) * sizeof *todo);
     size_t ntodo = 0;
     if (!todo) {
         st = ks_error_set(err, KS_E_NOMEM, N_("out of memory"));
         goto done;
     }
+    uint8_t *faulty = NULL;
+    if (faults && !(faulty = malloc(n ? n : 1))) {
+        st = ks_error_set(err, KS_E_NOMEM, N_("out of memory"));
+        goto done;
+    }
+    if (faulty)
+        memcpy(faulty, x->same, n ? n : 1);
     memset(x->same, 0, n ? n : 1);
     size_t budget = KS_VF_MAX_DEEP_REFS;
     for (uint32_t num = 1; num < n; num++) {
@@ -129,8 +166,8 @@ static ks_status diff_revision(ks_vf_diff_run *x, size_t rev, size_t k, uint32_t
             todo[ntodo++] = num; /* freed objects: judged below */
             continue;
         }
-        if (judge_entry(x, num, signed_end))
-            continue;
+        if (faulty && faulty[num])
+            continue; /* reported above */
         uint16_t gb = 0, ga = 0;
         ks_pdf_obj *b = ks_vf_get_any(x->dk, num, &gb);
         if (b && ks_vf_is_struct_stream(b))
@@ -171,10 +208,11 @@ static ks_status diff_revision(ks_vf_diff_run *x, size_t rev, size_t k, uint32_t
         else
             ks_vf_judge_new(x, num, gb, b, a != NULL);
     }
-    free(todo);
+    free(faulty);
     ks_vf_check_shown(x, n, rev);
     ks_vf_check_removed(x);
 done:
+    free(todo);
     ks_vf_roles_free(&x->rk);
     ks_pdf_close(x->dk);
     x->dk = NULL;

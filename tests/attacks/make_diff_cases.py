@@ -42,6 +42,7 @@ class Pdf:
         self.size = max(objs) + 1
         self.data = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"
         self.prev = None
+        self.objstms = []  # (number, [object numbers in order])
         self.write(objs)
 
     def new(self):
@@ -70,6 +71,7 @@ class Pdf:
             body += b"%d 0 obj\n" % num + loose[num] + b"\nendobj\n"
         if packed:
             stm = self.new()
+            self.objstms.append((stm, sorted(packed)))
             head, data = [], bytearray()
             for i, num in enumerate(sorted(packed)):
                 head.append(b"%d %d" % (num, len(data)))
@@ -82,7 +84,7 @@ class Pdf:
                      b"/Length %d >>\nstream\n" % (stm, len(packed), len(h), len(raw)) + raw +
                      b"\nendstream\nendobj\n")
         for num, off in (xref_only or {}).items():
-            entries[num] = (1, off, 0)
+            entries[num] = off if isinstance(off, tuple) else (1, off, 0)
         xref_at = start + len(body)
         tr = b"/Size %d /Root %d 0 R /ID [<%s> <%s>]" % (
             self.size + (1 if self.compress else 0), self.root, b"ab" * 16, b"cd" * 16)
@@ -451,6 +453,14 @@ def main():
     put("bad-xref-other-header.pdf", p)
     q.write({}, xref_only={4: q.data.index(b"stream", q.offset_of(4)) + 10})
     put("bad-xref-into-signed.pdf", q)
+
+    #    with full compression: the page's entry points into the signed object stream at the
+    #    index of the page tree node
+    p = base(compress=True)
+    sign(p, s, b"Signature1")
+    stm, nums = p.objstms[0]
+    p.write({}, xref_only={3: (2, stm, nums.index(2))})
+    put("bad-xref-objstm-other.pdf", p)
 
     # 2. clobbered shared appearances: a new signature field whose appearance is the signed
     #    signature's appearance object, redrawn; and one reusing a text field's appearance

@@ -91,6 +91,7 @@ honest ok-tagged-sign.pdf 4
 
 attack bad-xref-other-header.pdf "4 0" "where object 5 0 begins (a different object)"
 attack bad-xref-into-signed.pdf "4 0" "inside the signed part of the file, where no object begins"
+attack bad-xref-objstm-other.pdf "3 0" "points into object stream"
 attack bad-clobber-sig-appearance.pdf "$(objn "$D/bad-clobber-sig-appearance.pdf" '<< /Type /XObject /Subtype /Form /BBox \[0 0 160 50\]') 0" \
   "the appearance of a signature field that was already signed, or of another field, was redrawn"
 attack bad-clobber-field-appearance.pdf "9 0" "an appearance drawn for a form field at signing was changed for another field"
