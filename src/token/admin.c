@@ -36,7 +36,7 @@ ks_status ks_token_init(const char *module_path, const char *label, const char *
 {
     if (!label || !*label || strlen(label) > 32)
         return ks_error_set(err, KS_E_USAGE, N_("a token label must have 1 to 32 bytes"));
-    if (ks_text_check_name("--token", label, err) != KS_OK)
+    if (ks_text_check_name("token label", label, err) != KS_OK)
         return KS_E_USAGE;
     if (!so_pin || !user_pin)
         return ks_error_set(err, KS_E_USAGE,

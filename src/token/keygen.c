@@ -26,7 +26,7 @@ ks_status ks_token_keygen(const char *module_path, const char *token_label, cons
     CK_ULONG bits = 0;
     const uint8_t *curve = NULL;
     size_t curve_len = 0;
-    if (ks_text_check_name("--key-label", key_label, err) != KS_OK)
+    if (ks_text_check_name("key label", key_label, err) != KS_OK)
         return KS_E_USAGE;
     if (!spec)
         spec = "rsa:3072";
