@@ -21,6 +21,15 @@
 #define KA_TITLE_MAX 512
 #define KA_MODULES_MAX 8
 
+/* mingw-w64's stdio (__USE_MINGW_ANSI_STDIO) is C99's, so formats are checked as GNU's. */
+#if defined(_WIN32) && defined(__GNUC__)
+#define KA_PRINTF(f, a) __attribute__((format(gnu_printf, f, a)))
+#elif defined(__GNUC__)
+#define KA_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define KA_PRINTF(f, a)
+#endif
+
 /* ---- errors: a stable code for programs and a msgid for people ---- */
 typedef struct ka_err {
     const char *code; /* "bad-request", "user-cancelled", "pin-locked", ... (contract) */
@@ -31,11 +40,7 @@ typedef struct ka_err {
 
 /* Records code and the message (fmt is an English msgid wrapped in N_()). Returns false so
  * that callers can write `return ka_fail(...)`. */
-bool ka_fail(ka_err *e, const char *code, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 3, 4)))
-#endif
-    ;
+bool ka_fail(ka_err *e, const char *code, const char *fmt, ...) KA_PRINTF(3, 4);
 /* The same with whole msgids (no format): a, then b when not NULL, joined by a space. */
 bool ka_fail_msgids(ka_err *e, const char *code, const char *a, const char *b);
 #ifndef N_
@@ -53,11 +58,7 @@ typedef struct ka_buf {
 } ka_buf;
 void ka_buf_put(ka_buf *b, const void *s, size_t n);
 void ka_buf_puts(ka_buf *b, const char *s);
-void ka_buf_printf(ka_buf *b, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 2, 3)))
-#endif
-    ;
+void ka_buf_printf(ka_buf *b, const char *fmt, ...) KA_PRINTF(2, 3);
 void ka_buf_free(ka_buf *b);
 /* The longest prefix of s, at most n bytes, that is valid UTF-8. */
 size_t ka_utf8_valid_prefix(const char *s, size_t n);
