@@ -1,7 +1,7 @@
 /* fuzz/fuzz_agent_msg.c — kyso-agent's input from the browser: the bytes go through the
  * native-messaging framing (length prefix, limits) and each message through the strict JSON
- * parser and the request dispatcher (no token module configured, so no dialog is started:
- * sign/list stop at "no-module" after the request's checks). Every reply must be valid
+ * parser and the request dispatcher (the one token module configured does not exist, so
+ * sign and authenticate stop at "no-certificate" after the request's checks). Every reply must be valid
  * framing of at most the browser's 1 MB. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +31,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     ka_config cfg;
     memset(&cfg, 0, sizeof cfg);
     strcpy(cfg.pinentry, "/nonexistent/pinentry");
+    /* A module that fails to load: the commands still parse and check every member (hashes,
+     * origin, documents) and then find no certificate, so no dialog is ever started. */
+    strcpy(cfg.modules[0], "/nonexistent/kyso-fuzz-module.so");
+    cfg.n_modules = 1;
     for (int n = 0; n < 16; n++) {
         uint8_t *msg;
         size_t len;

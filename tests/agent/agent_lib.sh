@@ -55,3 +55,26 @@ CONF
 
 # b64 of FILE's bytes on one line
 b64() { base64 -w0 "$1"; }
+
+# The browser side: the extension copied to $W/extension with a key made for this run (the id
+# of an unpacked extension comes from its "key"; a deployment packs it with its own key), and
+# the native host registered by scripts/install-agent.sh in the profile $W/profile, as a
+# wrapper that logs each start to $AGENT_STARTS (AGENT_HOST_WRAPPER=0: the agent itself). Exports EXT, PROFILE, AGENT_STARTS.
+agent_setup_browser() {
+  export EXT="$W/extension" PROFILE="$W/profile" AGENT_STARTS="$W/agent-starts.log"
+  cp -r "$KYSO_SOURCE/agent/extension" "$EXT"
+  openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$W/ext.key" 2>/dev/null
+  openssl pkey -in "$W/ext.key" -pubout -outform DER -out "$W/ext.pub.der"
+  local id
+  id=$(python3 "$KYSO_SOURCE/tests/agent/ext_key.py" "$EXT/manifest.json" "$W/ext.pub.der") ||
+    { echo "FAIL: extension key"; return 1; }
+  local host="$W/agent-host.sh"
+  printf '#!/bin/sh\necho start >> "%s"\nexec "%s" "$@"\n' "$AGENT_STARTS" "$AGENT" >"$host"
+  chmod +x "$host"
+  [ "${AGENT_HOST_WRAPPER:-1}" = 1 ] || host=$AGENT # the benchmark times the agent itself
+  HOME="$W/home" bash "$KYSO_SOURCE/scripts/install-agent.sh" --agent "$host" \
+    --chrome-id "$id" --user-data-dir "$PROFILE" >"$W/install.log" 2>&1 ||
+    { cat "$W/install.log"; echo "FAIL: install-agent.sh"; return 1; }
+  [ -f "$PROFILE/NativeMessagingHosts/vn.kyso.agent.json" ] ||
+    { echo "FAIL: host manifest not written"; return 1; }
+}
