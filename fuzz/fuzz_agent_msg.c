@@ -1,8 +1,8 @@
 /* fuzz/fuzz_agent_msg.c — kyso-agent's input from the browser: the bytes go through the
  * native-messaging framing (length prefix, limits) and each message through the strict JSON
  * parser and the request dispatcher (the one token module configured does not exist, so
- * sign and authenticate stop at "no-certificate" after the request's checks). Every reply must be valid
- * framing of at most the browser's 1 MB. */
+ * sign and authenticate stop at "no-certificate" after the request's checks). Every reply must be
+ * valid framing of at most the browser's 1 MB. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
