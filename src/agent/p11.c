@@ -307,6 +307,12 @@ bool ka_p11_sign(ka_p11 *p, const ka_cert *cert, const char *pin, ka_sign_job *j
         ka_fail(e, "bad-algorithm", N_("the signature algorithm does not fit the key's type"));
         goto done;
     }
+    /* A non-repudiation key may demand the PIN again before every signature (PKCS#11 v2.40
+     * §4.9 CKA_ALWAYS_AUTHENTICATE): the same PIN (or the pinpad) answers, no new dialog. */
+    CK_BBOOL always = CK_FALSE;
+    CK_ATTRIBUTE aa = {CKA_ALWAYS_AUTHENTICATE, &always, sizeof always};
+    if (f->C_GetAttributeValue(s, key, &aa, 1) != CKR_OK)
+        always = CK_FALSE;
     static const CK_MECHANISM_TYPE hash_mech[3] = {CKM_SHA256, CKM_SHA384, CKM_SHA512};
     static const CK_RSA_PKCS_MGF_TYPE mgf[3] = {CKG_MGF1_SHA256, CKG_MGF1_SHA384, CKG_MGF1_SHA512};
     size_t hlen = ka_sha_len(job->halg);
@@ -327,6 +333,15 @@ bool ka_p11_sign(ka_p11 *p, const ka_cert *cert, const char *pin, ka_sign_job *j
         dlen += hlen;
         CK_ULONG slen = sizeof job->sigs[i];
         rv = f->C_SignInit(s, &mech, key);
+        if (rv == CKR_OK && always) {
+            rv = pin ? f->C_Login(s, CKU_CONTEXT_SPECIFIC, (CK_UTF8CHAR_PTR)pin,
+                                  (CK_ULONG)strlen(pin))
+                     : f->C_Login(s, CKU_CONTEXT_SPECIFIC, NULL, 0);
+            if (rv != CKR_OK) {
+                login_failed(f, cert->slot, rv, e);
+                goto done;
+            }
+        }
         if (rv == CKR_OK)
             rv = f->C_Sign(s, data, (CK_ULONG)dlen, job->sigs[i], &slen);
         if (rv != CKR_OK) {

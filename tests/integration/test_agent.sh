@@ -177,8 +177,13 @@ check "non-base64 refused" is "r['error']" bad-hash
 sign_req MD5 "$(b64 "$W/hash")"
 check "an unknown hash algorithm refused" is "r['error']" bad-request
 check "refused requests never reached the dialog" [ ! -s "$W/pinentry.log" ]
-check "refusal message names the document and length" is "r['messageEn']" \
+check "an unknown hash algorithm is named in the refusal" is "r['messageEn']" \
   '"hashAlgorithm" must be "SHA-256", "SHA-384" or "SHA-512"'
+sign_req SHA-256 "$(b64 "$W/di")"
+check "the refusal names the document and the length (English)" is "r['messageEn']" \
+  'document 1: "hash" is not a base64 SHA-256 hash of 32 bytes'
+check "the refusal in Vietnamese" is "r['message']" \
+  'văn bản 1: "hash" không phải giá trị băm SHA-256 dạng base64 dài 32 byte'
 req "{\"command\":\"sign\",\"origin\":\"http://evil.example\",\"cert\":\"$H\",\"hashAlgorithm\":\"SHA-256\",\"documents\":[{\"title\":\"t\",\"hash\":\"$(b64 "$W/hash")\"}]}"
 check "an http origin other than loopback refused" is "r['error']" bad-origin
 req "{\"command\":\"sign\",\"origin\":\"$ORIGIN\",\"cert\":\"$H\",\"hashAlgorithm\":\"SHA-256\",\"documents\":[{\"title\":\"t\",\"hash\":\"$(b64 "$W/hash")\",\"data\":\"x\"}]}"
@@ -259,6 +264,15 @@ check "pinpad: the dialog says to use the keypad" grep -q "bàn phím" "$W/pinen
 jf "r['signatures'][0]" | base64 -d >"$W/sig"
 check "pinpad: the signature verifies" bash -c "openssl pkeyutl -verify -pubin -inkey '$W/rsa.pub.pem' \
   -in '$W/hash' -sigfile '$W/sig' -pkeyopt digest:sha256 >/dev/null"
+
+# A qualified-signature key (CKA_ALWAYS_AUTHENTICATE): the PIN again before each signature,
+# from the one dialog.
+: >"$W/pinentry.log"
+docs3=""
+for i in 1 2 3; do docs3="$docs3${docs3:+,}{\"title\":\"VB $i\",\"hash\":\"$(b64 "$W/h$i")\"}"; done
+KYSO_SHIM_FLAGS=always-auth req "{\"command\":\"sign\",\"origin\":\"$ORIGIN\",\"cert\":\"$H\",\"hashAlgorithm\":\"SHA-256\",\"documents\":[$docs3]}"
+check "always-authenticate key: 3 signatures from one dialog" \
+  bash -c "grep -q '\"ok\":true' '$W/r.json' && [ \$(grep -c '^GETPIN' '$W/pinentry.log') -eq 1 ]"
 
 # ---- no key material written: the agent's working tree holds nothing new ----
 check "the agent wrote no file in its directory or HOME" \
