@@ -73,7 +73,7 @@ typedef struct ka_jnode {
     int next;        /* next sibling, -1 at the end */
     int child;       /* first child of an array or object, -1 if empty */
     const char *key; /* member name inside an object (decoded, NUL-terminated) */
-    const char *s;   /* decoded string (NUL-terminated; may hold U+0000 as "\u0000" refused) */
+    const char *s;   /* decoded string, NUL-terminated ("\u0000" is refused, so no NUL inside) */
     size_t slen;
 } ka_jnode;
 #define KA_JSON_NODES_MAX 2048
@@ -186,7 +186,7 @@ enum { KA_MECH_RSA_PKCS1, KA_MECH_RSA_PSS, KA_MECH_ECDSA };
 typedef struct ka_sign_job {
     int mech;
     int halg;
-    const uint8_t *const *hashes; /* n hashes of ka_sha_len(hash_alg) bytes each */
+    const uint8_t *const *hashes; /* n hashes of ka_sha_len(halg) bytes each */
     size_t n;
     uint8_t (*sigs)[1024]; /* out: n signatures (ECDSA as r||s) */
     size_t *sig_lens;

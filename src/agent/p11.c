@@ -12,7 +12,6 @@
 struct ka_p11 {
     void *lib[KA_MODULES_MAX];
     CK_FUNCTION_LIST *f[KA_MODULES_MAX];
-    const char *path[KA_MODULES_MAX];
     int n;
 };
 
@@ -37,7 +36,6 @@ ka_p11 *ka_p11_open(const ka_config *c, ka_buf *warnings)
     for (int i = 0; i < c->n_modules; i++) {
         char why[300] = "";
         void *lib = ka_dl_open(c->modules[i], why, sizeof why);
-        p->path[i] = c->modules[i];
         if (!lib) {
             warn(warnings, c->modules[i], why);
             continue;
