@@ -12,7 +12,7 @@ struct ka_msg {
 };
 /* Built from po/vi.po and the po/fragments by po2c.awk: {msgid, Vietnamese} pairs. */
 static const struct ka_msg ka_msgs[] = {
-#include "agent_msgs.h"
+#include <agent_msgs.h> /* generated in the build tree */
     {NULL, NULL}};
 
 const char *ka_tr(const char *msgid, bool en)
