@@ -134,6 +134,8 @@ bool ka_child_write(ka_child *c, const char *s, size_t n);
 /* Reads one line (without the newline) into buf; false on EOF, error or an over-long line. */
 bool ka_child_readline(ka_child *c, char *buf, size_t cap);
 void ka_child_close(ka_child *c);
+/* The terminal of a hand-started agent (for pinentry-curses and pinentry-tty), or NULL. */
+const char *ka_tty_name(void);
 /* Binary-mode standard streams on Windows (native messaging is binary); no-op elsewhere. */
 void ka_stdio_binary(void);
 

@@ -109,6 +109,11 @@ void ka_child_close(ka_child *c)
     free(c);
 }
 
+const char *ka_tty_name(void)
+{
+    return NULL;
+}
+
 void ka_stdio_binary(void)
 {
     _setmode(_fileno(stdin), _O_BINARY);
@@ -237,6 +242,13 @@ void ka_child_close(ka_child *c)
     waitpid(c->pid, &st, 0);
 done:
     free(c);
+}
+
+const char *ka_tty_name(void)
+{
+    /* The browser gives the agent no terminal; one started by hand from a shell has it on
+     * stderr (stdin and stdout carry the messages). */
+    return isatty(2) ? ttyname(2) : NULL;
 }
 
 void ka_stdio_binary(void)

@@ -115,6 +115,24 @@ bool ka_dialog_run(const ka_config *cfg, const ka_dialog *d, char *pin, size_t p
         ka_fail(e, "dialog-failed", N_("the PIN dialog \"%s\" did not start"), cfg->pinentry);
         goto done;
     }
+    /* Options a pinentry may not know are answered with ERR and ignored: UTF-8 text for the
+     * terminal pinentries, and the terminal itself when the agent was started from one. */
+    const char *tty = ka_tty_name();
+    char opt[600];
+    send_cmd(c, "OPTION", "lc-ctype=C.UTF-8");
+    if (read_answer(c, NULL, 0, &code) < 0)
+        goto broken;
+    if (tty) {
+        snprintf(opt, sizeof opt, "ttyname=%s", tty);
+        send_cmd(c, "OPTION", opt);
+        if (read_answer(c, NULL, 0, &code) < 0)
+            goto broken;
+        const char *term = getenv("TERM");
+        snprintf(opt, sizeof opt, "ttytype=%s", term && *term ? term : "vt100");
+        send_cmd(c, "OPTION", opt);
+        if (read_answer(c, NULL, 0, &code) < 0)
+            goto broken;
+    }
     struct {
         const char *cmd, *arg;
     } steps[] = {
@@ -151,6 +169,9 @@ bool ka_dialog_run(const ka_config *cfg, const ka_dialog *d, char *pin, size_t p
         ka_fail(e, "dialog-failed", N_("the PIN dialog \"%s\" failed"), cfg->pinentry);
     }
     send_cmd(c, "BYE", NULL);
+    goto done;
+broken:
+    ka_fail(e, "dialog-failed", N_("the PIN dialog \"%s\" failed"), cfg->pinentry);
 done:
     ka_child_close(c);
     if (!ok && pin && pin_cap)

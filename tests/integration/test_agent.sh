@@ -240,6 +240,34 @@ check "after a wrong PIN the list shows count-low with advice" \
 sign_req SHA-256 "$(b64 "$W/hash")"
 check "the right PIN then signs" is "r['ok']" True
 
+# ---- a real pinentry: Debian's pinentry-tty, on the terminal of an agent started by hand ----
+if command -v pinentry-tty >/dev/null && command -v script >/dev/null; then
+  printf 'module = %s\npinentry = %s\n' "$M" "$(command -v pinentry-tty)" >"$W/tty.conf"
+  python3 - "$W/tty.req" "$H" "$(b64 "$W/hash")" <<'PY'
+import json, struct, sys
+m = json.dumps({"command": "sign", "origin": "https://kyso.haiphong.gov.vn", "cert": sys.argv[2],
+                "hashAlgorithm": "SHA-256", "documents": [{"title": "Quyết định 12", "hash": sys.argv[3]}]},
+               ensure_ascii=False).encode()
+open(sys.argv[1], 'wb').write(struct.pack('=I', len(m)) + m)
+PY
+  # The person: waits for the PIN prompt on the terminal, then types the PIN.
+  : >"$W/tty.typescript"
+  ( for _ in $(seq 1 300); do grep -q 'PIN thiết bị' "$W/tty.typescript" && break; sleep 0.1; done
+    sleep 0.3; IFS= read -r p <"$W/pin"; printf '%s\n' "$p"; sleep 2 ) |
+    (cd "$W/cwd" && KYSO_AGENT_CONFIG="$W/tty.conf" timeout 60 script -qfec \
+      "'$AGENT' <'$W/tty.req' >'$W/tty.bin'" "$W/tty.typescript" >/dev/null)
+  tail -c +5 "$W/tty.bin" >"$W/r.json"
+  check "pinentry-tty: the terminal showed origin and hash prefix" \
+    grep -q "https://kyso.haiphong.gov.vn yêu cầu.*" "$W/tty.typescript"
+  check "pinentry-tty: ... and the hash prefix" grep -q "SHA-256 $(xxd -p -l 8 "$W/hash")" "$W/tty.typescript"
+  check "pinentry-tty: signed after the PIN typed on the terminal" is "r['ok']" True
+  jf "r['signatures'][0]" 2>/dev/null | base64 -d >"$W/sig" 2>/dev/null
+  check "pinentry-tty: the signature verifies" bash -c "openssl pkeyutl -verify -pubin \
+    -inkey '$W/rsa.pub.pem' -in '$W/hash' -sigfile '$W/sig' -pkeyopt digest:sha256 >/dev/null"
+else
+  bad "pinentry-tty or script missing (scripts/deps.sh installs pinentry-tty)"
+fi
+
 # ---- PIN locked / final try / pinpad, through a module wrapping SoftHSM2 ----
 cc -shared -fPIC -o "$W/shim.so" "$KYSO_SOURCE/tests/agent/p11_shim.c" $(pkg-config --cflags p11-kit-1) -ldl ||
   bad "cannot build the test module"
