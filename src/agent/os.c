@@ -232,11 +232,12 @@ void ka_child_close(ka_child *c)
     close(c->to);
     close(c->from);
     int st;
-    /* pinentry exits when its input closes; give it a moment, then make sure. */
-    for (int i = 0; i < 50; i++) {
+    /* pinentry exits when its input closes (or after BYE); give it half a second in 1 ms
+     * steps, since the person is waiting for the signature, then make sure. */
+    for (int i = 0; i < 500; i++) {
         if (waitpid(c->pid, &st, WNOHANG) == c->pid)
             goto done;
-        usleep(10000);
+        usleep(1000);
     }
     kill(c->pid, SIGKILL);
     waitpid(c->pid, &st, 0);

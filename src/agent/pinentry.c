@@ -168,7 +168,8 @@ bool ka_dialog_run(const ka_config *cfg, const ka_dialog *d, char *pin, size_t p
     } else {
         ka_fail(e, "dialog-failed", N_("the PIN dialog \"%s\" failed"), cfg->pinentry);
     }
-    send_cmd(c, "BYE", NULL);
+    if (send_cmd(c, "BYE", NULL))
+        read_answer(c, NULL, 0, &code); /* "OK closing connection": the child is leaving */
     goto done;
 broken:
     ka_fail(e, "dialog-failed", N_("the PIN dialog \"%s\" failed"), cfg->pinentry);
