@@ -62,6 +62,9 @@ void ka_buf_printf(ka_buf *b, const char *fmt, ...) KA_PRINTF(2, 3);
 void ka_buf_free(ka_buf *b);
 /* The longest prefix of s, at most n bytes, that is valid UTF-8. */
 size_t ka_utf8_valid_prefix(const char *s, size_t n);
+/* False when s holds a control character (C0, C1) or a bidirectional control: text that is
+ * shown in the consent dialog must read as its bytes say. */
+bool ka_text_displayable(const char *s, size_t n);
 /* Appends `s` as a JSON string literal; invalid UTF-8 becomes U+FFFD. */
 void ka_buf_json_str(ka_buf *b, const char *s, size_t n);
 void ka_wipe(void *p, size_t n); /* not optimised away */

@@ -103,6 +103,13 @@ bool ka_cmd_sign(const ka_req *r, ka_buf *out, ka_err *e)
                     KA_TITLE_MAX);
             goto done;
         }
+        if (!ka_text_displayable(t->s, t->slen)) {
+            ka_fail(e, "bad-request",
+                    N_("document %zu: the title holds control characters, which could change "
+                       "what the dialog shows"),
+                    i + 1);
+            goto done;
+        }
         /* Only a hash of exactly the announced length is signed: anything else could be a
          * crafted DigestInfo or raw data the person never saw. */
         uint8_t tmp[96];

@@ -260,3 +260,22 @@ void ka_hex(ka_buf *b, const uint8_t *p, size_t n)
         ka_buf_put(b, two, 2);
     }
 }
+
+bool ka_text_displayable(const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    for (size_t i = 0; i < n; i++) {
+        if (u[i] < 0x20 || u[i] == 0x7F)
+            return false; /* C0 controls: a newline could draw a fake line in the dialog */
+        if (u[i] == 0xC2 && i + 1 < n && u[i + 1] >= 0x80 && u[i + 1] <= 0x9F)
+            return false; /* C1 controls */
+        /* Bidirectional controls (U+200E/F, U+202A-202E, U+2066-2069) can make the origin or
+         * a hash prefix read differently from the bytes (Trojan Source). */
+        if (u[i] == 0xE2 && i + 2 < n &&
+            ((u[i + 1] == 0x80 &&
+              (u[i + 2] == 0x8E || u[i + 2] == 0x8F || (u[i + 2] >= 0xAA && u[i + 2] <= 0xAE))) ||
+             (u[i + 1] == 0x81 && u[i + 2] >= 0xA6 && u[i + 2] <= 0xA9)))
+            return false;
+    }
+    return true;
+}

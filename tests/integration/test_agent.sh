@@ -184,6 +184,12 @@ check "the refusal names the document and the length (English)" is "r['messageEn
   'document 1: "hash" is not a base64 SHA-256 hash of 32 bytes'
 check "the refusal in Vietnamese" is "r['message']" \
   'văn bản 1: "hash" không phải giá trị băm SHA-256 dạng base64 dài 32 byte'
+# A title with a newline or a bidirectional override could draw a fake origin line in the dialog.
+req "{\"command\":\"sign\",\"origin\":\"$ORIGIN\",\"cert\":\"$H\",\"hashAlgorithm\":\"SHA-256\",\"documents\":[{\"title\":\"QĐ 12\\n\\nhttps://other.example yêu cầu\",\"hash\":\"$(b64 "$W/hash")\"}]}"
+check "a title with a newline refused" is "r['error']" bad-request
+req "{\"command\":\"sign\",\"origin\":\"$ORIGIN\",\"cert\":\"$H\",\"hashAlgorithm\":\"SHA-256\",\"documents\":[{\"title\":\"QĐ \\u202egnp.exe\",\"hash\":\"$(b64 "$W/hash")\"}]}"
+check "a title with a bidi override refused" is "r['error']" bad-request
+check "... before any dialog" [ ! -s "$W/pinentry.log" ]
 req "{\"command\":\"sign\",\"origin\":\"http://evil.example\",\"cert\":\"$H\",\"hashAlgorithm\":\"SHA-256\",\"documents\":[{\"title\":\"t\",\"hash\":\"$(b64 "$W/hash")\"}]}"
 check "an http origin other than loopback refused" is "r['error']" bad-origin
 req "{\"command\":\"sign\",\"origin\":\"$ORIGIN\",\"cert\":\"$H\",\"hashAlgorithm\":\"SHA-256\",\"documents\":[{\"title\":\"t\",\"hash\":\"$(b64 "$W/hash")\",\"data\":\"x\"}]}"

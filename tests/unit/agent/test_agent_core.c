@@ -185,8 +185,23 @@ static void test_origin(void)
     CHECK(!origin_ok("null"));
 }
 
+static void test_displayable(void)
+{
+    const char *ok = "Quyết định số 12/QĐ-UBND — “Hải Phòng”";
+    CHECK(ka_text_displayable(ok, strlen(ok)));
+    CHECK(!ka_text_displayable("a\nb", 3));
+    CHECK(!ka_text_displayable("a\tb", 3));
+    CHECK(!ka_text_displayable("a\x7f", 2));
+    CHECK(!ka_text_displayable("a\xc2\x85", 3));     /* NEL, a C1 control */
+    CHECK(!ka_text_displayable("a\xe2\x80\xae", 4)); /* RIGHT-TO-LEFT OVERRIDE */
+    CHECK(!ka_text_displayable("a\xe2\x81\xa7", 4)); /* RIGHT-TO-LEFT ISOLATE */
+    CHECK(!ka_text_displayable("a\xe2\x80\x8f", 4)); /* RIGHT-TO-LEFT MARK */
+    CHECK(ka_text_displayable("a\xe2\x80\x94", 4));  /* EM DASH is fine */
+}
+
 int main(void)
 {
+    test_displayable();
     test_sha();
     test_b64();
     test_json();
