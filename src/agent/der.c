@@ -59,6 +59,9 @@ static void subject_cn(cur name, char *out, size_t cap)
             if (oid_is(&oid, cn_oid, sizeof cn_oid) && (t == 0x0C || t == 0x13 || t == 0x16)) {
                 size_t n = val.len < cap - 1 ? val.len : cap - 1;
                 n = ka_utf8_valid_prefix((const char *)val.p, n);
+                /* The name is shown in the consent dialog: none that could redraw it. */
+                if (!ka_text_displayable((const char *)val.p, n))
+                    n = 0;
                 memcpy(out, val.p, n);
                 out[n] = 0;
             }

@@ -94,6 +94,8 @@ static void pad_copy(char *dst, size_t cap, const unsigned char *src, size_t n)
     if (n >= cap)
         n = cap - 1;
     n = ka_utf8_valid_prefix((const char *)src, n);
+    if (!ka_text_displayable((const char *)src, n))
+        n = 0; /* a label with control characters is not shown at all */
     memcpy(dst, src, n);
     dst[n] = 0;
 }
