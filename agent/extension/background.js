@@ -42,26 +42,32 @@ function senderOrigin(sender) {
   }
 }
 
-function refuse(code, message) {
-  return { ok: false, error: code, message };
+// Refusals read like the agent's: Vietnamese first, English beside it.
+function refuse(code, message, messageEn) {
+  return { ok: false, error: code, message, messageEn };
 }
 
 async function handle(msg, sender) {
-  if (sender.id !== api.runtime.id) return refuse("refused", "not from this extension");
+  if (sender.id !== api.runtime.id) return refuse("refused", "yêu cầu không đến từ tiện ích kyso", "not from this extension");
   if (sender.frameId !== undefined && sender.frameId !== 0)
-    return refuse("origin-not-allowed", "kyso answers top-level pages only");
+    return refuse("origin-not-allowed", "kyso chỉ trả lời trang chính, không trả lời khung nhúng",
+      "kyso answers top-level pages only");
   const origin = senderOrigin(sender);
   if (!origin || !originAllowed(origin))
-    return refuse("origin-not-allowed", `origin ${origin} is not a kyso server of this extension`);
+    return refuse("origin-not-allowed",
+      `${origin} không phải máy chủ kyso mà tiện ích này phục vụ`,
+      `origin ${origin} is not a kyso server of this extension`);
   if (!msg || typeof msg !== "object" || !Object.hasOwn(COMMANDS, msg.command))
-    return refuse("bad-request", "unknown command");
+    return refuse("bad-request", "lệnh không xác định", "unknown command");
   const req = { command: msg.command, origin };
   if (msg.lang === "en" || msg.lang === "vi") req.lang = msg.lang;
   for (const k of COMMANDS[msg.command]) if (msg[k] !== undefined) req[k] = msg[k];
   try {
     return await api.runtime.sendNativeMessage(HOST, req);
   } catch (e) {
-    return refuse("agent-unavailable", String((e && e.message) || e));
+    const why = String((e && e.message) || e);
+    return refuse("agent-unavailable", `không liên lạc được với kyso-agent (đã cài đặt chưa?): ${why}`,
+      `cannot reach kyso-agent (is it installed?): ${why}`);
   }
 }
 
