@@ -219,51 +219,6 @@ static ks_status check_out_path(const char *in, const char *out, bool in_place, 
     return KS_OK;
 }
 
-/* Appends a revision built on top of the temporary output (B-LT, B-LTA). */
-static ks_status append_level(ks_out *o, bool docts, ks_sign_ctx *ctx, ks_error *err)
-{
-    ks_pdf_doc *doc = NULL;
-    ks_buf upd = KS_BUF_INIT;
-    int fd = -1;
-    /* Same mode and password as the input: its bytes are this file's prefix. */
-    ks_pdf_open_opts oo = {ctx->opts->repair ? KS_PDF_REPAIR : KS_PDF_STRICT,
-                           ctx->opts->pdf_password};
-    ks_status st = ks_pdf_open(o->tmp_path, &oo, &doc, err);
-    if (st != KS_OK) {
-        ks_error_prefix(err, N_("while reopening the signed file: "));
-        goto done;
-    }
-    if (docts) {
-        fd = open(o->tmp_path, O_RDONLY | O_CLOEXEC);
-        if (fd < 0) {
-            st = ks_error_set(err, KS_E_IO, N_("cannot open file \"%s\": %s"), o->tmp_path,
-                              strerror(errno));
-            goto done;
-        }
-        st = ks_sign_build_docts(doc, fd, ctx->opts, &upd, err);
-    } else {
-        /* The /VRI key hashes the whole /Contents value, zero padding included. */
-        size_t room = (size_t)(ctx->slot.gap_len - 2) / 2;
-        uint8_t *contents = calloc(1, room ? room : 1);
-        if (!contents) {
-            st = ks_error_set(err, KS_E_NOMEM, N_("out of memory"));
-            goto done;
-        }
-        memcpy(contents, ctx->cms_der, ctx->cms_der_len);
-        st = ks_sign_build_dss(doc, contents, room, ctx->cert, ctx->chain, ctx->opts, &upd, err);
-        free(contents);
-    }
-    if (st != KS_OK)
-        goto done;
-    st = ks_out_write(o, upd.data, upd.len, err);
-done:
-    if (fd >= 0)
-        close(fd);
-    ks_buf_free(&upd);
-    ks_pdf_close(doc);
-    return st;
-}
-
 ks_status ks_sign_write(ks_sign_ctx *ctx, const char *out_path, ks_error *err)
 {
     if (!ctx->embedded)
@@ -294,10 +249,19 @@ ks_status ks_sign_write(ks_sign_ctx *ctx, const char *out_path, ks_error *err)
     }
     if (st == KS_OK)
         st = ks_out_write(&o, ctx->slot.upd.data, ctx->slot.upd.len, err);
-    if (st == KS_OK && ctx->opts->level >= KS_SIGN_B_LT)
-        st = append_level(&o, false, ctx, err);
-    if (st == KS_OK && ctx->opts->level >= KS_SIGN_B_LTA)
-        st = append_level(&o, true, ctx, err);
+    if (st == KS_OK && ctx->opts->level >= KS_SIGN_B_LT) {
+        /* The /VRI key hashes the whole /Contents value, zero padding included. */
+        size_t room = (size_t)(ctx->slot.gap_len - 2) / 2;
+        uint8_t *contents = calloc(1, room ? room : 1);
+        if (!contents) {
+            st = ks_error_set(err, KS_E_NOMEM, N_("out of memory"));
+        } else {
+            memcpy(contents, ctx->cms_der, ctx->cms_der_len);
+            ks_dss_sig sig = {contents, room, ctx->cert, ctx->chain};
+            st = ks_sign_append_levels(&o, ctx->opts, &sig, 1, err);
+            free(contents);
+        }
+    }
     if (st != KS_OK) {
         ks_out_abort(&o);
         return st;

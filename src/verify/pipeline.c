@@ -252,6 +252,20 @@ static void check_doc_ts(ks_vctx *c, ks_verify_sig *s, const uint8_t *der, size_
     }
     ks_vf_path path;
     ks_vf_check_path(c, s, t.tsa_cert, t.certs, t.gen_time, true, &path);
+    X509 *issuer = path.chain && sk_X509_num(path.chain) > 1 ? sk_X509_value(path.chain, 1) : NULL;
+    if (issuer) {
+        /* The timestamp authority's certificate, as of the timestamp's time, from the data
+         * the document carries (the DSS revision after it) or the network. Unknown status
+         * does not lower the verdict of the newest timestamp: nothing later could have added
+         * its data yet; revoked does. */
+        ks_indication ind = s->indication;
+        ks_subindication sub = s->subindication;
+        ks_vf_check_revocation(c, s, t.tsa_cert, issuer, NULL, NULL, t.certs, t.gen_time, true);
+        if (s->revocation == KS_REV_UNKNOWN) {
+            s->indication = ind;
+            s->subindication = sub;
+        }
+    }
     ks_vf_path_free(&path);
     if (t.signature_ok && !t.tsa_eku_ok) {
         /* RFC 3161 §2.3; ETSI EN 319 102-1 §5.2.6: a certificate outside its purpose is a
