@@ -4,6 +4,7 @@
 # and pdffonts; usage errors exit 3 naming the option. The pixel-level placement rules are
 # checked by tests/unit/appear/test_visual_*.c; test_visual_corpus --fixtures writes the images used here.
 set -uo pipefail
+[ -d "${KYSO_SHARED:-}/corpus" ] || { echo "SKIP: needs ../shared/corpus (KYSO_SHARED=${KYSO_SHARED:-unset})"; exit 77; }
 K=${KYSO:?}
 B=${KYSO_BUILD:?}
 SH=${KYSO_SHARED:?}

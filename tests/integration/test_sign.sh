@@ -5,6 +5,7 @@
 # exit codes: OUT == IN, /DocMDP P=1, expired / not yet valid certificate, key usage without
 # nonRepudiation, wrong password, not a PDF. Oracles: pdfsig, openssl cms, qpdf, cmp.
 set -u
+[ -d "${KYSO_SHARED:-}/corpus" ] || { echo "SKIP: needs ../shared/corpus (KYSO_SHARED=${KYSO_SHARED:-unset})"; exit 77; }
 # (no pipefail: `cmd | grep -q` may end cmd with SIGPIPE, which is not a failure here)
 # python3 from Debian when present (a pyenv shim costs ~0.5 s of CPU per start).
 PY=python3; [ -x /usr/bin/python3 ] && PY=/usr/bin/python3

@@ -6,6 +6,7 @@
 # plus: the input is a byte prefix of the output, the new revision holds no clear-text /M, and
 # the signature image really appears on the rendered page (blue pixels inside the widget).
 set -uo pipefail
+[ -d "${KYSO_SHARED:-}/corpus" ] || { echo "SKIP: needs ../shared/corpus (KYSO_SHARED=${KYSO_SHARED:-unset})"; exit 77; }
 K=${KYSO:?}
 B=${KYSO_BUILD:?}
 SH=${KYSO_SHARED:?}

@@ -154,7 +154,8 @@ check "CRL server answers" 'curl -sf -o /dev/null "$H/ica.crl"'
 check "openssl ocsp answers (good for signer)" \
     'openssl ocsp -issuer ica.pem -cert signer.pem -url http://127.0.0.1:$OPORT -CAfile chain.pem 2>&1 | grep -q "signer.pem: good"'
 
-IN=${KYSO_SHARED:?}/corpus/github/gh-pdfbox-sign-me.pdf
+bash "${KYSO_SOURCE:?}/scripts/sample_pdf.sh" "$KYSO_BUILD/sample/qd.pdf" || { echo "FAIL: no sample PDF"; exit 1; }
+IN=$KYSO_BUILD/sample/qd.pdf   # the sample decision (docs/sample, LibreOffice)
 sign() { "$K" --lang en sign "$IN" --key signer.key --cert signer.pem --chain chain.pem "$@"; }
 lastsig() { # FILE DATA DER [VRIKEY]: last ByteRange's bytes, its DER, SHA-1 of /Contents
     $PY - "$@" <<'EOF'

@@ -8,7 +8,7 @@
 # CHAIN_CONSTRAINTS_FAILURE with the Vietnamese and English reason. The same flow with the
 # genuine TSA certificate is the control. `openssl x509 -purpose` is the oracle for the certs.
 set -uo pipefail
-: "${KYSO:?}" "${KYSO_SHARED:?}" "${KYSO_BUILD:?}"
+: "${KYSO:?}" "${KYSO_BUILD:?}"
 W=$KYSO_BUILD/test-verify-tsa-eku
 rm -rf "$W"; mkdir -p "$W/empty-trust" "$W/t"
 export KYSO_TRUST_DIR=$W/empty-trust
@@ -100,7 +100,8 @@ $PY "$W/tsa.py" "$TPORT" "$W/t" 2>"$W/tsa.log" &
 TSRV=$!
 for _ in $(seq 50); do curl -s -o /dev/null "$URL/crl" && curl -s -o /dev/null "$TURL/" && break; sleep 0.2; done
 
-IN=$KYSO_SHARED/corpus/generated/lo74-odt-qd-default.pdf
+bash "${KYSO_SOURCE:?}/scripts/sample_pdf.sh" "$KYSO_BUILD/sample/qd.pdf" || { echo "FAIL: no sample PDF"; exit 1; }
+IN=$KYSO_BUILD/sample/qd.pdf   # the sample decision (docs/sample, LibreOffice)
 sign() { # OUT LEVEL TSA-PATH
   PW=$CAPW "$KYSO" sign "$IN" -o "$W/$1" --p12 "$W/c.p12" --pin-env PW --kind invisible \
     --level "$2" --tsa "$TURL/$3" >/dev/null 2>"$W/$1.err"
