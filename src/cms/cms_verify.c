@@ -208,7 +208,7 @@ static void verify_without_attrs(CMS_SignerInfo *si, const EVP_MD *md, const ks_
 }
 
 static bool check_signer(CMS_ContentInfo *cms, const ks_slice *content, size_t ncontent,
-                         ks_cms_result *r, bool want_timestamp)
+                         ks_prefix_hasher *hasher, ks_cms_result *r, bool want_timestamp)
 {
     EVP_MD *md = NULL;
     STACK_OF(CMS_SignerInfo) *sis = CMS_get0_SignerInfos(cms);
@@ -273,7 +273,7 @@ static bool check_signer(CMS_ContentInfo *cms, const ks_slice *content, size_t n
     }
     uint8_t h[EVP_MAX_MD_SIZE];
     unsigned hlen = 0;
-    if (!ks_hash_slices_evp(md, content, ncontent, h, &hlen)) {
+    if (!ks_hash_slices_prefix(hasher, md, content, ncontent, h, &hlen)) {
         note(r, "%scannot hash the content", NULL);
         goto done;
     }
@@ -331,11 +331,18 @@ done:
 bool ks_cms_check_signer(CMS_ContentInfo *cms, const ks_slice *content, size_t ncontent,
                          ks_cms_result *r)
 {
-    return check_signer(cms, content, ncontent, r, false);
+    return check_signer(cms, content, ncontent, NULL, r, false);
 }
 
 ks_status ks_cms_verify_detached(const uint8_t *der, size_t len, const ks_slice *content,
                                  size_t ncontent, ks_cms_result *out, ks_error *err)
+{
+    return ks_cms_verify_detached_ex(der, len, content, ncontent, NULL, out, err);
+}
+
+ks_status ks_cms_verify_detached_ex(const uint8_t *der, size_t len, const ks_slice *content,
+                                    size_t ncontent, ks_prefix_hasher *hasher, ks_cms_result *out,
+                                    ks_error *err)
 {
     if (!out)
         return ks_error_set(err, KS_E_USAGE, N_("no result to fill"));
@@ -357,7 +364,7 @@ ks_status ks_cms_verify_detached(const uint8_t *der, size_t len, const ks_slice 
         st = ks_error_set(err, KS_E_FORMAT, N_("the CMS ContentInfo is not a SignedData"));
         goto done;
     }
-    if (!check_signer(cms, content, ncontent, out, true)) {
+    if (!check_signer(cms, content, ncontent, hasher, out, true)) {
         st = ks_error_set(err, KS_E_FORMAT, N_("unusable SignedData: %s"), out->detail);
         goto done;
     }

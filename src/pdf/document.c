@@ -123,7 +123,24 @@ ks_status ks_pdf_open(const char *path, const ks_pdf_open_opts *opts, ks_pdf_doc
     return KS_OK;
 }
 
+static void doc_free(ks_pdf_doc *doc);
+
 void ks_pdf_close(ks_pdf_doc *doc)
+{
+    if (!doc)
+        return;
+    if (doc->parent) {
+        if (doc->view_users > 0)
+            doc->view_users--; /* kept for the next caller; freed with the base document */
+        return;
+    }
+    for (size_t i = 0; doc->views && i < doc->nrevs; i++)
+        doc_free(doc->views[i]);
+    free(doc->views);
+    doc_free(doc);
+}
+
+static void doc_free(ks_pdf_doc *doc)
 {
     if (!doc)
         return;
@@ -225,6 +242,13 @@ ks_status ks_pdf_open_revision(ks_pdf_doc *doc, size_t i, ks_pdf_doc **out, ks_e
         return ks_error_set(err, KS_E_USAGE, N_("%s: no revision %zu (the file has %zu)"),
                             doc->name, i, ks_pdf_revision_count(doc));
     ks_pdf_doc *base = doc->parent ? doc->parent : doc;
+    if (base->views && base->views[i]) {
+        base->views[i]->view_users++;
+        *out = base->views[i];
+        return KS_OK;
+    }
+    if (!base->views && !(base->views = calloc(base->nrevs ? base->nrevs : 1, sizeof *base->views)))
+        return ks_error_set(err, KS_E_NOMEM, N_("out of memory"));
     ks_pdf_doc *v = doc_alloc(base->name, &base->opts);
     if (!v)
         return ks_error_set(err, KS_E_NOMEM, N_("out of memory"));
@@ -245,9 +269,11 @@ ks_status ks_pdf_open_revision(ks_pdf_doc *doc, size_t i, ks_pdf_doc **out, ks_e
     if (!st)
         st = ks_crypt_init(v, err);
     if (st) {
-        ks_pdf_close(v);
+        doc_free(v);
         return st;
     }
+    v->view_users = 1;
+    base->views[i] = v;
     *out = v;
     return KS_OK;
 }

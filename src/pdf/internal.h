@@ -155,6 +155,11 @@ struct ks_pdf_doc {
     size_t nrevs;
     struct ks_pdf_doc *parent; /* for revision views: the document they borrow from */
     size_t view_rev;           /* for views: last revision included */
+    /* The base document keeps each revision view it opened (views[i] for revision i, NULL until
+     * asked for) so that every caller shares its parsed objects: a verifier compares the same
+     * revisions once per signature. A view counts its users; the base frees them all. */
+    struct ks_pdf_doc **views;
+    unsigned view_users;
 
     ks_slot *slots; /* merged object map of revisions 0..view_rev */
     uint32_t nslots;

@@ -119,7 +119,7 @@ static void check_cms(ks_vctx *c, ks_verify_sig *s, ks_vf_found *f, const uint8_
     memset(&res, 0, sizeof res);
     ks_error e;
     ks_error_clear(&e);
-    if (ks_cms_verify_detached(der, derlen, sl, 2, &res, &e) != KS_OK) {
+    if (ks_cms_verify_detached_ex(der, derlen, sl, 2, c->hasher, &res, &e) != KS_OK) {
         s->integrity = false;
         ks_vf_sig_msg_err(s, N_("The signature value cannot be read as CMS SignedData: %s"), &e);
         ks_vf_degrade(s, KS_IND_TOTAL_FAILED, KS_SUB_FORMAT_FAILURE);
@@ -227,7 +227,7 @@ static void check_doc_ts(ks_vctx *c, ks_verify_sig *s, const uint8_t *der, size_
     ks_error e;
     ks_error_clear(&e);
     s->level = "none";
-    if (ks_tst_verify(der, derlen, sl, 2, &t, &e) != KS_OK) {
+    if (ks_tst_verify_ex(der, derlen, sl, 2, c->hasher, &t, &e) != KS_OK) {
         s->integrity = false;
         ks_vf_sig_msg_err(s, N_("The document timestamp cannot be read: %s"), &e);
         ks_vf_degrade(s, KS_IND_TOTAL_FAILED, KS_SUB_FORMAT_FAILURE);
@@ -417,6 +417,10 @@ static void ctx_free(ks_vctx *c)
     sk_X509_pop_free(c->dss_certs, X509_free);
     sk_X509_CRL_pop_free(c->dss_crls, X509_CRL_free);
     sk_OCSP_RESPONSE_pop_free(c->dss_ocsps, OCSP_RESPONSE_free);
+    for (size_t i = 0; i < c->ndss_basics; i++)
+        OCSP_BASICRESP_free(c->dss_basics[i]);
+    free(c->dss_basics);
+    ks_prefix_hasher_free(c->hasher);
     ks_pdf_close(c->doc);
 }
 
@@ -445,6 +449,16 @@ static ks_status run(ks_vctx *c, const char *name, ks_verify_report **out, ks_er
     ks_vf_dss_load(c, r);
     if ((st = ks_vf_find_signatures(c, err)) != KS_OK)
         goto done;
+    c->hasher = ks_prefix_hasher_new(c->data, c->len); /* NULL: each range hashed alone */
+    for (size_t i = 0; i < c->nfound; i++) {
+        ks_pdf_obj *bra = ks_pdf_dict_getr(c->doc, c->found[i].sigdict, "ByteRange");
+        int64_t b0 = -1, b1 = -1;
+        if (bra && bra->type == KS_PDF_ARRAY && bra->u.arr.len == 4 &&
+            ks_pdf_get_int(ks_pdf_resolve(c->doc, bra->u.arr.items[0], NULL), &b0) &&
+            ks_pdf_get_int(ks_pdf_resolve(c->doc, bra->u.arr.items[1], NULL), &b1) && b0 == 0 &&
+            b1 > 0)
+            ks_prefix_hasher_mark(c->hasher, (size_t)b1);
+    }
     g_sort_ctx = c;
     if (c->nfound > 1)
         qsort(c->found, c->nfound, sizeof *c->found, cmp_found);

@@ -128,7 +128,17 @@ static void check_update(const char *in, const char *out, ks_pdf_xref_kind want_
         CHECK(!kt || (kt->type == KS_PDF_REF && kt->u.ref.num != n));
         ks_pdf_obj *o = NULL;
         CHECK(ks_pdf_get(v, n, 0, &o, &e) == KS_OK && o->type == KS_PDF_NULL);
+        /* a second caller gets the same view, with the objects parsed so far (each object
+         * parsed once per revision whoever compares revisions) */
+        ks_pdf_obj *vcat = ks_pdf_catalog(v);
+        ks_pdf_doc *v2 = NULL;
+        CHECK(ks_pdf_open_revision(d, nrev0 - 1, &v2, &e) == KS_OK && v2 == v);
+        CHECK(v2 && ks_pdf_catalog(v2) == vcat);
+        ks_pdf_close(v2);
         ks_pdf_close(v);
+        /* ...also once both callers closed it; it is freed with the document */
+        CHECK(ks_pdf_open_revision(d, nrev0 - 1, &v2, &e) == KS_OK && v2 == v);
+        ks_pdf_close(v2);
     }
     size_t np = 0;
     CHECK(ks_pdf_page_count(d, &np, &e) == KS_OK && np == 1);
