@@ -35,6 +35,23 @@ const char *ks_test_shared(const char *rel)
     return p;
 }
 
+const char *ks_test_sample(void)
+{
+    static char buf[4096];
+    const char *b = getenv("KYSO_BUILD");
+    snprintf(buf, sizeof buf, "%s/sample/qd.pdf", b && *b ? b : ".");
+    char cmd[8400];
+    snprintf(cmd, sizeof cmd, "bash '%s/scripts/sample_pdf.sh' '%s'", KYSO_SOURCE_DIR, buf);
+    if (system(cmd) != 0) {
+        fprintf(stderr,
+                "FAIL: scripts/sample_pdf.sh could not make %s (is soffice installed? "
+                "scripts/deps.sh installs it)\n",
+                buf);
+        exit(1);
+    }
+    return buf;
+}
+
 const char *ks_test_tmpdir(const char *name)
 {
     static char buf[4096];
