@@ -212,7 +212,8 @@ int ks_cmd_sign(int argc, char **argv)
             return ks_cli_usage(N_("unknown --time-style \"%s\" (iso or label)"), v);
     }
     o.warn = warn_cb;
-    if (o.level >= KS_SIGN_B_T && !o.tsa_url)
+    /* (extending to B-LT adds validation data only: no timestamp is asked for) */
+    if (o.level >= (extend ? KS_SIGN_B_LTA : KS_SIGN_B_T) && !o.tsa_url)
         return ks_cli_usage(N_("--level %s needs --tsa URL"), ks_sign_level_name(o.level));
 
     ks_error err;

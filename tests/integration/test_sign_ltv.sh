@@ -162,6 +162,8 @@ out=$("$K" --lang en sign --extend s2.pdf -o s3.pdf --level B-LTA --tsa "$H/tsa"
 check "sign --extend --level B-LTA ($out)" '[ $rc -eq 0 ] && [ "$(valid s3.pdf)" = 2 ]'
 check "pdfsig: every signature of the extended file is valid, none unknown" \
     '! pdfsig s3.pdf 2>/dev/null | grep -q "Signature validation: \(Signature is Invalid\|Digest Mismatch\)"'
+out=$("$K" --lang en sign --extend s2.pdf -o lt.pdf --level B-LT 2>&1); rc=$?
+check "sign --extend --level B-LT needs no TSA ($out)" '[ $rc -eq 0 ] && [ "$(valid lt.pdf)" = 2 ]'
 out=$("$K" --lang en sign --extend "$IN" -o none.pdf --level B-LT 2>&1); rc=$?
 check "--extend of an unsigned file: refused, nothing written" '[ $rc -ne 0 ] && [ ! -e none.pdf ]'
 out=$("$K" --lang en sign --extend s2.pdf -o bad.pdf --level B-T --tsa "$H/tsa" 2>&1); rc=$?
