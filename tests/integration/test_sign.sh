@@ -218,6 +218,8 @@ if [ -n "${KYSO_SOURCE:-}" ] && command -v softhsm2-util >/dev/null; then
     rm -f bad.pdf
     out=$(sign "$IN" -o bad.pdf --pkcs11 "$KYSO_P11_MODULE" --token kyso-sign --pin-file badpin.txt 2>&1); rc=$?
     check "wrong PIN: exit 5" '[ $rc -eq 5 ] && [ ! -e bad.pdf ]'
+else
+    check "SoftHSM2 is installed (scripts/deps.sh installs it)" false
 fi
 
 # ---- crash safety: kill at random points; OUT is absent or complete and valid ----
