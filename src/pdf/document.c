@@ -137,6 +137,7 @@ void ks_pdf_close(ks_pdf_doc *doc)
     for (size_t i = 0; doc->views && i < doc->nrevs; i++)
         doc_free(doc->views[i]);
     free(doc->views);
+    ks_objcache_free(doc->shared);
     doc_free(doc);
 }
 
@@ -290,6 +291,12 @@ ks_status ks_pdf_get(ks_pdf_doc *doc, uint32_t num, uint16_t gen, ks_pdf_obj **o
         *out = s->cache;
         return KS_OK;
     }
+    ks_pdf_doc *base = doc->parent ? doc->parent : doc;
+    bool share = s->e.type == KS_XE_INUSE && !doc->crypt && !base->crypt;
+    if (share && (s->cache = ks_objcache_find(base->shared, s->e.off, num, gen))) {
+        *out = s->cache;
+        return KS_OK;
+    }
     if (s->loading)
         return ks_error_set(err, KS_E_FORMAT,
                             N_("%s: object %u %u refers to itself while being loaded"), doc->name,
@@ -322,6 +329,8 @@ ks_status ks_pdf_get(ks_pdf_doc *doc, uint32_t num, uint16_t gen, ks_pdf_obj **o
     if (st)
         return st;
     s->cache = o;
+    if (share)
+        ks_objcache_put(&base->shared, s->e.off, num, gen, o);
     *out = o;
     return KS_OK;
 }
