@@ -12,49 +12,71 @@
 
 #include "sign_internal.h"
 
-static ks_status reopen(ks_out *o, const ks_sign_opts *opts, ks_pdf_doc **doc, ks_error *err)
+/* Where the revisions go: the temporary output file, or a document held in memory. */
+typedef struct level_sink {
+    ks_out *o;
+    ks_buf *mem;
+    const char *name;
+} level_sink;
+
+static ks_status reopen(const level_sink *k, const ks_sign_opts *opts, ks_pdf_doc **doc,
+                        ks_error *err)
 {
     /* Same mode and password as the input: its bytes are this file's prefix. */
     ks_pdf_open_opts oo = {opts->repair ? KS_PDF_REPAIR : KS_PDF_STRICT, opts->pdf_password};
-    ks_status st = ks_pdf_open(o->tmp_path, &oo, doc, err);
+    ks_status st = k->o ? ks_pdf_open(k->o->tmp_path, &oo, doc, err)
+                        : ks_pdf_open_mem(k->mem->data, k->mem->len, k->name, &oo, doc, err);
     if (st != KS_OK)
         ks_error_prefix(err, N_("while reopening the signed file: "));
     return st;
 }
 
-static ks_status append_dss(ks_out *o, const ks_sign_opts *opts, const ks_dss_sig *sigs, size_t n,
-                            ks_error *err)
+/* Appends `upd`; the document built on the old bytes is closed first (in memory it reads the
+ * buffer that grows). */
+static ks_status append(const level_sink *k, ks_pdf_doc **doc, const ks_buf *upd, ks_error *err)
+{
+    ks_pdf_close(*doc);
+    *doc = NULL;
+    if (k->o)
+        return ks_out_write(k->o, upd->data, upd->len, err);
+    if (!ks_buf_append(k->mem, upd->data, upd->len))
+        return ks_error_set(err, KS_E_NOMEM, N_("out of memory"));
+    return KS_OK;
+}
+
+static ks_status append_dss(const level_sink *k, const ks_sign_opts *opts, const ks_dss_sig *sigs,
+                            size_t n, ks_error *err)
 {
     ks_pdf_doc *doc = NULL;
     ks_buf upd = KS_BUF_INIT;
-    ks_status st = reopen(o, opts, &doc, err);
+    ks_status st = reopen(k, opts, &doc, err);
     if (st == KS_OK)
         st = ks_sign_build_dss(doc, sigs, n, opts, &upd, err);
     if (st == KS_OK)
-        st = ks_out_write(o, upd.data, upd.len, err);
+        st = append(k, &doc, &upd, err);
     ks_buf_free(&upd);
     ks_pdf_close(doc);
     return st;
 }
 
-static ks_status append_docts(ks_out *o, const ks_sign_opts *opts, uint8_t **contents,
+static ks_status append_docts(const level_sink *k, const ks_sign_opts *opts, uint8_t **contents,
                               size_t *contents_len, ks_error *err)
 {
     ks_pdf_doc *doc = NULL;
     ks_buf upd = KS_BUF_INIT;
     int fd = -1;
-    ks_status st = reopen(o, opts, &doc, err);
+    ks_status st = reopen(k, opts, &doc, err);
     if (st != KS_OK)
         goto done;
-    fd = open(o->tmp_path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        st = ks_error_set(err, KS_E_IO, N_("cannot open file \"%s\": %s"), o->tmp_path,
+    if (k->o && (fd = open(k->o->tmp_path, O_RDONLY | O_CLOEXEC)) < 0) {
+        st = ks_error_set(err, KS_E_IO, N_("cannot open file \"%s\": %s"), k->o->tmp_path,
                           strerror(errno));
         goto done;
     }
-    st = ks_sign_build_docts(doc, fd, opts, &upd, contents, contents_len, err);
+    st = ks_sign_build_docts(doc, fd, k->o ? NULL : k->mem->data, opts, &upd, contents,
+                             contents_len, err);
     if (st == KS_OK)
-        st = ks_out_write(o, upd.data, upd.len, err);
+        st = append(k, &doc, &upd, err);
 done:
     if (fd >= 0)
         close(fd);
@@ -63,20 +85,21 @@ done:
     return st;
 }
 
-ks_status ks_sign_append_levels(ks_out *o, const ks_sign_opts *opts, const ks_dss_sig *sigs,
-                                size_t n, ks_error *err)
+ks_status ks_sign_append_levels(ks_out *o, ks_buf *mem, const char *name, const ks_sign_opts *opts,
+                                const ks_dss_sig *sigs, size_t n, ks_error *err)
 {
+    level_sink k = {o, mem, name};
     ks_status st = KS_OK;
     if (opts->level >= KS_SIGN_B_LT && n)
-        st = append_dss(o, opts, sigs, n, err);
+        st = append_dss(&k, opts, sigs, n, err);
     if (st != KS_OK || opts->level < KS_SIGN_B_LTA)
         return st;
     uint8_t *contents = NULL;
     size_t len = 0;
-    st = append_docts(o, opts, &contents, &len, err);
+    st = append_docts(&k, opts, &contents, &len, err);
     if (st == KS_OK) {
         ks_dss_sig ts = {contents, len, NULL, NULL};
-        st = append_dss(o, opts, &ts, 1, err);
+        st = append_dss(&k, opts, &ts, 1, err);
     }
     free(contents);
     return st;
@@ -117,12 +140,12 @@ ks_status ks_sign_extend(const char *in_path, const char *out_path, const ks_sig
         return ks_error_set(err, KS_E_USAGE,
                             N_("extending a signed document needs level B-LT or B-LTA"));
     if (opts->level >= KS_SIGN_B_LTA && (!opts->tsa_url || !opts->tsa_url[0]))
-        return ks_error_set(err, KS_E_USAGE, N_("level %s needs a timestamp authority (--tsa URL)"),
+        return ks_error_set(err, KS_E_USAGE, N_("level %s needs a timestamp authority URL"),
                             ks_sign_level_name(opts->level));
     if (!opts->in_place && (strcmp(in_path, out_path) == 0 || ks_same_file(in_path, out_path)))
-        return ks_error_set(err, KS_E_USAGE,
-                            N_("output \"%s\" is the input file; use --in-place to replace it"),
-                            out_path);
+        return ks_error_set(
+            err, KS_E_USAGE,
+            N_("output \"%s\" is the input file, and replacing it was not asked for"), out_path);
     ks_pdf_doc *doc = NULL;
     ks_dss_sig *sigs = NULL;
     size_t n = 0;
@@ -150,7 +173,7 @@ ks_status ks_sign_extend(const char *in_path, const char *out_path, const ks_sig
     open_out = true;
     st = ks_sign_copy_fd(fd, len, &o, err);
     if (st == KS_OK)
-        st = ks_sign_append_levels(&o, opts, sigs, n, err);
+        st = ks_sign_append_levels(&o, NULL, NULL, opts, sigs, n, err);
     if (st == KS_OK) {
         open_out = false;
         st = ks_out_commit(&o, err);
