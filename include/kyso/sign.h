@@ -215,6 +215,13 @@ ks_status ks_sign_check_signer(const ks_signer *signer, const ks_sign_opts *opts
 ks_status ks_sign_file(const char *in_path, const char *out_path, const ks_sign_opts *opts,
                        ks_signer *signer, ks_error *err);
 
+/* Adds long-term validation data to an already signed document: a DSS revision with the
+ * validation data of every signature and document timestamp in it (opts->level B-LT), then
+ * with B-LTA a document timestamp and its own validation data (what an archive runs again
+ * before the last timestamp's certificate expires). Writes OUT atomically. */
+ks_status ks_sign_extend(const char *in_path, const char *out_path, const ks_sign_opts *opts,
+                         ks_error *err);
+
 #ifdef __cplusplus
 }
 #endif

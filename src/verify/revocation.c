@@ -51,14 +51,11 @@ static bool from_crl(X509 *cert, X509 *issuer, X509_CRL *crl, rev_out *o, int *t
     return true;
 }
 
-static bool from_ocsp(X509 *cert, X509 *issuer, OCSP_RESPONSE *resp, STACK_OF(X509) * certs,
-                      rev_out *o, int *tries)
+/* The answer of one basic OCSP response (decoded once by the caller) about `cert`. Spends one
+ * of `tries` only on a response that is about this certificate. */
+static bool from_basic(X509 *cert, X509 *issuer, OCSP_BASICRESP *bs, STACK_OF(X509) * certs,
+                       rev_out *o, int *tries)
 {
-    if (OCSP_response_status(resp) != OCSP_RESPONSE_STATUS_SUCCESSFUL)
-        return false;
-    OCSP_BASICRESP *bs = OCSP_response_get1_basic(resp);
-    if (!bs)
-        return false;
     bool used = false;
     OCSP_CERTID *id = OCSP_cert_to_id(NULL, cert, issuer);
     /* the cheap test first: only a response about this certificate is worth a verification */
@@ -89,6 +86,16 @@ static bool from_ocsp(X509 *cert, X509 *issuer, OCSP_RESPONSE *resp, STACK_OF(X5
     sk_X509_free(untrusted);
     X509_STORE_free(st);
     OCSP_CERTID_free(id);
+    return used;
+}
+
+static bool from_ocsp(X509 *cert, X509 *issuer, OCSP_RESPONSE *resp, STACK_OF(X509) * certs,
+                      rev_out *o, int *tries)
+{
+    if (OCSP_response_status(resp) != OCSP_RESPONSE_STATUS_SUCCESSFUL)
+        return false;
+    OCSP_BASICRESP *bs = OCSP_response_get1_basic(resp);
+    bool used = bs && from_basic(cert, issuer, bs, certs, o, tries);
     OCSP_BASICRESP_free(bs);
     return used;
 }
@@ -234,9 +241,8 @@ void ks_vf_check_revocation(ks_vctx *c, ks_verify_sig *s, X509 *cert, X509 *issu
     for (int i = 0; crls && i < sk_X509_CRL_num(crls) && !o.source; i++)
         if (from_crl(cert, issuer, sk_X509_CRL_value(crls, i), &o, &crl_tries))
             o.source = "CRL (embedded)";
-    for (int i = 0; c->dss_ocsps && i < sk_OCSP_RESPONSE_num(c->dss_ocsps) && !o.source; i++)
-        if (from_ocsp(cert, issuer, sk_OCSP_RESPONSE_value(c->dss_ocsps, i), certs, &o,
-                      &ocsp_tries))
+    for (size_t i = 0; i < c->ndss_basics && !o.source; i++)
+        if (from_basic(cert, issuer, c->dss_basics[i], certs, &o, &ocsp_tries))
             o.source = "OCSP (DSS)";
     for (int i = 0; c->dss_crls && i < sk_X509_CRL_num(c->dss_crls) && !o.source; i++)
         if (from_crl(cert, issuer, sk_X509_CRL_value(c->dss_crls, i), &o, &crl_tries))
