@@ -173,7 +173,7 @@ bool ks_hash_slices_prefix(ks_prefix_hasher *h, const EVP_MD *md, const ks_slice
     for (size_t i = 1; ok && i < n; i++)
         if (slices[i].len)
             ok = EVP_DigestUpdate(ctx, slices[i].data, slices[i].len) == 1;
-    ok = ok && EVP_DigestFinal_ex(ctx, out, out_len) == 1;
+    ok = ok && ks_hash_final(ctx, out, out_len);
     EVP_MD_CTX_free(ctx);
     return ok;
 }
