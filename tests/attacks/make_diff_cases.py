@@ -527,6 +527,13 @@ def main():
     p.write({8: p.objs[8].replace(b"(Nguyen Van A)", b"(Tran Thi B)")})
     put("bad-fieldmdp-locked-fill.pdf", p)
 
+    #    the same lock given only by the signature field's /Lock (no FieldMDP reference)
+    p = base()
+    sign(p, s, b"Signature1", widget_extra=b" /Lock << /Type /SigFieldLock /Action /Include "
+                                           b"/Fields [(person)] >>")
+    p.write({8: p.objs[8].replace(b"(Nguyen Van A)", b"(Tran Thi B)")})
+    put("bad-sigfield-lock-fill.pdf", p)
+
     # 7. re-tagging page content that existed at signing (what a screen reader says)
     p = base(tagged=True)
     sign(p, s, b"Signature1")

@@ -103,6 +103,7 @@ attack bad-page-as-field.pdf "3 0" "the content of page 1 was replaced"
 attack bad-cert-p1-visible-docts.pdf "$(objn "$D/bad-cert-p1-visible-docts.pdf" '<< /Type /XObject /Subtype /Form /BBox \[0 0 160 50\]') 0" \
   "the appearance of a new signature was added"
 attack bad-fieldmdp-locked-fill.pdf "8 0" '"person.name" was changed although the signature locks it (FieldMDP)'
+attack bad-sigfield-lock-fill.pdf "8 0" '"person.name" was changed although the signature locks it (FieldMDP)'
 attack bad-tagged-retag.pdf "$(objn "$D/bad-tagged-retag.pdf" '<< /Type /StructElem /S /P /P 21 0 R /Pg 3 0 R /K 0 /ActualText') 0" \
   "the structure tree (tags) of content that existed at signing was changed"
 
