@@ -281,6 +281,36 @@ typedef struct ks_pdf_encryption {
 } ks_pdf_encryption;
 void ks_pdf_get_encryption(const ks_pdf_doc *doc, ks_pdf_encryption *out);
 
+/* ---- the facts `kyso pdf info` shows, as a model (for the CLI, kysod and tests) ---- */
+typedef struct ks_pdf_page_info {
+    double width_pt, height_pt; /* of the crop box */
+    int rotate;
+} ks_pdf_page_info;
+
+typedef struct ks_pdf_info_field {
+    ks_pdf_sig_field f;   /* borrowed strings and objects, from the document */
+    long covers_revision; /* 0-based revision whose %%EOF ends the signed range, or -1 */
+} ks_pdf_info_field;
+
+typedef struct ks_pdf_info {
+    size_t size;                           /* bytes */
+    const char *version, *catalog_version; /* borrowed; catalog_version may be NULL */
+    bool repaired;
+    size_t npages;
+    ks_pdf_page_info *pages;
+    ks_pdf_encryption encryption;
+    char *producer, *creator, *title; /* UTF-8 or NULL */
+    size_t nfields;
+    ks_pdf_info_field *fields;
+} ks_pdf_info;
+
+/* Fills `out` from an open document (warnings and revisions stay with the document:
+ * ks_pdf_warning, ks_pdf_revision_at). Free with ks_pdf_info_free before closing `doc`. */
+ks_status ks_pdf_info_get(ks_pdf_doc *doc, ks_pdf_info *out, ks_error *err);
+void ks_pdf_info_free(ks_pdf_info *info);
+/* Appends the JSON object of docs/pdf-info-json.md (contract), with "file" = `name`. */
+bool ks_pdf_info_json(ks_pdf_doc *doc, const ks_pdf_info *info, const char *name, ks_buf *out);
+
 /* ---- serialisation and object construction ---- */
 /* Appends `obj` in PDF syntax (names escaped, strings as literal or hex, reals without
  * exponent). Streams are not serialised by this function (KS_E_USAGE). */

@@ -259,18 +259,8 @@ ks_status ks_vf_diff(ks_vctx *c, ks_verify_sig *s, size_t rev, int docmdp_p, ks_
             const ks_verify_change *ch = &s->changes[i];
             if (ch->allowed)
                 continue;
-            ks_vf_sig_msg(s, k_modified, ch->what, (unsigned)ch->num, (unsigned)ch->gen,
-                          ch->revision);
-            /* the translated twin must carry the translated description */
-            ks_verify_msg *m = &s->messages[s->nmessages - 1];
-            free(m->text);
-            size_t len = strlen(ks_tr(k_modified)) + strlen(ch->what_tr) + 64;
-            m->text = malloc(len);
-            if (m->text)
-                snprintf(m->text, len, ks_tr(k_modified), ch->what_tr, (unsigned)ch->num,
-                         (unsigned)ch->gen, ch->revision);
-            else
-                m->text = ks_vf_strdup(m->text_en);
+            /* the description is a message of its own, rendered in the same language */
+            ks_vf_sig_msg_change(s, k_modified, ch);
             break;
         }
         if (x.disallowed > 1)
