@@ -86,7 +86,9 @@ void ks_vf_check_revocation(ks_vctx *c, ks_verify_sig *s, X509 *cert, X509 *issu
 
 /* diff.c: compares every later revision with the signature's revision `rev` (0-based) and
  * records changes in s (degrading it for disallowed ones). */
+/* `sd` is the signature dictionary (object `sig_num`, 0 when direct): its FieldMDP lock, or its
+ * field's /Lock, says which fields may not change (ISO 32000-2 §12.8.2.4, §12.7.5.5). */
 ks_status ks_vf_diff(ks_vctx *c, ks_verify_sig *s, size_t rev, int docmdp_p, ks_pdf_obj *sd,
-                     ks_error *err);
+                     uint32_t sig_num, ks_error *err);
 
 #endif
