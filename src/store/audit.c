@@ -23,8 +23,8 @@ static const char *nz(const char *s)
 }
 
 /* The chained fields of an entry; agency as decimal text ("" for none). */
-static void entry_hash(const char *prev, int64_t seq, int64_t at, const char *actor,
-                       const char *ip, const char *agency, const char *action, const char *object,
+static void entry_hash(const char *prev, int64_t seq, int64_t at, const char *actor, const char *ip,
+                       const char *agency, const char *action, const char *object,
                        const char *before, const char *after, char out[65])
 {
     const char *f[7] = {actor, ip, agency, action, object, before, after};
@@ -34,8 +34,8 @@ static void entry_hash(const char *prev, int64_t seq, int64_t at, const char *ac
 ks_status ks_audit_append(ks_db *db, const ks_audit_rec *rec, int64_t at, ks_error *err)
 {
     ks_db_rows *head = NULL;
-    ks_status st = ks_db_run(db, db->kind == KS_DB_PG ? Q_HEAD_PG : Q_HEAD_SQLITE, NULL, 0, &head,
-                             NULL, err);
+    ks_status st =
+        ks_db_run(db, db->kind == KS_DB_PG ? Q_HEAD_PG : Q_HEAD_SQLITE, NULL, 0, &head, NULL, err);
     if (st != KS_OK)
         return st;
     if (head->nrows != 1) {
@@ -50,8 +50,8 @@ ks_status ks_audit_append(ks_db *db, const ks_audit_rec *rec, int64_t at, ks_err
     if (rec->agency_id > 0)
         snprintf(agency, sizeof agency, "%lld", (long long)rec->agency_id);
     char hash[65];
-    entry_hash(prev, seq, at, nz(rec->actor), nz(rec->ip), agency, nz(rec->action),
-               nz(rec->object), nz(rec->before), nz(rec->after), hash);
+    entry_hash(prev, seq, at, nz(rec->actor), nz(rec->ip), agency, nz(rec->action), nz(rec->object),
+               nz(rec->before), nz(rec->after), hash);
     ks_db_arg a[12] = {KS_DB_I(seq),
                        KS_DB_I(at),
                        rec->actor_id > 0 ? KS_DB_I(rec->actor_id) : KS_DB_NIL,

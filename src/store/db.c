@@ -24,9 +24,8 @@ static bool is_pg_url(const char *url)
 static ks_status open_one(const char *url, ks_db **out, ks_error *err)
 {
     if (is_pg_url(url))
-        return ks_db_pg_open(strncmp(url, "postgresql:", 11) == 0 && url[11] != '/' ? url + 11
-                                                                                   : url,
-                             out, err);
+        return ks_db_pg_open(
+            strncmp(url, "postgresql:", 11) == 0 && url[11] != '/' ? url + 11 : url, out, err);
     if (strncmp(url, "sqlite:", 7) == 0)
         url += 7;
     return ks_db_sqlite_open(url, out, err);
@@ -140,8 +139,8 @@ int ks_db_cache_slot(ks_db *db, const char *sql, bool *fresh)
     return -1;
 }
 
-ks_status ks_db_run(ks_db *db, const char *sql, const ks_db_arg *args, int nargs,
-                    ks_db_rows **rows, int64_t *changes, ks_error *err)
+ks_status ks_db_run(ks_db *db, const char *sql, const ks_db_arg *args, int nargs, ks_db_rows **rows,
+                    int64_t *changes, ks_error *err)
 {
     if (rows)
         *rows = NULL;
@@ -185,8 +184,7 @@ ks_status ks_db_rows_start(ks_db_rows **out, int ncols, const char *const *names
     return KS_OK;
 }
 
-ks_status ks_db_rows_add(ks_db_rows *r, const char *const *cells, const size_t *lens,
-                         ks_error *err)
+ks_status ks_db_rows_add(ks_db_rows *r, const char *const *cells, const size_t *lens, ks_error *err)
 {
     /* Grows by doubling: capacity is the next power of two at or above nrows. */
     int n = r->nrows;

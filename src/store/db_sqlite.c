@@ -36,8 +36,9 @@ ks_status ks_db_sqlite_open(const char *path, ks_db **out, ks_error *err)
     db->conn = c;
     sqlite3_busy_timeout(c, 10000);
     /* WAL: readers never wait for the writer; synchronous=FULL: a commit survives power loss. */
-    st = ks_sqlite_exec(c, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
-                           " PRAGMA foreign_keys=ON;",
+    st = ks_sqlite_exec(c,
+                        "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+                        " PRAGMA foreign_keys=ON;",
                         err);
     if (st != KS_OK) {
         ks_db_sqlite_close(db);

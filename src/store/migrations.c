@@ -10,9 +10,9 @@
 
 typedef struct migration {
     int version;
-    const char *common;  /* both databases, after the type substitution */
-    const char *sqlite;  /* then this on SQLite */
-    const char *pg;      /* or this on PostgreSQL */
+    const char *common; /* both databases, after the type substitution */
+    const char *sqlite; /* then this on SQLite */
+    const char *pg;     /* or this on PostgreSQL */
 } migration;
 
 static const migration MIGRATIONS[] = {
@@ -116,13 +116,13 @@ ks_status ks_db_migrate(ks_db *db, ks_error *err)
     ks_status st = ks_db_tx_begin(db, err);
     if (st != KS_OK)
         return st;
-    st = ks_db_exec_script(db,
-                           db->kind == KS_DB_PG
-                               ? "CREATE TABLE IF NOT EXISTS schema_version(version BIGINT NOT NULL);"
-                                 "LOCK TABLE schema_version IN EXCLUSIVE MODE;"
-                               : "CREATE TABLE IF NOT EXISTS schema_version(version INTEGER NOT "
-                                 "NULL);",
-                           err);
+    st = ks_db_exec_script(
+        db,
+        db->kind == KS_DB_PG ? "CREATE TABLE IF NOT EXISTS schema_version(version BIGINT NOT NULL);"
+                               "LOCK TABLE schema_version IN EXCLUSIVE MODE;"
+                             : "CREATE TABLE IF NOT EXISTS schema_version(version INTEGER NOT "
+                               "NULL);",
+        err);
     if (st == KS_OK)
         st = ks_db_run(db, Q_VERSION, NULL, 0, &rows, NULL, err);
     if (st == KS_OK && rows->nrows == 0)

@@ -1,8 +1,9 @@
 /* store/sqlite_lazy.h — SQLite, loaded when a database is first opened (util/dynlib.h), so
  * that signing and verifying do not load it at start-up. The CA (pki/) and the server's store
  * include it in place of <sqlite3.h>. ks_sqlite_load() runs before any sqlite3_open_v2, so
- * the library is loaded first; every other sqlite3_ function takes a handle (or a statement or message made from one),
- * so it cannot run before the load. The three that accept NULL keep doing so without it. */
+ * the library is loaded first; every other sqlite3_ function takes a handle (or a statement or
+ * message made from one), so it cannot run before the load. The three that accept NULL keep doing
+ * so without it. */
 #ifndef KYSO_STORE_SQLITE_LAZY_H
 #define KYSO_STORE_SQLITE_LAZY_H
 
@@ -33,11 +34,11 @@
     X(sqlite3_prepare_v2)                                                                          \
     X(sqlite3_reset)                                                                               \
     X(sqlite3_step)                                                                                \
-    X(sqlite3_prepare_v3)                                                                      \
-    X(sqlite3_column_count)                                                                    \
-    X(sqlite3_column_name)                                                                     \
-    X(sqlite3_column_type)                                                                     \
-    X(sqlite3_clear_bindings)                                                                  \
+    X(sqlite3_prepare_v3)                                                                          \
+    X(sqlite3_column_count)                                                                        \
+    X(sqlite3_column_name)                                                                         \
+    X(sqlite3_column_type)                                                                         \
+    X(sqlite3_clear_bindings)                                                                      \
     X(sqlite3_extended_errcode)
 KS_DL_DECLARE(ks_sqlite, KS_SQLITE_SYMBOLS);
 

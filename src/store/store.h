@@ -53,8 +53,8 @@ ks_db_kind ks_db_get_kind(const ks_db *db);
 /* Runs `sql` (a query constant) with `args`; `rows` (may be NULL) receives the answer and
  * `changes` (may be NULL) the number of rows changed. Errors are KS_E_IO, or KS_E_STATE for a
  * constraint violation (a unique key already used, a row still referenced). */
-ks_status ks_db_run(ks_db *db, const char *sql, const ks_db_arg *args, int nargs,
-                    ks_db_rows **rows, int64_t *changes, ks_error *err);
+ks_status ks_db_run(ks_db *db, const char *sql, const ks_db_arg *args, int nargs, ks_db_rows **rows,
+                    int64_t *changes, ks_error *err);
 void ks_db_rows_free(ks_db_rows *rows);
 const char *ks_db_cell(const ks_db_rows *r, int row, int col);
 int64_t ks_db_cell_int(const ks_db_rows *r, int row, int col);
