@@ -129,6 +129,8 @@ json_t *kysod_routes_json(void);
 int kysod_fail(kysod_req *r, int status, const char *code, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 int kysod_fail_err(kysod_req *r, const ks_error *e);
+/* The same with a msgid that takes no arguments. */
+int kysod_fail_id(kysod_req *r, int status, const char *code, const char *msgid);
 int kysod_json(kysod_req *r, int status, json_t *out);
 /* Answers 304 when If-None-Match matches the body's ETag; else 200 with the ETag. */
 int kysod_json_etag(kysod_req *r, json_t *out);
