@@ -76,6 +76,7 @@ typedef struct kysod_req {
     char *body;
     size_t body_len, body_cap;
     bool body_too_big;
+    bool answered; /* a response is queued already (an early 413) */
     char ip[64];
     char lang[4];
     bool lang_explicit;
