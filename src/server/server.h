@@ -115,6 +115,11 @@ typedef struct kysod_route {
 extern const kysod_route KYSOD_ROUTES[];
 extern const int KYSOD_NROUTES;
 
+/* ---- lifecycle.c ---- */
+/* Opens the database (migrations applied) and the rest of srv from srv->cfg. */
+ks_status kysod_open(kysod *srv, ks_error *err);
+void kysod_close(kysod *srv);
+
 /* ---- http.c ---- */
 ks_status kysod_start(kysod *srv, ks_error *err);
 void kysod_stop(kysod *srv);
@@ -212,6 +217,11 @@ ks_db_arg kysod_str_arg(json_t *b, json_t *cur, const char *k);
  * answers `status` with the object as `get_sql` now reads it (204 without). Takes `before`. */
 int kysod_commit(kysod_req *r, ks_status st, ks_error *e, const char *action, const char *kind,
                  int64_t id, int64_t agency, json_t *before, const char *get_sql, int status);
+
+/* Creates the root agency and its city_admin `login` in an empty database (city_init.c);
+ * ids receives the agency, user and role assignment ids. KS_E_STATE when a root exists. */
+ks_status kysod_init_city(kysod *srv, const char *login, const char *pw, const char *name,
+                          const char *code, int64_t ids[3], ks_error *err);
 
 /* ---- the API (api_*.c) ---- */
 int api_health(kysod_req *r);
