@@ -4,7 +4,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "queries.h"
+#include "../store/queries.h"
 #include "server.h"
 
 static int64_t root_agency(kysod_req *r)

@@ -11,7 +11,7 @@
 #include <stdint.h>
 
 #include "config.h"
-#include "store.h"
+#include "../store/store.h"
 
 #define KYSOD_MAX_ROLES 64
 
