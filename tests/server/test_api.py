@@ -142,6 +142,32 @@ def test_auth(k, adm, ids, users):
     ok(st, j, 204, "password change")
 
 
+def sql(db, stmt):
+    if db.startswith("sqlite:"):
+        subprocess.run(["sqlite3", db[7:], stmt], check=True)
+    else:
+        subprocess.run(["psql", "-q", db, "-c", stmt], check=True, stdout=subprocess.DEVNULL)
+
+
+def test_timeouts(k, db):
+    """Idle (30 min) and absolute (12 h) session timeouts, by ageing the session rows."""
+    import time
+    c = login_as(k, "a.clerk")
+    sql(db, "UPDATE sessions SET last_seen = last_seen - 31 * 60 WHERE user_id = "
+            "(SELECT id FROM users WHERE login = 'a.clerk')")
+    time.sleep(1.2)  # the node's session cache (session_cache_ms = 1000) forgets it
+    st, j, _ = c.req("GET", V + "/me")
+    ok(st, j, 401, "idle session ended")
+    c = login_as(k, "a.clerk")
+    st, j, _ = c.req("GET", V + "/me")
+    ok(st, j, 200, "fresh session")
+    sql(db, "UPDATE sessions SET created_at = created_at - 13 * 3600 WHERE user_id = "
+            "(SELECT id FROM users WHERE login = 'a.clerk')")
+    time.sleep(1.2)
+    st, j, _ = c.req("GET", V + "/me")
+    ok(st, j, 401, "session past its absolute lifetime ended")
+
+
 def test_org(k, adm, ids, users):
     st, j, r = adm.req("GET", V + f"/agencies/{ids['A']}")
     ok(st, j, 200, "get agency")
@@ -486,6 +512,7 @@ def main():
     try:
         adm, ids, users = setup_city(k)
         test_auth(k, adm, ids, users)
+        test_timeouts(k, db)
         test_org(k, adm, ids, users)
         test_isolation(k, adm, ids, users)
         test_delegations_certs(k, adm, ids, users)
