@@ -251,6 +251,17 @@ def test_isolation(k, adm, ids, users):
     st, j, _ = a.req("POST", V + "/role-assignments", {"user_id": users["a.drafter"],
                                                        "agency_id": ids["A"], "role": "city_admin"})
     check(st in (400, 403), f"agency admin cannot make a city admin: {st}")
+    st, j, _ = a.req("POST", V + "/role-assignments", {"user_id": users["a.drafter"],
+                                                       "agency_id": ids["A"], "role": "registration_officer"})
+    ok(st, j, 403, "agency admin cannot give the city-wide registration officer role")
+    st, j, _ = adm.req("POST", V + "/users", {"login": "dost.admin", "full_name": "Quản trị Sở",
+                                              "agency_id": ids["dost"], "password": "pw-dost.admin-0123"})
+    adm.req("POST", V + "/role-assignments", {"user_id": j["id"], "agency_id": ids["dost"], "role": "agency_admin"})
+    da = login_as(k, "dost.admin")
+    st, j, _ = da.req("POST", V + f"/users/{users['dost.registration_officer']}/password", {"password": "taken-over-1234"})
+    ok(st, j, 403, "an agency admin cannot reset a city-wide role holder's password")
+    st, j, _ = da.req("PATCH", V + f"/users/{users['dost.registration_officer']}", {"status": "disabled"})
+    ok(st, j, 403, "an agency admin cannot disable a city-wide role holder")
     st, j, _ = a.req("GET", V + "/audit?agency_id=%d" % ids["B"])
     ok(st, j, 404, "A's admin cannot read B's audit")
     au = login_as(k, "city.auditor")
