@@ -84,9 +84,10 @@ int api_agency_create(kysod_req *r)
     }
     if ((rc = check_parent(r, 0, parent)))
         goto done;
-    char *contacts =
-        json_dumps(json_object_get(b, "contacts") ? json_object_get(b, "contacts") : json_object(),
-                   JSON_COMPACT | JSON_SORT_KEYS);
+    json_t *none = json_object();
+    json_t *given = json_object_get(b, "contacts");
+    char *contacts = json_dumps(given ? given : none, JSON_COMPACT | JSON_SORT_KEYS);
+    json_decref(none);
     ks_error e;
     ks_db_rows *rows = NULL;
     ks_db_arg a[8] = {KS_DB_I(json_integer_value(parent)),  kysod_str_arg(b, NULL, "name"),
