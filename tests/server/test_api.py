@@ -144,9 +144,44 @@ def test_auth(k, adm, ids, users):
 
 def sql(db, stmt):
     if db.startswith("sqlite:"):
-        subprocess.run(["sqlite3", db[7:], stmt], check=True)
+        subprocess.run(["sqlite3", db[7:], stmt], check=True, stderr=subprocess.DEVNULL)
     else:
-        subprocess.run(["psql", "-q", db, "-c", stmt], check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(["psql", "-q", db, "-c", stmt], check=True, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
+
+
+def test_address_backoff(k):
+    """20 failures from one address (X-Real-IP, trust_proxy) hold back every login from it,
+    and no other address."""
+    c = Client(k.port)
+    for i in range(20):
+        st, j, _ = c.req("POST", V + "/auth/sign-in", {"login": f"spray{i}", "password": "guess-123456"},
+                         headers={"X-Real-IP": "10.9.8.7"})
+    st, j, r = c.req("POST", V + "/auth/sign-in", {"login": "a.clerk", "password": "pw-a.clerk-0123"},
+                     headers={"X-Real-IP": "10.9.8.7"})
+    ok(st, j, 429, "per-address back-off after 20 failures")
+    check(r.getheader("Retry-After") is not None, "Retry-After header")
+    st, j, _ = c.req("POST", V + "/auth/sign-in", {"login": "a.clerk", "password": "pw-a.clerk-0123"},
+                     headers={"X-Real-IP": "10.9.8.8"})
+    ok(st, j, 200, "another address is not held back")
+
+
+def test_tamper(k, db, adm):
+    """Nobody edits the trail: the database refuses, and an edit made by going around it (the
+    trigger dropped) is found by /audit/verify."""
+    import time
+    try:
+        sql(db, "UPDATE audit SET actor = 'someone' WHERE seq = 3")
+        check(False, "the database let an audit entry be edited")
+    except subprocess.CalledProcessError:
+        check(True, "append-only")
+    if db.startswith("sqlite:"):
+        sql(db, "DROP TRIGGER audit_no_update")
+    else:
+        sql(db, "ALTER TABLE audit DISABLE TRIGGER audit_ro")
+    sql(db, "UPDATE audit SET after_json = '{}' WHERE seq = 3")
+    st, v, _ = adm.req("GET", V + "/audit/verify")
+    check(st == 200 and v["ok"] is False and v["broken_at"] == 3, f"tampering found: {v}")
 
 
 def test_timeouts(k, db):
@@ -519,11 +554,12 @@ def main():
         db = pg.fresh_db("kysod_api")
     else:
         db = "sqlite:" + work + "/kysod.db"
-    k = Kysod(db, work)
+    k = Kysod(db, work, "trust_proxy = true\n")
     try:
         adm, ids, users = setup_city(k)
         test_auth(k, adm, ids, users)
         test_timeouts(k, db)
+        test_address_backoff(k)
         test_org(k, adm, ids, users)
         test_isolation(k, adm, ids, users)
         test_delegations_certs(k, adm, ids, users)
@@ -533,9 +569,17 @@ def main():
         adm = login_as(k, "admin")  # the matrix signed the admin out everywhere
         st, v, _ = adm.req("GET", V + "/audit/verify")
         check(v["ok"], "chain still verifies at the end")
+        test_tamper(k, db, adm)
     finally:
         rc = k.stop()
         check(rc == 0, f"kysod stopped cleanly on SIGTERM (rc {rc})")
+        log = open(os.path.join(work, "kysod.log")).read()
+        check(log.count('"msg":"request"') > 500, "a JSON line per request")
+        check("pw-a." not in log and ADMIN_PW not in log and "csrf" not in log.lower(),
+              "no passwords or tokens in the log")
+        for line in log.splitlines():
+            if line.startswith("{"):
+                json.loads(line)
         if pg:
             pg.stop()
     print(f"{backend}: {passed} passed, {failed} failed")
