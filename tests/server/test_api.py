@@ -384,6 +384,12 @@ def test_audit(k, adm, ids, users):
 
 
 def test_bad_input(k, adm, ids):
+    decomposed = "Phu\u031bo\u031b\u0300ng Nga\u0302n"  # "Phường Ngân" typed in NFD
+    st, j, _ = adm.req("POST", V + "/agencies", {"name": decomposed, "kind": "ward", "code": "NFD1",
+                                                  "parent_id": k.root})
+    ok(st, j, 201, "NFD name accepted")
+    check(j["name"] == "Phường Ngân", "stored in NFC: " + ascii(j["name"]))
+    adm.req("DELETE", V + f"/agencies/{j['id']}")
     st, j, _ = adm.req("POST", V + "/agencies", raw=b"{not json", ctype="application/json")
     ok(st, j, 400, "malformed JSON")
     check(j["error"]["code"] == "invalid_json", "invalid_json code")
