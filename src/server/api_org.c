@@ -36,7 +36,7 @@ int api_agencies_list(kysod_req *r)
         if (*p >= 'A' && *p <= 'Z')
             *p = (char)(*p - 'A' + 'a');
     a[1] = q ? KS_DB_S(like) : KS_DB_NIL;
-    return kysod_page(r, Q_AGENCY_LIST, Q_AGENCY_COUNT, a, 2, limit, offset);
+    return kysod_page_cached(r, Q_AGENCY_LIST, Q_AGENCY_COUNT, a, 2, limit, offset);
 }
 
 int api_agency_get(kysod_req *r)
@@ -215,7 +215,7 @@ int api_units_list(kysod_req *r)
         (rc = kysod_query_page(r, &limit, &offset)))
         return rc;
     ks_db_arg a[3] = {KS_DB_I(r->id)};
-    return kysod_page(r, Q_UNIT_LIST, Q_UNIT_COUNT, a, 1, limit, offset);
+    return kysod_page_cached(r, Q_UNIT_LIST, Q_UNIT_COUNT, a, 1, limit, offset);
 }
 
 int api_unit_create(kysod_req *r)

@@ -264,6 +264,16 @@ def test_org(k, adm, ids, users):
     st, j2, _ = aa.req("GET", V + "/users?agency_id=%d&limit=50&offset=50" % ids["A"])
     check(len(j2["items"]) == j["total"] - 50, "second page")
     check(j2["items"][0]["id"] > j["items"][-1]["id"], "pages do not overlap")
+    st, j1, r1 = aa.req("GET", V + "/users?agency_id=%d&limit=5" % ids["A"])
+    st, _, _ = aa.req("GET", V + "/users?agency_id=%d&limit=5" % ids["A"],
+                      headers={"If-None-Match": r1.getheader("ETag")})
+    ok(st, None, 304, "a list page answers 304 to its ETag")
+    aa.req("PATCH", V + f"/users/{j1['items'][0]['id']}", {"title": "Phó Chủ tịch"})
+    st, j2, r2 = aa.req("GET", V + "/users?agency_id=%d&limit=5" % ids["A"],
+                        headers={"If-None-Match": r1.getheader("ETag")})
+    ok(st, j2, 200, "the page changed after a write")
+    check(j2["items"][0]["title"] == "Phó Chủ tịch" and r2.getheader("ETag") != r1.getheader("ETag"),
+          "new content, new ETag")
     st, j, _ = aa.req("GET", V + "/users?agency_id=%d&unit_id=%d" % (ids["A"], unit))
     check(j["total"] == 60, "filter by unit")
     st, j, _ = aa.req("DELETE", V + f"/units/{unit}")
