@@ -21,7 +21,7 @@ ks_status kysod_open(kysod *srv, ks_error *err)
         return ks_error_set(err, KS_E_NOMEM, N_("out of memory"));
     ks_status st = ks_db_pool_open(srv->cfg.database, srv->cfg.db_pool, &srv->pool, err);
     pthread_mutex_init(&srv->page_lock, NULL);
-    if (st == KS_OK && ks_db_pool_kind(srv->pool) == KS_DB_SQLITE &&
+    if (st == KS_OK && srv->cfg.page_cache && ks_db_pool_kind(srv->pool) == KS_DB_SQLITE &&
         !(srv->pages = calloc(KYSOD_PAGE_CACHE, sizeof *srv->pages)))
         st = ks_error_set(err, KS_E_NOMEM, N_("out of memory"));
     if (st == KS_OK)
