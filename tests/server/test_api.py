@@ -434,6 +434,14 @@ def test_bad_input(k, adm, ids):
     check(st == 404, "no path traversal")
     st, _, _ = adm.req("GET", "/healthz")
     ok(st, None, 200, "still alive")
+    st, text, r = Client(k.port).req("GET", "/metrics")
+    text = text.decode()
+    check(st == 200 and r.getheader("Content-Type").startswith("text/plain; version=0.0.4"),
+          "metrics in Prometheus text format")
+    check('kysod_requests_total{code="4xx"}' in text and "kysod_request_duration_seconds_bucket" in text
+          and "kysod_sign_in_failures_total" in text, "metrics: requests, latency, sign-in failures")
+    fails = [l for l in text.splitlines() if l.startswith("kysod_sign_in_failures_total")]
+    check(fails and int(fails[0].split()[1]) >= 5, "the failed sign-ins are counted")
 
 
 def expected(access, role_key, method, path):
