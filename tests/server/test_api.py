@@ -106,7 +106,11 @@ def test_auth(k, adm, ids, users):
     ok(st, j, 200, "signer signs in")
     sc = r.getheader("Set-Cookie")
     check("HttpOnly" in sc and "SameSite=Strict" in sc, "cookie is HttpOnly SameSite=Strict: " + sc)
+    check("Secure" not in sc, "no Secure flag over plain HTTP")
     tok = sc.split(";")[0].split("=", 1)[1]
+    st, j, r = Client(k.port).req("POST", V + "/auth/sign-in", {"login": "a.signer", "password": "pw-a.signer-0123"},
+                                  headers={"X-Forwarded-Proto": "https"})
+    check(st == 200 and "; Secure" in r.getheader("Set-Cookie"), "Secure behind TLS (trusted proxy)")
     check(len(tok) == 43, "session token is 256 bits base64url")
     c2.csrf = j["csrf_token"]
     st, j, _ = c2.req("GET", V + "/me")
