@@ -10,6 +10,9 @@ PKGS=(
   # libraries
   libssl-dev zlib1g-dev libpng-dev libharfbuzz-dev libcurl4-openssl-dev libsqlite3-dev
   libmicrohttpd-dev libpq-dev libp11-kit-dev libunistring-dev
+  # the server (kysod): JSON, argon2id password hashing, PostgreSQL for its tests, nginx as TLS
+  # front and benchmark baseline
+  libjansson-dev libsodium-dev postgresql nginx-light
   # tokens
   softhsm2 opensc gnutls-bin
   # kyso-agent: its Windows cross-build (mingw-w64), its browser test (Debian's chromium,
