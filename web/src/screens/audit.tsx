@@ -1,0 +1,157 @@
+// The audit trail, as an auditor reads it: the hash chain's state first, then every entry (who,
+// when, from where, what, before and after), filters, pages, and the export as JSON lines.
+import { useState } from 'preact/hooks';
+import { download } from '../api/client';
+import { api } from '../api/endpoints';
+import type { AuditEntry } from '../api/types';
+import { useAsync } from '../components/async';
+import { useErrorText } from '../components/form';
+import { Button, Card, FormError, Loading, Notice, PageHeader } from '../components/ui';
+import { formatDateTime, formatNumber, fromLocalInput } from '../format';
+import { isMsgId, useI18n } from '../i18n/i18n';
+import { auditAgencies, useSession } from '../session';
+
+const PAGE = 50;
+
+export function Audit() {
+  const { t, lang } = useI18n();
+  const { me, agencies } = useSession();
+  const errText = useErrorText();
+  const scope = auditAgencies(me, agencies);
+  const [agencyId, setAgencyId] = useState('');
+  const [action, setAction] = useState('');
+  const [since, setSince] = useState('');
+  const [until, setUntil] = useState('');
+  const [applied, setApplied] = useState({ agencyId: '', action: '', since: '', until: '' });
+  const [offset, setOffset] = useState(0);
+  const [open, setOpen] = useState<number | null>(null);
+  const [exportErr, setExportErr] = useState<string | null>(null);
+  const [exporting, setExporting] = useState(false);
+
+  const chain = useAsync(() => api.auditVerify(), []);
+  const query = () => ({
+    agency_id: applied.agencyId || undefined, action: applied.action || undefined,
+    since: applied.since ? fromLocalInput(applied.since + 'T00:00') : undefined,
+    until: applied.until ? fromLocalInput(applied.until + 'T23:59') : undefined,
+  });
+  const page = useAsync(() => api.audit({ ...query(), limit: PAGE, offset }), [applied, offset]);
+  const agencyName = (id: number | null | undefined) => (id ? agencies.find((a) => a.id === id)?.short_name || agencies.find((a) => a.id === id)?.name || '' : '');
+  const actionText = (a: string) => { const k = 'audit.action.' + a; return isMsgId(k) ? t(k) : a; };
+
+  const exportAll = async () => {
+    setExportErr(null);
+    setExporting(true);
+    try {
+      const q: Record<string, string> = {};
+      for (const [k, v] of Object.entries(query())) if (v) q[k] = v;
+      await download('/audit/export', q, 'kyso-audit.jsonl');
+    } catch (e) { setExportErr(errText(e)); }
+    setExporting(false);
+  };
+
+  const total = page.data?.total ?? 0;
+  return (
+    <div>
+      <PageHeader title={t('audit.title')} subtitle={t('audit.subtitle')}
+        actions={<Button onClick={() => void exportAll()} busy={exporting}>{t('audit.export')}</Button>} />
+      <FormError message={exportErr} />
+      <Card title={t('audit.chain')} actions={<Button small onClick={chain.reload} busy={chain.loading}>{t('audit.verify_again')}</Button>}>
+        {chain.loading ? <Loading /> : chain.error ? <FormError message={errText(chain.error)} /> : chain.data?.ok ? (
+          <div class="chain chain--ok" data-testid="chain-status" data-ok="true">
+            <span class="chain__icon" aria-hidden="true">✓</span>
+            <div><strong>{t('audit.chain_ok')}</strong><p>{t('audit.chain_ok_detail', { n: formatNumber(chain.data.entries, lang) })}</p></div>
+          </div>
+        ) : (
+          <div class="chain chain--bad" data-testid="chain-status" data-ok="false" role="alert">
+            <span class="chain__icon" aria-hidden="true">!</span>
+            <div><strong>{t('audit.chain_broken')}</strong>
+              <p>{t('audit.chain_broken_detail', { seq: chain.data?.broken_at ?? '?', n: formatNumber(chain.data?.entries ?? 0, lang) })}</p>
+              {chain.data?.message ? <p>{chain.data.message}</p> : null}</div>
+          </div>
+        )}
+      </Card>
+      <Card title={t('audit.entries')}>
+        <form class="toolbar" onSubmit={(e) => { e.preventDefault(); setOffset(0); setApplied({ agencyId, action, since, until }); }}>
+          {scope === 'all' || scope.length > 1 ? (
+            <div class="field field--compact field--inline">
+              <label for="audit-agency">{t('common.agency')}</label>
+              <select id="audit-agency" value={agencyId} onChange={(e) => setAgencyId((e.currentTarget as HTMLSelectElement).value)}>
+                <option value="">{t('common.all')}</option>
+                {(scope === 'all' ? agencies : scope).map((a) => <option key={a.id} value={String(a.id)}>{a.name}</option>)}
+              </select>
+            </div>
+          ) : null}
+          <div class="field field--compact field--inline">
+            <label for="audit-action">{t('audit.action')}</label>
+            <input id="audit-action" type="search" value={action} onInput={(e) => setAction((e.currentTarget as HTMLInputElement).value)} spellcheck={false} />
+          </div>
+          <div class="field field--compact field--inline">
+            <label for="audit-since">{t('audit.since')}</label>
+            <input id="audit-since" type="date" value={since} onInput={(e) => setSince((e.currentTarget as HTMLInputElement).value)} />
+          </div>
+          <div class="field field--compact field--inline">
+            <label for="audit-until">{t('audit.until')}</label>
+            <input id="audit-until" type="date" value={until} onInput={(e) => setUntil((e.currentTarget as HTMLInputElement).value)} />
+          </div>
+          <Button type="submit">{t('action.filter')}</Button>
+        </form>
+        {page.loading ? <Loading /> : page.error ? <FormError message={errText(page.error)} /> : (page.data?.items.length ?? 0) === 0 ? (
+          <p class="empty">{t('audit.empty')}</p>
+        ) : (
+          <div class="table-wrap">
+            <table class="table table--audit">
+              <caption class="sr-only">{t('audit.entries')}</caption>
+              <thead><tr>
+                <th scope="col">{t('audit.seq')}</th><th scope="col">{t('audit.at')}</th><th scope="col">{t('audit.actor')}</th>
+                <th scope="col">{t('audit.ip')}</th><th scope="col">{t('audit.action')}</th><th scope="col">{t('audit.object')}</th>
+                <th scope="col"><span class="sr-only">{t('audit.details')}</span></th>
+              </tr></thead>
+              <tbody>
+                {(page.data?.items ?? []).map((en) => <AuditRow key={en.seq} en={en} open={open === en.seq} onToggle={() => setOpen(open === en.seq ? null : en.seq)}
+                  actionText={actionText} agencyName={agencyName} />)}
+              </tbody>
+            </table>
+          </div>
+        )}
+        <nav class="pager" aria-label={t('common.pages')}>
+          <Button small disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE))}>{t('common.prev')}</Button>
+          <span>{total ? t('common.range', { from: formatNumber(offset + 1, lang), to: formatNumber(Math.min(offset + PAGE, total), lang), total: formatNumber(total, lang) }) : ''}</span>
+          <Button small disabled={offset + PAGE >= total} onClick={() => setOffset(offset + PAGE)}>{t('common.next')}</Button>
+        </nav>
+      </Card>
+      <Notice kind="info">{t('audit.note')}</Notice>
+    </div>
+  );
+}
+
+function AuditRow({ en, open, onToggle, actionText, agencyName }: {
+  en: AuditEntry; open: boolean; onToggle: () => void; actionText: (a: string) => string; agencyName: (id: number | null | undefined) => string;
+}) {
+  const { t, lang } = useI18n();
+  return (
+    <>
+      <tr class={open ? 'is-open' : undefined}>
+        <td data-label={t('audit.seq')}>{en.seq}</td>
+        <td data-label={t('audit.at')}>{formatDateTime(en.at, lang)}</td>
+        <td data-label={t('audit.actor')}>{en.actor ?? ''}{en.agency_id ? <span class="muted small"> · {agencyName(en.agency_id)}</span> : null}</td>
+        <td data-label={t('audit.ip')}><code class="code">{en.ip ?? ''}</code></td>
+        <td data-label={t('audit.action')}>{actionText(en.action)}</td>
+        <td data-label={t('audit.object')}><code class="code">{en.object ?? ''}</code></td>
+        <td data-label={t('audit.details')}>
+          <Button small kind="link" onClick={onToggle}>{open ? t('audit.hide') : t('audit.show')}</Button>
+        </td>
+      </tr>
+      {open ? (
+        <tr class="audit-detail">
+          <td colSpan={7}>
+            <div class="audit-detail__grid">
+              <div><h4>{t('audit.before')}</h4><pre>{en.before ? JSON.stringify(en.before, null, 2) : t('common.none')}</pre></div>
+              <div><h4>{t('audit.after')}</h4><pre>{en.after ? JSON.stringify(en.after, null, 2) : t('common.none')}</pre></div>
+            </div>
+            <p class="hashes"><span>{t('audit.hash')}</span> <code>{en.hash ?? ''}</code><br /><span>{t('audit.prev_hash')}</span> <code>{en.prev_hash ?? ''}</code></p>
+          </td>
+        </tr>
+      ) : null}
+    </>
+  );
+}

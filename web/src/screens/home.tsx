@@ -1,0 +1,126 @@
+// Home: what waits for me (certificates near their end, delegations I hold, what my admin roles
+// ask of me) and my agency.
+import { api } from '../api/endpoints';
+import type { Certificate, Delegation, Token, User } from '../api/types';
+import { useAsync } from '../components/async';
+import { Badge, Card, DefList, Loading, PageHeader } from '../components/ui';
+import { formatDate, formatDateTime } from '../format';
+import { useI18n } from '../i18n/i18n';
+import { delegationKindLabel, kindLabel, roleLabel } from '../labels';
+import { adminAgencies, certAgencies, useSession } from '../session';
+
+interface Task { key: string; tone: 'warn' | 'bad' | 'info'; text: string; href: string }
+
+const DAY = 86_400_000;
+
+export function Home() {
+  const { t, lang } = useI18n();
+  const { me, agencies } = useSession();
+  const agency = agencies.find((a) => a.id === me.user.agency_id);
+  const parent = agency?.parent_id ? agencies.find((a) => a.id === agency.parent_id) : undefined;
+  const admin = adminAgencies(me, agencies).some((a) => a.id === me.user.agency_id);
+  const certManager = certAgencies(me, agencies, true).some((a) => a.id === me.user.agency_id);
+
+  const data = useAsync(async () => {
+    const now = new Date().toISOString();
+    const [mine, given, locked, agencyCerts, tokens] = await Promise.all([
+      api.certificates({ user_id: me.user.id }).then((p) => p.items).catch(() => [] as Certificate[]),
+      api.delegations({ user_id: me.user.id, active_at: now }).then((p) => p.items).catch(() => [] as Delegation[]),
+      admin ? api.users({ agency_id: me.user.agency_id, status: 'locked' }).then((p) => p.items).catch(() => [] as User[]) : Promise.resolve([] as User[]),
+      certManager ? api.certificates({ agency_id: me.user.agency_id, owner_kind: 'agency' }).then((p) => p.items).catch(() => [] as Certificate[]) : Promise.resolve([] as Certificate[]),
+      api.tokens({ user_id: me.user.id }).then((p) => p.items).catch(() => [] as Token[]),
+    ]);
+    const people = new Map<number, string>();
+    const ids = new Set(given.flatMap((d) => [d.from_user_id, d.to_user_id]));
+    await Promise.all([...ids].map((id) => api.user(id).then((u) => people.set(id, u.full_name)).catch(() => undefined)));
+    return { mine, given, locked, agencyCerts, tokens, people };
+  }, [me.user.id]);
+
+  const tasks: Task[] = [];
+  if (data.data) {
+    const now = Date.now();
+    for (const c of data.data.mine) {
+      if (c.status !== 'active' || !c.not_after) continue;
+      const left = Date.parse(c.not_after) - now;
+      if (left < 0) tasks.push({ key: 'c' + c.id, tone: 'bad', text: t('home.task.cert_expired', { serial: c.serial, date: formatDate(c.not_after, lang) }), href: '#/certificates' });
+      else if (left < 60 * DAY) tasks.push({ key: 'c' + c.id, tone: 'warn', text: t('home.task.cert_expiring', { serial: c.serial, date: formatDate(c.not_after, lang) }), href: '#/certificates' });
+    }
+    for (const d of data.data.given) {
+      if (d.status !== 'active') continue;
+      const who = data.data.people.get(d.from_user_id) ?? '';
+      if (d.to_user_id === me.user.id) {
+        tasks.push({ key: 'd' + d.id, tone: 'info', text: t('home.task.delegated_to_me', { kind: delegationKindLabel(t, d.kind), who, until: formatDateTime(d.valid_to, lang) }), href: '#/' });
+      }
+    }
+    if (data.data.locked.length) {
+      tasks.push({ key: 'locked', tone: 'warn', text: t('home.task.locked_users', { n: data.data.locked.length }), href: '#/users?status=locked' });
+    }
+    for (const c of data.data.agencyCerts) {
+      if (c.status === 'active' && !c.assigned_user_id) {
+        tasks.push({ key: 'ac' + c.id, tone: 'bad', text: t('home.task.agency_cert_unassigned', { serial: c.serial }), href: '#/certificates' });
+      }
+    }
+  }
+
+  const myRoles = me.roles;
+  return (
+    <div>
+      <PageHeader title={t('home.greeting', { name: me.user.full_name })}
+        subtitle={[me.user.title, agency?.name].filter(Boolean).join(' — ')} />
+      <div class="grid grid--2">
+        <Card title={t('home.waiting')}>
+          {data.loading ? <Loading /> : tasks.length === 0 ? (
+            <p class="empty empty--ok">{t('home.nothing_waiting')}</p>
+          ) : (
+            <ul class="tasks">
+              {tasks.map((k) => (
+                <li key={k.key} class={'task task--' + k.tone}>
+                  <a href={k.href}>{k.text}</a>
+                </li>
+              ))}
+            </ul>
+          )}
+        </Card>
+        <Card title={t('home.my_agency')}>
+          {agency ? (
+            <DefList items={[
+              [t('agency.name'), <strong>{agency.name}</strong>],
+              [t('agency.kind'), kindLabel(t, agency.kind)],
+              [t('agency.code'), <code class="code">{agency.code}</code>],
+              ...(parent ? [[t('agency.parent'), parent.name] as [string, string]] : []),
+              [t('agency.address'), agency.address || t('common.none')],
+              [t('agency.contacts'), contactsText(agency.contacts) || t('common.none')],
+            ]} />
+          ) : <p class="empty">{t('common.none')}</p>}
+          <p><a href={'#/org/' + (agency?.id ?? '')}>{t('home.open_org')}</a></p>
+        </Card>
+        <Card title={t('home.my_roles')}>
+          {myRoles.length === 0 ? <p class="empty">{t('home.no_roles')}</p> : (
+            <ul class="chips">
+              {myRoles.map((r) => (
+                <li key={r.id}><Badge tone="info">{roleLabel(t, r.role)}</Badge> <span class="muted">{agencies.find((a) => a.id === r.agency_id)?.short_name || r.agency_name || ''}</span></li>
+              ))}
+            </ul>
+          )}
+        </Card>
+        <Card title={t('home.my_keys')}>
+          {data.loading ? <Loading /> : (data.data && (data.data.mine.length || data.data.tokens.length)) ? (
+            <ul class="plain">
+              {data.data.mine.map((c) => (
+                <li key={'c' + c.id}>{t('home.my_cert', { serial: c.serial, date: formatDate(c.not_after, lang) })}</li>
+              ))}
+              {data.data.tokens.map((k) => (
+                <li key={'t' + k.id}>{t('home.my_token', { serial: k.serial, model: k.model || '' })}</li>
+              ))}
+            </ul>
+          ) : <p class="empty">{t('home.no_keys')}</p>}
+        </Card>
+      </div>
+    </div>
+  );
+}
+
+export function contactsText(c: { phone?: string; email?: string; fax?: string; website?: string } | undefined): string {
+  if (!c) return '';
+  return [c.phone, c.email, c.fax, c.website].filter(Boolean).join(' · ');
+}
