@@ -13,6 +13,9 @@ PKGS=(
   # the server (kysod): JSON, argon2id password hashing, PostgreSQL for its tests, nginx as TLS
   # front and benchmark baseline
   libjansson-dev libsodium-dev postgresql nginx-light
+  # the web UI: node + npm build it (npm ci from web/package-lock.json); its Playwright tests
+  # drive Debian's chromium (never a downloaded browser)
+  nodejs chromium
   # tokens
   softhsm2 opensc gnutls-bin
   # peer tools used as test oracles and benchmark baselines
@@ -27,6 +30,9 @@ for p in "${PKGS[@]}"; do
     missing+=("$p")
   fi
 done
+
+# npm comes with the machine's nodejs (NodeSource's package); Debian's own nodejs needs its npm.
+if ! command -v npm >/dev/null 2>&1; then missing+=(npm); fi
 
 if [ ${#missing[@]} -eq 0 ]; then
   echo "deps: all ${#PKGS[@]} packages present"
