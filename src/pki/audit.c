@@ -4,34 +4,16 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <openssl/evp.h>
-
 #include "pki_internal.h"
 
-#define GENESIS "0000000000000000000000000000000000000000000000000000000000000000"
+#define GENESIS KS_AUDIT_GENESIS
 
+/* The CA's entries hash (action, serial, detail) with the chain of store/audit_chain.c. */
 static void entry_hash(const char *prev, int64_t seq, int64_t at, const char *action,
                        const char *serial, const char *detail, char out[65])
 {
-    uint8_t md[32];
-    unsigned int mdlen = 0;
-    char head[64];
-    EVP_MD_CTX *c = EVP_MD_CTX_new();
-    snprintf(head, sizeof head, "|%lld|%lld|", (long long)seq, (long long)at);
-    /* Lengths delimit the free-text fields so that moving a "|" cannot forge a match. */
-    char lens[64];
-    snprintf(lens, sizeof lens, "%zu|%zu|%zu|", strlen(action), strlen(serial), strlen(detail));
-    if (c && EVP_DigestInit_ex(c, EVP_sha256(), NULL) && EVP_DigestUpdate(c, prev, strlen(prev)) &&
-        EVP_DigestUpdate(c, head, strlen(head)) && EVP_DigestUpdate(c, lens, strlen(lens)) &&
-        EVP_DigestUpdate(c, action, strlen(action)) &&
-        EVP_DigestUpdate(c, serial, strlen(serial)) &&
-        EVP_DigestUpdate(c, detail, strlen(detail)) && EVP_DigestFinal_ex(c, md, &mdlen)) {
-        for (unsigned i = 0; i < 32; i++)
-            snprintf(out + 2 * i, 3, "%02x", md[i]);
-    } else {
-        out[0] = 0;
-    }
-    EVP_MD_CTX_free(c);
+    const char *f[3] = {action, serial, detail};
+    ks_audit_chain_hash(prev, seq, at, f, 3, out);
 }
 
 ks_status ks_pki_audit(sqlite3 *db, const char *action, const char *serial, const char *detail,
@@ -45,7 +27,7 @@ ks_status ks_pki_audit(sqlite3 *db, const char *action, const char *serial, cons
     serial = serial ? serial : "";
     detail = detail ? detail : "";
     bool own;
-    if ((st = ks_pki_tx_begin(db, &own, err)) != KS_OK)
+    if ((st = ks_sqlite_tx_begin(db, &own, err)) != KS_OK)
         return st;
     if (sqlite3_prepare_v2(db, "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1", -1, &s,
                            NULL) != SQLITE_OK)
@@ -73,11 +55,11 @@ ks_status ks_pki_audit(sqlite3 *db, const char *action, const char *serial, cons
     if (sqlite3_step(s) != SQLITE_DONE)
         goto dberr;
     sqlite3_finalize(s);
-    return ks_pki_tx_end(db, own, KS_OK, err);
+    return ks_sqlite_tx_end(db, own, KS_OK, err);
 dberr:
     st = ks_error_set(err, KS_E_IO, N_("CA database error (%s): %s"), "audit", sqlite3_errmsg(db));
     sqlite3_finalize(s);
-    return ks_pki_tx_end(db, own, st, NULL);
+    return ks_sqlite_tx_end(db, own, st, NULL);
 }
 
 /* Walks the trail of `db`, checking the chain; `fn` sees each intact entry. */

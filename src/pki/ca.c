@@ -298,10 +298,10 @@ ks_status ks_pki_record_issue(ks_ca *ca, X509 *cert, const ks_pki_subject *subj,
     }
     BIO_free(b);
     bool own = false;
-    if ((st = ks_pki_tx_begin(ca->db, &own, err)) == KS_OK) {
+    if ((st = ks_sqlite_tx_begin(ca->db, &own, err)) == KS_OK) {
         if ((st = ks_pki_cert_insert(ca->db, &row, err)) == KS_OK)
             st = ks_pki_audit(ca->db, action, row.serial, detail, err);
-        st = ks_pki_tx_end(ca->db, own, st, err);
+        st = ks_sqlite_tx_end(ca->db, own, st, err);
     }
     ks_cert_row_clear(&row);
     return st;

@@ -6,8 +6,6 @@
 
 #include "pki_internal.h"
 
-KS_DL_DEFINE(ks_sqlite, KS_SQLITE_SYMBOLS, "libsqlite3.so.0");
-
 static const char *const SCHEMA =
     "PRAGMA journal_mode=WAL;"
     "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
@@ -31,40 +29,11 @@ static ks_status db_fail(sqlite3 *db, const char *what, ks_error *err)
                         db ? sqlite3_errmsg(db) : "?");
 }
 
-ks_status ks_pki_db_exec(sqlite3 *db, const char *sql, ks_error *err)
-{
-    char *msg = NULL;
-    if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-        ks_status st =
-            ks_error_set(err, KS_E_IO, N_("CA database error (%s): %s"), "exec", msg ? msg : "?");
-        sqlite3_free(msg);
-        return st;
-    }
-    return KS_OK;
-}
-
-ks_status ks_pki_tx_begin(sqlite3 *db, bool *own, ks_error *err)
-{
-    *own = sqlite3_get_autocommit(db) != 0;
-    return *own ? ks_pki_db_exec(db, "BEGIN IMMEDIATE", err) : KS_OK;
-}
-
-ks_status ks_pki_tx_end(sqlite3 *db, bool own, ks_status st, ks_error *err)
-{
-    if (!own)
-        return st;
-    if (st == KS_OK)
-        st = ks_pki_db_exec(db, "COMMIT", err);
-    if (st != KS_OK)
-        ks_pki_db_exec(db, "ROLLBACK", NULL);
-    return st;
-}
-
 ks_status ks_pki_db_open(const char *dir, bool create, sqlite3 **out, ks_error *err)
 {
     char path[4096];
     *out = NULL;
-    ks_status st = ks_dl_load(&ks_sqlite, err);
+    ks_status st = ks_sqlite_load(err);
     if (st != KS_OK)
         return st;
     snprintf(path, sizeof path, "%s/ca.db", dir);
@@ -78,7 +47,7 @@ ks_status ks_pki_db_open(const char *dir, bool create, sqlite3 **out, ks_error *
     }
     sqlite3_busy_timeout(db, 5000);
     if (create) {
-        st = ks_pki_db_exec(db, SCHEMA, err);
+        st = ks_sqlite_exec(db, SCHEMA, err);
         if (st != KS_OK) {
             sqlite3_close(db);
             return st;

@@ -146,14 +146,14 @@ ks_status ks_ca_renew(ks_ca *ca, const char *serial_hex, int years, X509 **out, 
     if (st == KS_OK)
         st = sign_subscriber(ca, &subj, pub, ks_now(), not_after, &cert, err);
     bool own = false;
-    if (st == KS_OK && (st = ks_pki_tx_begin(ca->db, &own, err)) == KS_OK) {
+    if (st == KS_OK && (st = ks_sqlite_tx_begin(ca->db, &own, err)) == KS_OK) {
         st = ks_pki_record_issue(ca, cert, &subj, "renew", err);
         if (st == KS_OK) {
             char serial[80];
             ks_pki_serial_hex(X509_get0_serialNumber(cert), serial);
             st = ks_pki_audit(ca->db, "renewed", row.serial, serial, err);
         }
-        st = ks_pki_tx_end(ca->db, own, st, err);
+        st = ks_sqlite_tx_end(ca->db, own, st, err);
     }
     X509_free(old);
     ks_cert_row_clear(&row);
@@ -197,11 +197,11 @@ ks_status ks_ca_change(ks_ca *ca, const char *serial_hex, const ks_pki_subject *
         st = sign_subscriber(ca, &subj, pub, ks_now(), (time_t)row.not_after, &cert, err);
     /* The new certificate and the old one's revocation land together or not at all. */
     bool own = false;
-    if (st == KS_OK && (st = ks_pki_tx_begin(ca->db, &own, err)) == KS_OK) {
+    if (st == KS_OK && (st = ks_sqlite_tx_begin(ca->db, &own, err)) == KS_OK) {
         st = ks_pki_record_issue(ca, cert, &subj, "change", err);
         if (st == KS_OK)
             st = ks_ca_revoke(ca, row.serial, 4 /* superseded */, err);
-        st = ks_pki_tx_end(ca->db, own, st, err);
+        st = ks_sqlite_tx_end(ca->db, own, st, err);
     }
     X509_free(old);
     ks_cert_row_clear(&row);
@@ -226,11 +226,11 @@ ks_status ks_ca_revoke(ks_ca *ca, const char *serial_hex, int reason, ks_error *
     else if (row.revoked)
         st = ks_error_set(err, KS_E_STATE, N_("certificate %s is already revoked"), row.serial);
     bool own = false;
-    if (st == KS_OK && (st = ks_pki_tx_begin(ca->db, &own, err)) == KS_OK) {
+    if (st == KS_OK && (st = ks_sqlite_tx_begin(ca->db, &own, err)) == KS_OK) {
         st = ks_pki_cert_set_revoked(ca->db, row.serial, (int64_t)ks_now(), reason, err);
         if (st == KS_OK)
             st = ks_pki_audit(ca->db, "revoke", row.serial, ks_pki_reason_name(reason), err);
-        st = ks_pki_tx_end(ca->db, own, st, err);
+        st = ks_sqlite_tx_end(ca->db, own, st, err);
     }
     ks_cert_row_clear(&row);
     return st;

@@ -4,6 +4,7 @@
 #define KYSO_PKI_INTERNAL_H
 
 #include "sqlite_lazy.h"
+#include "store.h"
 
 #include "kyso/pki.h"
 #include "kyso/signer.h"
@@ -46,12 +47,8 @@ void ks_cert_row_clear(ks_cert_row *r);
 
 /* ---- database (db.c) ---- */
 ks_status ks_pki_db_open(const char *dir, bool create, sqlite3 **out, ks_error *err);
-ks_status ks_pki_db_exec(sqlite3 *db, const char *sql, ks_error *err);
-/* One write transaction around several changes (BEGIN IMMEDIATE ... COMMIT), so that a failure
- * or a crash in the middle leaves the database as it was. Nested calls join the outer one. */
-ks_status ks_pki_tx_begin(sqlite3 *db, bool *own, ks_error *err);
-/* Commits when `st` is KS_OK, else rolls back; returns `st` or the commit's failure. */
-ks_status ks_pki_tx_end(sqlite3 *db, bool own, ks_status st, ks_error *err);
+/* Transactions around several changes: ks_sqlite_tx_begin/_end (store/sqlite_util.c), so that
+ * a failure or a crash in the middle leaves the database as it was. */
 ks_status ks_pki_meta_get(sqlite3 *db, const char *key, char *out, size_t out_len, ks_error *err);
 ks_status ks_pki_meta_set(sqlite3 *db, const char *key, const char *value, ks_error *err);
 ks_status ks_pki_cert_insert(sqlite3 *db, const ks_cert_row *row, ks_error *err);

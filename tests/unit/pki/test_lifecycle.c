@@ -271,7 +271,7 @@ int main(void)
      * in for a crash or a full disk), the new certificate is neither recorded nor audited. */
     ks_pki_subject ch = {.title = "Giám đốc"};
     int64_t certs0 = count_rows(ca, "certs"), audit0 = count_rows(ca, "audit");
-    CHECK(ks_pki_db_exec(ca->db,
+    CHECK(ks_sqlite_exec(ca->db,
                          "CREATE TRIGGER inject BEFORE UPDATE OF revoked ON certs"
                          " BEGIN SELECT RAISE(ABORT, 'injected failure'); END",
                          &e) == KS_OK);
@@ -279,7 +279,7 @@ int main(void)
     CHECK(ks_ca_change(ca, serial, &ch, &none, &e) == KS_E_IO && !none);
     CHECK(strstr(e.msg_en, "injected failure") != NULL);
     CHECK(count_rows(ca, "certs") == certs0 && count_rows(ca, "audit") == audit0);
-    CHECK(ks_pki_db_exec(ca->db, "DROP TRIGGER inject", &e) == KS_OK);
+    CHECK(ks_sqlite_exec(ca->db, "DROP TRIGGER inject", &e) == KS_OK);
 
     /* change: new title, same key, same expiry; old one superseded */
     CHECK(ks_ca_change(ca, serial, &ch, &a3, &e) == KS_OK && a3);
@@ -337,8 +337,8 @@ int main(void)
     /* the audit chain, then tampering found */
     long entries = 0;
     CHECK(ks_ca_audit_verify(ca, &entries, &e) == KS_OK && entries >= 9);
-    CHECK(ks_pki_db_exec(ca->db, "UPDATE audit SET detail='x' WHERE seq=2", NULL) != KS_OK);
-    CHECK(ks_pki_db_exec(ca->db,
+    CHECK(ks_sqlite_exec(ca->db, "UPDATE audit SET detail='x' WHERE seq=2", NULL) != KS_OK);
+    CHECK(ks_sqlite_exec(ca->db,
                          "DROP TRIGGER audit_no_update; UPDATE audit SET detail='x' WHERE seq=5",
                          NULL) == KS_OK);
     CHECK(ks_ca_audit_verify(ca, &entries, &e) == KS_E_FORMAT);

@@ -1,10 +1,11 @@
-/* pki/sqlite_lazy.h — SQLite, loaded when the CA database is first opened (util/dynlib.h), so
- * that signing and verifying do not load it at start-up. pki_internal.h includes it in place of
- * <sqlite3.h>. ks_pki_db_open() is the only way to get a database handle and loads the library
- * first; every other sqlite3_ function takes a handle (or a statement or message made from one),
- * so it cannot run before the load. The three that accept NULL keep doing so without it. */
-#ifndef KYSO_PKI_SQLITE_LAZY_H
-#define KYSO_PKI_SQLITE_LAZY_H
+/* store/sqlite_lazy.h — SQLite, loaded when a database is first opened (util/dynlib.h), so
+ * that signing and verifying do not load it at start-up. The CA (pki/) and the server's store
+ * include it in place of <sqlite3.h>. ks_sqlite_load() runs before any sqlite3_open_v2, so
+ * the library is loaded first; every other sqlite3_ function takes a handle (or a statement or
+ * message made from one), so it cannot run before the load. The three that accept NULL keep doing
+ * so without it. */
+#ifndef KYSO_STORE_SQLITE_LAZY_H
+#define KYSO_STORE_SQLITE_LAZY_H
 
 #include <sqlite3.h>
 
@@ -32,8 +33,17 @@
     X(sqlite3_open_v2)                                                                             \
     X(sqlite3_prepare_v2)                                                                          \
     X(sqlite3_reset)                                                                               \
-    X(sqlite3_step)
+    X(sqlite3_step)                                                                                \
+    X(sqlite3_prepare_v3)                                                                          \
+    X(sqlite3_column_count)                                                                        \
+    X(sqlite3_column_name)                                                                         \
+    X(sqlite3_column_type)                                                                         \
+    X(sqlite3_clear_bindings)                                                                      \
+    X(sqlite3_extended_errcode)
 KS_DL_DECLARE(ks_sqlite, KS_SQLITE_SYMBOLS);
+
+/* Loads SQLite (once per process); every path that opens a database calls it first. */
+ks_status ks_sqlite_load(ks_error *err);
 
 /* sqlite3_close(NULL), sqlite3_finalize(NULL) and sqlite3_free(NULL) are harmless no-ops, and
  * cleanup code relies on that (`done: sqlite3_close(db);` with db never opened), possibly
@@ -74,5 +84,11 @@ static inline void ks_sqlite3_free_(void *p)
 #define sqlite3_prepare_v2 KS_DL_FN(ks_sqlite, sqlite3_prepare_v2)
 #define sqlite3_reset KS_DL_FN(ks_sqlite, sqlite3_reset)
 #define sqlite3_step KS_DL_FN(ks_sqlite, sqlite3_step)
+#define sqlite3_prepare_v3 KS_DL_FN(ks_sqlite, sqlite3_prepare_v3)
+#define sqlite3_column_count KS_DL_FN(ks_sqlite, sqlite3_column_count)
+#define sqlite3_column_name KS_DL_FN(ks_sqlite, sqlite3_column_name)
+#define sqlite3_column_type KS_DL_FN(ks_sqlite, sqlite3_column_type)
+#define sqlite3_clear_bindings KS_DL_FN(ks_sqlite, sqlite3_clear_bindings)
+#define sqlite3_extended_errcode KS_DL_FN(ks_sqlite, sqlite3_extended_errcode)
 
 #endif

@@ -1,0 +1,179 @@
+/* server/config.c — reading kysod.conf: `key = value` lines, `#` comments, every key known,
+ * every number range-checked, so that a typo stops the start with the line it is on. */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "config.h"
+
+void kysod_config_defaults(kysod_config *c)
+{
+    memset(c, 0, sizeof *c);
+    snprintf(c->listen_host, sizeof c->listen_host, "127.0.0.1");
+    c->listen_port = 8480;
+    snprintf(c->database, sizeof c->database, "sqlite:/var/lib/kyso/kysod.db");
+    c->threads = 4;
+    c->db_pool = 8;
+    c->connection_limit = 4096;
+    c->connection_timeout_s = 30;
+    c->max_body_kb = 1024;
+    c->session_idle_min = 30;
+    c->session_max_hours = 12;
+    c->pwhash_opslimit = 3;
+    c->pwhash_memlimit_kb = 65536;
+    c->session_cache_ms = 1000;
+    snprintf(c->log_level, sizeof c->log_level, "info");
+}
+
+typedef struct int_key {
+    const char *name;
+    size_t off;
+    int lo, hi;
+} int_key;
+
+#define IK(n, lo, hi)                                                                              \
+    {                                                                                              \
+#n, offsetof(kysod_config, n), lo, hi                                                      \
+    }
+static const int_key INT_KEYS[] = {
+    IK(listen_port, 0, 65535),
+    IK(threads, 1, 256),
+    IK(db_pool, 1, 256),
+    IK(connection_limit, 16, 100000),
+    IK(connection_timeout_s, 1, 3600),
+    IK(max_body_kb, 1, 65536),
+    IK(session_idle_min, 1, 1440),
+    IK(session_max_hours, 1, 720),
+    IK(pwhash_opslimit, 1, 10),
+    IK(pwhash_memlimit_kb, 8, 1048576),
+    IK(session_cache_ms, 0, 60000),
+};
+
+static char *trim(char *s)
+{
+    while (isspace((unsigned char)*s))
+        s++;
+    size_t n = strlen(s);
+    while (n && isspace((unsigned char)s[n - 1]))
+        s[--n] = 0;
+    return s;
+}
+
+static ks_status set_key(kysod_config *c, const char *k, const char *v, const char *path, int line,
+                         ks_error *err)
+{
+    for (size_t i = 0; i < sizeof INT_KEYS / sizeof *INT_KEYS; i++) {
+        if (strcmp(k, INT_KEYS[i].name) != 0)
+            continue;
+        char *end = NULL;
+        errno = 0;
+        long n = strtol(v, &end, 10);
+        if (errno || !*v || *end || n < INT_KEYS[i].lo || n > INT_KEYS[i].hi)
+            return ks_error_set(err, KS_E_USAGE,
+                                N_("%s:%d: %s must be a whole number from %d to %d"), path, line, k,
+                                INT_KEYS[i].lo, INT_KEYS[i].hi);
+        *(int *)((char *)c + INT_KEYS[i].off) = (int)n;
+        return KS_OK;
+    }
+    if (strcmp(k, "secure_cookies") == 0 || strcmp(k, "trust_proxy") == 0) {
+        bool b;
+        if (strcmp(v, "true") == 0 || strcmp(v, "yes") == 0)
+            b = true;
+        else if (strcmp(v, "false") == 0 || strcmp(v, "no") == 0)
+            b = false;
+        else
+            return ks_error_set(err, KS_E_USAGE, N_("%s:%d: %s must be true or false"), path, line,
+                                k);
+        *(k[0] == 's' ? &c->secure_cookies : &c->trust_proxy) = b;
+        return KS_OK;
+    }
+    char *dst = NULL;
+    size_t cap = 0;
+    if (strcmp(k, "database") == 0) {
+        dst = c->database;
+        cap = sizeof c->database;
+    } else if (strcmp(k, "web_root") == 0) {
+        dst = c->web_root;
+        cap = sizeof c->web_root;
+    } else if (strcmp(k, "log_level") == 0) {
+        if (strcmp(v, "info") != 0 && strcmp(v, "debug") != 0)
+            return ks_error_set(err, KS_E_USAGE, N_("%s:%d: log_level must be info or debug"), path,
+                                line);
+        dst = c->log_level;
+        cap = sizeof c->log_level;
+    } else if (strcmp(k, "listen") == 0) {
+        const char *colon = strrchr(v, ':');
+        char *end = NULL;
+        long port = colon ? strtol(colon + 1, &end, 10) : -1;
+        if (!colon || colon == v || (size_t)(colon - v) >= sizeof c->listen_host || !end || *end ||
+            port < 0 || port > 65535)
+            return ks_error_set(err, KS_E_USAGE,
+                                N_("%s:%d: listen must be ADDRESS:PORT, e.g. 127.0.0.1:8480"), path,
+                                line);
+        snprintf(c->listen_host, sizeof c->listen_host, "%.*s", (int)(colon - v), v);
+        c->listen_port = (int)port;
+        return KS_OK;
+    } else {
+        return ks_error_set(err, KS_E_USAGE, N_("%s:%d: unknown setting \"%s\""), path, line, k);
+    }
+    if (strlen(v) >= cap)
+        return ks_error_set(err, KS_E_USAGE, N_("%s:%d: the value of %s is too long"), path, line,
+                            k);
+    snprintf(dst, cap, "%s", v);
+    return KS_OK;
+}
+
+ks_status kysod_config_load(kysod_config *c, const char *path, ks_error *err)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return ks_error_set(err, KS_E_IO, N_("cannot open the configuration \"%s\": %s"), path,
+                            strerror(errno));
+    char buf[2048];
+    int line = 0;
+    ks_status st = KS_OK;
+    while (st == KS_OK && fgets(buf, sizeof buf, f)) {
+        line++;
+        if (!strchr(buf, '\n') && !feof(f)) {
+            st = ks_error_set(err, KS_E_USAGE, N_("%s:%d: line too long"), path, line);
+            break;
+        }
+        char *s = trim(buf);
+        if (!*s || *s == '#')
+            continue;
+        char *eq = strchr(s, '=');
+        if (!eq) {
+            st = ks_error_set(err, KS_E_USAGE, N_("%s:%d: expected key = value"), path, line);
+            break;
+        }
+        *eq = 0;
+        st = set_key(c, trim(s), trim(eq + 1), path, line, err);
+    }
+    fclose(f);
+    return st;
+}
+
+ks_status kysod_config_check(const kysod_config *c, ks_error *err)
+{
+    const char *db = c->database;
+    bool pg = strncmp(db, "postgres", 8) == 0;
+    if (!pg && strncmp(db, "sqlite:", 7) != 0)
+        return ks_error_set(err, KS_E_USAGE,
+                            N_("database must start with sqlite: or postgresql:// (got \"%.40s\")"),
+                            db);
+    if (!pg && !db[7])
+        return ks_error_set(err, KS_E_USAGE, N_("database: the SQLite file path is empty"));
+    if (c->web_root[0]) {
+        struct stat sb;
+        if (stat(c->web_root, &sb) != 0 || !S_ISDIR(sb.st_mode))
+            return ks_error_set(err, KS_E_USAGE, N_("web_root \"%s\" is not a directory"),
+                                c->web_root);
+    }
+    if (c->db_pool < c->threads)
+        return ks_error_set(err, KS_E_USAGE, N_("db_pool (%d) must be at least threads (%d)"),
+                            c->db_pool, c->threads);
+    return KS_OK;
+}

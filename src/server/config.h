@@ -1,0 +1,36 @@
+/* server/config.h — kysod's configuration: one file of `key = value` lines (deploy/kysod.conf
+ * documents every key), read once at start. */
+#ifndef KYSOD_CONFIG_H
+#define KYSOD_CONFIG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "kyso/error.h"
+
+typedef struct kysod_config {
+    char listen_host[64]; /* "127.0.0.1" */
+    int listen_port;      /* 0: any free port (printed at start) */
+    char database[1024];  /* "sqlite:/var/lib/kyso/kysod.db" or "postgresql://..." */
+    char web_root[1024];  /* the static web bundle (web/dist); "" serves none */
+    int threads;          /* HTTP worker threads */
+    int db_pool;          /* database connections */
+    int connection_limit;
+    int connection_timeout_s; /* a connection idle this long is closed (slow clients) */
+    int max_body_kb;
+    int session_idle_min, session_max_hours;
+    bool secure_cookies;    /* add Secure: set when kysod sits behind TLS */
+    bool trust_proxy;       /* take the client address from X-Forwarded-For (nginx) */
+    int pwhash_opslimit;    /* argon2id passes */
+    int pwhash_memlimit_kb; /* argon2id memory */
+    int session_cache_ms;   /* how long a node may reuse a checked session (0: never) */
+    char log_level[16];     /* "info" or "debug" */
+} kysod_config;
+
+void kysod_config_defaults(kysod_config *c);
+/* Reads `path`; unknown keys and bad values are errors naming the line. */
+ks_status kysod_config_load(kysod_config *c, const char *path, ks_error *err);
+/* Checks the values together (ranges, the database URL, the web root). */
+ks_status kysod_config_check(const kysod_config *c, ks_error *err);
+
+#endif

@@ -1,0 +1,151 @@
+/* server/router.c — the route table (the one list openapi.json is checked against) and the
+ * dispatch: match the path, require a session and the CSRF token where the route says, then
+ * call the handler. Agency-level rules are checked by the handlers, which know the target. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "server.h"
+
+#define V "/api/v1"
+const kysod_route KYSOD_ROUTES[] = {
+    {"GET", "/healthz", ACC_PUBLIC, api_health},
+    {"GET", "/metrics", ACC_PUBLIC, api_metrics},
+    {"GET", V "/openapi.json", ACC_PUBLIC, api_openapi},
+    {"POST", V "/auth/sign-in", ACC_PUBLIC, api_sign_in},
+    {"POST", V "/auth/sign-out", ACC_AUTHENTICATED, api_sign_out},
+    {"POST", V "/auth/sign-out-everywhere", ACC_AUTHENTICATED, api_sign_out_everywhere},
+    {"GET", V "/me", ACC_AUTHENTICATED, api_me},
+    {"POST", V "/me/password", ACC_AUTHENTICATED, api_me_password},
+    {"GET", V "/roles", ACC_AUTHENTICATED, api_roles},
+    {"GET", V "/agencies", ACC_AUTHENTICATED, api_agencies_list},
+    {"POST", V "/agencies", ACC_CITY_ADMIN, api_agency_create},
+    {"GET", V "/agencies/{id}", ACC_AUTHENTICATED, api_agency_get},
+    {"PATCH", V "/agencies/{id}", ACC_AGENCY_ADMIN, api_agency_update},
+    {"DELETE", V "/agencies/{id}", ACC_CITY_ADMIN, api_agency_delete},
+    {"GET", V "/agencies/{id}/units", ACC_AGENCY_MEMBER, api_units_list},
+    {"POST", V "/agencies/{id}/units", ACC_AGENCY_ADMIN, api_unit_create},
+    {"PATCH", V "/units/{id}", ACC_AGENCY_ADMIN, api_unit_update},
+    {"DELETE", V "/units/{id}", ACC_AGENCY_ADMIN, api_unit_delete},
+    {"GET", V "/users", ACC_AGENCY_MEMBER, api_users_list},
+    {"POST", V "/users", ACC_AGENCY_ADMIN, api_user_create},
+    {"GET", V "/users/{id}", ACC_AGENCY_MEMBER, api_user_get},
+    {"PATCH", V "/users/{id}", ACC_AGENCY_ADMIN, api_user_update},
+    {"POST", V "/users/{id}/password", ACC_AGENCY_ADMIN, api_set_password},
+    {"POST", V "/agencies/{id}/users/import", ACC_AGENCY_ADMIN, api_users_import},
+    {"GET", V "/role-assignments", ACC_AGENCY_MEMBER, api_role_list},
+    {"POST", V "/role-assignments", ACC_AGENCY_ADMIN, api_role_create},
+    {"DELETE", V "/role-assignments/{id}", ACC_AGENCY_ADMIN, api_role_delete},
+    {"GET", V "/delegations", ACC_AGENCY_MEMBER, api_deleg_list},
+    {"POST", V "/delegations", ACC_AGENCY_ADMIN, api_deleg_create},
+    {"GET", V "/delegations/{id}", ACC_AGENCY_MEMBER, api_deleg_get},
+    {"DELETE", V "/delegations/{id}", ACC_AGENCY_ADMIN, api_deleg_revoke},
+    {"GET", V "/certificates", ACC_CERT_READER, api_cert_list},
+    {"POST", V "/certificates", ACC_CERT_MANAGER, api_cert_create},
+    {"GET", V "/certificates/{id}", ACC_CERT_READER, api_cert_get},
+    {"PATCH", V "/certificates/{id}", ACC_CERT_MANAGER, api_cert_update},
+    {"GET", V "/tokens", ACC_CERT_READER, api_token_list},
+    {"POST", V "/tokens", ACC_CERT_MANAGER, api_token_create},
+    {"PATCH", V "/tokens/{id}", ACC_CERT_MANAGER, api_token_update},
+    {"GET", V "/audit", ACC_AUDITOR, api_audit_list},
+    {"GET", V "/audit/verify", ACC_AUDITOR, api_audit_verify},
+    {"GET", V "/audit/export", ACC_AUDITOR, api_audit_export},
+};
+const int KYSOD_NROUTES = (int)(sizeof KYSOD_ROUTES / sizeof *KYSOD_ROUTES);
+
+const char *kysod_access_name(kysod_access a)
+{
+    static const char *const names[] = {"public",       "authenticated", "agency_member",
+                                        "agency_admin", "city_admin",    "cert_reader",
+                                        "cert_manager", "auditor"};
+    return names[a];
+}
+
+/* Matches `url` against `pattern`; {id} takes 1..18 digits. */
+static bool match(const char *pattern, const char *url, int64_t *id)
+{
+    const char *p = pattern, *u = url;
+    while (*p && *u) {
+        if (strncmp(p, "{id}", 4) == 0) {
+            int64_t v = 0;
+            int n = 0;
+            while (*u >= '0' && *u <= '9' && n < 19) {
+                v = v * 10 + (*u - '0');
+                u++;
+                n++;
+            }
+            if (n == 0 || n > 18)
+                return false;
+            *id = v;
+            p += 4;
+            continue;
+        }
+        if (*p != *u)
+            return false;
+        p++;
+        u++;
+    }
+    return !*p && !*u;
+}
+
+json_t *kysod_routes_json(void)
+{
+    json_t *a = json_array();
+    for (int i = 0; i < KYSOD_NROUTES; i++)
+        json_array_append_new(a, json_pack("{s:s, s:s, s:s}", "method", KYSOD_ROUTES[i].method,
+                                           "path", KYSOD_ROUTES[i].path, "access",
+                                           kysod_access_name(KYSOD_ROUTES[i].access)));
+    return a;
+}
+
+static bool is_write(const char *m)
+{
+    return strcmp(m, "GET") != 0 && strcmp(m, "HEAD") != 0 && strcmp(m, "OPTIONS") != 0;
+}
+
+int kysod_static(kysod_req *r);
+
+int kysod_dispatch(kysod_req *r)
+{
+    const kysod_route *hit = NULL;
+    bool path_known = false;
+    for (int i = 0; i < KYSOD_NROUTES; i++) {
+        int64_t id = 0;
+        if (!match(KYSOD_ROUTES[i].path, r->url, &id))
+            continue;
+        path_known = true;
+        if (strcmp(KYSOD_ROUTES[i].method, r->method) == 0 ||
+            (strcmp(r->method, "HEAD") == 0 && strcmp(KYSOD_ROUTES[i].method, "GET") == 0)) {
+            hit = &KYSOD_ROUTES[i];
+            r->id = id;
+            break;
+        }
+    }
+    if (!hit) {
+        if (path_known)
+            return kysod_fail(r, 405, "method_not_allowed", NULL,
+                              N_("this address does not accept %s"), r->method);
+        if (strncmp(r->url, "/api/", 5) == 0)
+            return kysod_fail(r, 404, "not_found", NULL, N_("no such API address"));
+        if (strcmp(r->method, "GET") != 0 && strcmp(r->method, "HEAD") != 0)
+            return kysod_fail(r, 405, "method_not_allowed", NULL,
+                              N_("this address does not accept %s"), r->method);
+        return kysod_static(r);
+    }
+    if (r->body_too_big)
+        return kysod_fail(r, 413, "payload_too_large", NULL,
+                          N_("the request body is larger than %d KiB"), r->srv->cfg.max_body_kb);
+    if (hit->access != ACC_PUBLIC) {
+        int rc = kysod_load_session(r);
+        if (rc)
+            return rc;
+        if (!r->signed_in)
+            return kysod_fail(r, 401, "unauthenticated", NULL, N_("please sign in"));
+        if (is_write(r->method) && !kysod_csrf_ok(r))
+            return kysod_fail(r, 403, "csrf", NULL,
+                              N_("the request lacks a valid X-CSRF-Token header"));
+        if (hit->access == ACC_CITY_ADMIN && !r->city_admin)
+            return kysod_fail(r, 403, "forbidden", NULL,
+                              N_("only the city administrator may do this"));
+    }
+    return hit->fn(r);
+}

@@ -1,0 +1,255 @@
+/* server/server.h — what kysod's files share: the server, one request, the route table and the
+ * helpers handlers use. Handlers are thin: parse, authorise, call store/, render JSON. */
+#ifndef KYSOD_SERVER_H
+#define KYSOD_SERVER_H
+
+#include <jansson.h>
+#include <microhttpd.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "store.h"
+
+#define KYSOD_MAX_ROLES 64
+
+/* Access levels of the route table (the openapi.json operations' x-kyso-access). */
+typedef enum kysod_access {
+    ACC_PUBLIC,
+    ACC_AUTHENTICATED,
+    ACC_AGENCY_MEMBER,
+    ACC_AGENCY_ADMIN,
+    ACC_CITY_ADMIN,
+    ACC_CERT_READER,
+    ACC_CERT_MANAGER,
+    ACC_AUDITOR,
+} kysod_access;
+const char *kysod_access_name(kysod_access a);
+
+typedef struct kysod_metrics {
+    atomic_ulong requests[6]; /* by status class: 1xx..5xx, [0] other */
+    atomic_ulong duration_bucket[8];
+    atomic_ulong duration_us_sum;
+    atomic_ulong sign_in_failures;
+    atomic_ulong throttled;
+    atomic_ulong db_errors;
+    atomic_long connections;
+} kysod_metrics;
+
+/* A checked session, kept briefly so that the hot path skips two queries. */
+typedef struct kysod_session_entry {
+    char token_hash[65];
+    int64_t user_id, agency_id, created_at, last_seen, checked_ms;
+    char login[65], csrf[65], lang[4];
+    int nroles;
+    struct {
+        int64_t agency_id;
+        char role[24];
+        bool root;
+    } roles[KYSOD_MAX_ROLES];
+} kysod_session_entry;
+
+#define KYSOD_SESSION_CACHE 1024
+
+typedef struct kysod {
+    kysod_config cfg;
+    ks_db_pool *pool;
+    struct MHD_Daemon *daemon;
+    kysod_metrics metrics;
+    const char *openapi; /* the API description, served as is */
+    size_t openapi_len;
+    int64_t root_agency; /* refreshed on agency changes */
+    pthread_mutex_t cache_lock;
+    kysod_session_entry *cache; /* KYSOD_SESSION_CACHE slots by hash */
+    pthread_mutex_t hash_lock;  /* argon2id runs one at a time: its memory is bounded */
+    pthread_mutex_t log_lock;
+    int port;
+    char dummy_hash[128]; /* verified against when a login is unknown: same cost */
+} kysod;
+
+typedef struct kysod_req {
+    kysod *srv;
+    struct MHD_Connection *conn;
+    const char *method, *url;
+    char *body;
+    size_t body_len, body_cap;
+    bool body_too_big;
+    char ip[64];
+    char lang[4];
+    bool lang_explicit;
+    int64_t start_us;
+    /* path parameter {id} */
+    int64_t id;
+    /* the session, when there is one */
+    bool signed_in;
+    kysod_session_entry s;
+    bool city_admin, city_auditor, reg_officer;
+    ks_db *db;
+    /* the answer */
+    int status;
+    json_t *out; /* JSON answer, or */
+    char *raw;   /* a raw body (owned) */
+    size_t raw_len;
+    const char *raw_type;
+    char set_cookie[256];
+    char etag[40];
+    char retry_after[16];
+    int fd; /* a static file to send, or -1 */
+    size_t fd_len;
+    const char *fd_type;
+    int64_t user_for_log;
+} kysod_req;
+
+typedef int (*kysod_handler)(kysod_req *r);
+
+typedef struct kysod_route {
+    const char *method;
+    const char *path; /* with {id} */
+    kysod_access access;
+    kysod_handler fn;
+} kysod_route;
+
+extern const kysod_route KYSOD_ROUTES[];
+extern const int KYSOD_NROUTES;
+
+/* ---- http.c ---- */
+ks_status kysod_start(kysod *srv, ks_error *err);
+void kysod_stop(kysod *srv);
+void kysod_log(kysod *srv, const char *level, const char *msg, json_t *fields);
+int64_t kysod_now_us(void);
+
+/* ---- router.c ---- */
+int kysod_dispatch(kysod_req *r);
+json_t *kysod_routes_json(void);
+
+/* ---- respond.c ---- */
+/* Sets an error answer: `code` (stable, English), the message in the request's language. */
+int kysod_fail(kysod_req *r, int status, const char *code, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+int kysod_fail_err(kysod_req *r, const ks_error *e);
+int kysod_json(kysod_req *r, int status, json_t *out);
+/* Answers 304 when If-None-Match matches the body's ETag; else 200 with the ETag. */
+int kysod_json_etag(kysod_req *r, json_t *out);
+/* The ETag of `obj` as sent (quoted hex). */
+void kysod_etag_of(json_t *obj, char out[40]);
+/* When If-Match is present and differs from the current object's ETag: 412. Returns 0 if fine. */
+int kysod_check_if_match(kysod_req *r, json_t *current);
+
+/* ---- json_rows.c ---- */
+json_t *kysod_row_json(const ks_db_rows *rows, int row);
+json_t *kysod_rows_json(const ks_db_rows *rows);
+bool kysod_time_parse(const char *s, int64_t *out);
+void kysod_time_format(int64_t t, char out[32]);
+
+/* ---- body.c: request bodies ---- */
+typedef enum kysod_ftype { F_STR, F_INT, F_INT_NULL, F_OBJ, F_TIME } kysod_ftype;
+typedef struct kysod_field {
+    const char *name;
+    kysod_ftype type;
+    bool required;
+    int max_len;               /* characters (UTF-8 code points), strings */
+    const char *const *values; /* allowed values (NULL-terminated), or NULL */
+    const char *pattern;       /* "code", "login", "hex", or NULL */
+} kysod_field;
+/* Parses the body as one JSON object (400 naming the problem otherwise). */
+int kysod_body_object(kysod_req *r, json_t **out);
+/* Checks `obj` against `fields`: unknown members, types, lengths, values. `partial` (PATCH)
+ * skips the required check. Returns 0 when good, else the 400 already set. */
+int kysod_body_check(kysod_req *r, json_t *obj, const kysod_field *fields, int n, bool partial);
+const char *kysod_str(json_t *obj, const char *key, const char *dflt);
+/* 0 when absent or null. */
+int64_t kysod_int(json_t *obj, const char *key);
+bool kysod_has(json_t *obj, const char *key);
+
+/* ---- query.c: query strings ---- */
+const char *kysod_query(kysod_req *r, const char *key);
+/* Reads an optional integer query argument into *out (or KS_DB_NIL); 0 or 400 set. */
+int kysod_query_id(kysod_req *r, const char *key, ks_db_arg *out);
+int kysod_query_page(kysod_req *r, int64_t *limit, int64_t *offset);
+
+/* ---- auth.c ---- */
+int kysod_load_session(kysod_req *r);
+bool kysod_csrf_ok(kysod_req *r);
+void kysod_session_forget_user(kysod *srv, int64_t user_id);
+ks_status kysod_hash_password(kysod *srv, const char *pw, char out[128], ks_error *err);
+int api_sign_in(kysod_req *r);
+int api_sign_out(kysod_req *r);
+int api_sign_out_everywhere(kysod_req *r);
+int api_me(kysod_req *r);
+int api_me_password(kysod_req *r);
+int api_set_password(kysod_req *r);
+
+/* ---- access.c ---- */
+bool kysod_has_role(const kysod_req *r, int64_t agency, const char *role);
+bool kysod_member(const kysod_req *r, int64_t agency);
+/* May the caller do `a` on something of agency `agency`? (sees: may they know it exists?) */
+bool kysod_allowed(const kysod_req *r, kysod_access a, int64_t agency);
+bool kysod_sees(const kysod_req *r, kysod_access a, int64_t agency);
+/* The usual outcome for a target: 0 if allowed, else 404 (not visible) or 403 set. */
+int kysod_authorize(kysod_req *r, kysod_access a, int64_t agency);
+extern const char *const KYSOD_ROLE_NAMES[];
+
+/* ---- audit helpers (audit_log.c) ---- */
+/* Appends an audit entry for the current request (the caller holds the transaction). */
+ks_status kysod_audit(kysod_req *r, const char *action, const char *object, int64_t agency,
+                      json_t *before, json_t *after, ks_error *err);
+/* Runs a query in the request's connection, 500 on failure. */
+int kysod_db(kysod_req *r, const char *sql, const ks_db_arg *a, int n, ks_db_rows **rows);
+/* Loads one row as JSON (404 with `what` when absent). */
+int kysod_load(kysod_req *r, const char *sql, int64_t id, const char *what, json_t **out);
+/* Answers a page: {items, total, limit, offset} with an ETag. */
+int kysod_page(kysod_req *r, const char *list_sql, const char *count_sql, ks_db_arg *args,
+               int nfilter, int64_t limit, int64_t offset);
+
+/* A string member of `b`, else of `cur`, else "" (PATCH merges). */
+ks_db_arg kysod_str_arg(json_t *b, json_t *cur, const char *k);
+/* Ends the transaction the caller began, with the audit entry of `action` on `kind`/`id`;
+ * answers `status` with the object as `get_sql` now reads it (204 without). Takes `before`. */
+int kysod_commit(kysod_req *r, ks_status st, ks_error *e, const char *action, const char *kind,
+                 int64_t id, int64_t agency, json_t *before, const char *get_sql, int status);
+
+/* ---- the API (api_*.c) ---- */
+int api_health(kysod_req *r);
+int api_metrics(kysod_req *r);
+int api_openapi(kysod_req *r);
+int api_roles(kysod_req *r);
+int api_agencies_list(kysod_req *r);
+int api_agency_create(kysod_req *r);
+int api_agency_get(kysod_req *r);
+int api_agency_update(kysod_req *r);
+int api_agency_delete(kysod_req *r);
+int api_units_list(kysod_req *r);
+int api_unit_create(kysod_req *r);
+int api_unit_update(kysod_req *r);
+int api_unit_delete(kysod_req *r);
+int api_users_list(kysod_req *r);
+int api_user_create(kysod_req *r);
+int api_user_get(kysod_req *r);
+int api_user_update(kysod_req *r);
+int api_users_import(kysod_req *r);
+int api_role_list(kysod_req *r);
+int api_role_create(kysod_req *r);
+int api_role_delete(kysod_req *r);
+int api_deleg_list(kysod_req *r);
+int api_deleg_create(kysod_req *r);
+int api_deleg_get(kysod_req *r);
+int api_deleg_revoke(kysod_req *r);
+int api_cert_list(kysod_req *r);
+int api_cert_create(kysod_req *r);
+int api_cert_get(kysod_req *r);
+int api_cert_update(kysod_req *r);
+int api_token_list(kysod_req *r);
+int api_token_create(kysod_req *r);
+int api_token_update(kysod_req *r);
+int api_audit_list(kysod_req *r);
+int api_audit_verify(kysod_req *r);
+int api_audit_export(kysod_req *r);
+
+/* Creates a user with its password hashed (used by the API, the CSV import and --init-admin).
+ * Returns the new id in *id; the caller holds the transaction. */
+ks_status kysod_user_insert(kysod *srv, ks_db *db, json_t *u, const char *password, int64_t *id,
+                            ks_error *err);
+
+#endif

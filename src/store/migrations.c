@@ -1,0 +1,158 @@
+/* store/migrations.c — the numbered schema versions, applied in order at start inside one
+ * transaction each; schema_version records the last one. One text serves both databases: @ID@,
+ * @INT@ and @BLOB@ stand for the column types each spells differently. A released migration is
+ * never edited: a change is a new number. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db_internal.h"
+
+typedef struct migration {
+    int version;
+    const char *common; /* both databases, after the type substitution */
+    const char *sqlite; /* then this on SQLite */
+    const char *pg;     /* or this on PostgreSQL */
+} migration;
+
+static const migration MIGRATIONS[] = {
+    {1,
+     "CREATE TABLE agencies(id @ID@, parent_id @INT@ REFERENCES agencies(id),"
+     " name TEXT NOT NULL, short_name TEXT NOT NULL DEFAULT '', kind TEXT NOT NULL,"
+     " code TEXT NOT NULL UNIQUE, address TEXT NOT NULL DEFAULT '',"
+     " contacts TEXT NOT NULL DEFAULT '{}', version @INT@ NOT NULL DEFAULT 1,"
+     " created_at @INT@ NOT NULL, updated_at @INT@ NOT NULL);"
+     "CREATE INDEX agencies_parent ON agencies(parent_id);"
+     "CREATE TABLE units(id @ID@, agency_id @INT@ NOT NULL REFERENCES agencies(id),"
+     " name TEXT NOT NULL, code TEXT NOT NULL DEFAULT '', version @INT@ NOT NULL DEFAULT 1);"
+     "CREATE INDEX units_agency ON units(agency_id);"
+     "CREATE TABLE users(id @ID@, login TEXT NOT NULL UNIQUE, full_name TEXT NOT NULL,"
+     " title TEXT NOT NULL DEFAULT '', agency_id @INT@ NOT NULL REFERENCES agencies(id),"
+     " unit_id @INT@ REFERENCES units(id), email TEXT NOT NULL DEFAULT '',"
+     " phone TEXT NOT NULL DEFAULT '', status TEXT NOT NULL DEFAULT 'active',"
+     " lang TEXT NOT NULL DEFAULT 'vi', pw_hash TEXT NOT NULL,"
+     " version @INT@ NOT NULL DEFAULT 1, created_at @INT@ NOT NULL, updated_at @INT@ NOT NULL);"
+     "CREATE INDEX users_agency ON users(agency_id, id);"
+     "CREATE TABLE roles(id @ID@, user_id @INT@ NOT NULL REFERENCES users(id),"
+     " agency_id @INT@ NOT NULL REFERENCES agencies(id), role TEXT NOT NULL,"
+     " created_at @INT@ NOT NULL, UNIQUE(user_id, agency_id, role));"
+     "CREATE INDEX roles_agency ON roles(agency_id);"
+     "CREATE TABLE delegations(id @ID@, agency_id @INT@ NOT NULL REFERENCES agencies(id),"
+     " from_user_id @INT@ NOT NULL REFERENCES users(id),"
+     " to_user_id @INT@ NOT NULL REFERENCES users(id), kind TEXT NOT NULL,"
+     " valid_from @INT@ NOT NULL, valid_to @INT@ NOT NULL, scope TEXT NOT NULL DEFAULT '',"
+     " note TEXT NOT NULL DEFAULT '', revoked_at @INT@, version @INT@ NOT NULL DEFAULT 1,"
+     " created_at @INT@ NOT NULL);"
+     "CREATE TABLE tokens(id @ID@, serial TEXT NOT NULL UNIQUE, label TEXT NOT NULL DEFAULT '',"
+     " model TEXT NOT NULL DEFAULT '', holder_user_id @INT@ REFERENCES users(id),"
+     " agency_id @INT@ NOT NULL REFERENCES agencies(id), status TEXT NOT NULL DEFAULT 'in_use',"
+     " version @INT@ NOT NULL DEFAULT 1);"
+     "CREATE TABLE certificates(id @ID@, owner_kind TEXT NOT NULL, user_id @INT@ REFERENCES"
+     " users(id), agency_id @INT@ NOT NULL REFERENCES agencies(id), assigned_user_id @INT@"
+     " REFERENCES users(id), serial TEXT NOT NULL UNIQUE, subject TEXT NOT NULL DEFAULT '',"
+     " issuer TEXT NOT NULL DEFAULT '', not_before @INT@, not_after @INT@, token_id @INT@"
+     " REFERENCES tokens(id), status TEXT NOT NULL DEFAULT 'active',"
+     " version @INT@ NOT NULL DEFAULT 1);"
+     "CREATE TABLE sessions(token_hash TEXT PRIMARY KEY, user_id @INT@ NOT NULL"
+     " REFERENCES users(id), csrf TEXT NOT NULL, created_at @INT@ NOT NULL,"
+     " last_seen @INT@ NOT NULL, ip TEXT NOT NULL DEFAULT '');"
+     "CREATE INDEX sessions_user ON sessions(user_id);"
+     "CREATE TABLE throttle(key TEXT PRIMARY KEY, failures @INT@ NOT NULL,"
+     " until_at @INT@ NOT NULL);"
+     "CREATE TABLE audit(seq @INT@ PRIMARY KEY, at @INT@ NOT NULL, actor_id @INT@,"
+     " actor TEXT NOT NULL, ip TEXT NOT NULL, agency_id @INT@, action TEXT NOT NULL,"
+     " object TEXT NOT NULL, before_json TEXT NOT NULL, after_json TEXT NOT NULL,"
+     " prev_hash TEXT NOT NULL, hash TEXT NOT NULL);"
+     "CREATE INDEX audit_agency ON audit(agency_id, seq);"
+     "CREATE TABLE audit_head(id @INT@ PRIMARY KEY, seq @INT@ NOT NULL, hash TEXT NOT NULL);"
+     "INSERT INTO audit_head(id, seq, hash) VALUES(1, 0,"
+     " '0000000000000000000000000000000000000000000000000000000000000000');",
+     /* Nobody edits or deletes an entry, the administrator included (the chain would show it,
+      * and the database refuses first). */
+     "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit"
+     " BEGIN SELECT RAISE(ABORT, 'audit trail is append-only'); END;"
+     "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
+     " BEGIN SELECT RAISE(ABORT, 'audit trail is append-only'); END;",
+     "CREATE FUNCTION kyso_audit_ro() RETURNS trigger LANGUAGE plpgsql AS"
+     " $$ BEGIN RAISE EXCEPTION 'audit trail is append-only'; END $$;"
+     "CREATE TRIGGER audit_ro BEFORE UPDATE OR DELETE ON audit"
+     " FOR EACH ROW EXECUTE FUNCTION kyso_audit_ro();"},
+};
+
+static char *substitute(const char *in, ks_db_kind kind)
+{
+    static const char *const keys[] = {"@ID@", "@INT@", "@BLOB@"};
+    const char *vals[2][3] = {{"INTEGER PRIMARY KEY", "INTEGER", "BLOB"},
+                              {"BIGSERIAL PRIMARY KEY", "BIGINT", "BYTEA"}};
+    size_t n = strlen(in);
+    char *out = malloc(n * 3 + 1);
+    if (!out)
+        return NULL;
+    size_t j = 0;
+    for (size_t i = 0; i < n;) {
+        int hit = -1;
+        for (int k = 0; k < 3; k++)
+            if (strncmp(in + i, keys[k], strlen(keys[k])) == 0)
+                hit = k;
+        if (hit < 0) {
+            out[j++] = in[i++];
+            continue;
+        }
+        const char *v = vals[kind == KS_DB_PG][hit];
+        memcpy(out + j, v, strlen(v));
+        j += strlen(v);
+        i += strlen(keys[hit]);
+    }
+    out[j] = 0;
+    return out;
+}
+
+static const char Q_VERSION[] = "SELECT version FROM schema_version";
+static const char Q_SET_VERSION[] = "UPDATE schema_version SET version = ?";
+
+ks_status ks_db_migrate(ks_db *db, ks_error *err)
+{
+    ks_db_rows *rows = NULL;
+    ks_status st = ks_db_tx_begin(db, err);
+    if (st != KS_OK)
+        return st;
+    st = ks_db_exec_script(
+        db,
+        db->kind == KS_DB_PG ? "CREATE TABLE IF NOT EXISTS schema_version(version BIGINT NOT NULL);"
+                               "LOCK TABLE schema_version IN EXCLUSIVE MODE;"
+                             : "CREATE TABLE IF NOT EXISTS schema_version(version INTEGER NOT "
+                               "NULL);",
+        err);
+    if (st == KS_OK)
+        st = ks_db_run(db, Q_VERSION, NULL, 0, &rows, NULL, err);
+    if (st == KS_OK && rows->nrows == 0)
+        st = ks_db_exec_script(db, "INSERT INTO schema_version(version) VALUES(0)", err);
+    int64_t have = rows && rows->nrows ? ks_db_cell_int(rows, 0, 0) : 0;
+    int64_t newest = MIGRATIONS[sizeof MIGRATIONS / sizeof *MIGRATIONS - 1].version;
+    if (st == KS_OK && have > newest)
+        st = ks_error_set(err, KS_E_STATE,
+                          N_("the database has schema version %lld, newer than this kysod "
+                             "knows (%lld)"),
+                          (long long)have, (long long)newest);
+    for (size_t i = 0; st == KS_OK && i < sizeof MIGRATIONS / sizeof *MIGRATIONS; i++) {
+        const migration *m = &MIGRATIONS[i];
+        if (m->version <= have)
+            continue;
+        char *sql = substitute(m->common, db->kind);
+        if (!sql) {
+            st = ks_error_set(err, KS_E_NOMEM, N_("out of memory"));
+            break;
+        }
+        st = ks_db_exec_script(db, sql, err);
+        free(sql);
+        if (st == KS_OK)
+            st = ks_db_exec_script(db, db->kind == KS_DB_PG ? m->pg : m->sqlite, err);
+        ks_db_arg a = KS_DB_I(m->version);
+        if (st == KS_OK)
+            st = ks_db_run(db, Q_SET_VERSION, &a, 1, NULL, NULL, err);
+        if (st != KS_OK)
+            ks_error_prefix(err, N_("schema migration %d: "), m->version);
+    }
+    ks_db_rows_free(rows);
+    return ks_db_tx_end(db, st, err);
+}
