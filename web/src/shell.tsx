@@ -1,7 +1,7 @@
 // The frame around every screen: skip link, top bar (brand, language, the person, sign-out), the
 // navigation by role (a drawer on a phone), and the screen itself.
 import type { ComponentChildren } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { Brand } from './components/brand';
 import { LangSwitch } from './components/langswitch';
 import { useI18n, type MsgId } from './i18n/i18n';
@@ -40,11 +40,15 @@ export function Shell(props: { route: Route; onSignOut: (everywhere: boolean) =>
   const screen = screenOf(props.route);
   const myAgency = agencies.find((a) => a.id === me.user.agency_id);
 
-  // A new screen: close the phone drawer and put the focus on its heading (screen readers hear it).
+  // A new screen (not the first one: there the skip link is the first stop of the Tab key): close
+  // the phone drawer and put the focus on its heading, so that a screen reader announces it.
+  const firstRoute = useRef(true);
   useEffect(() => {
     setNavOpen(false);
+    if (firstRoute.current) { firstRoute.current = false; return; }
     const h = document.getElementById('page-title');
-    if (h && document.activeElement === document.body) h.focus({ preventScroll: true });
+    const a = document.activeElement;
+    if (h && (a === document.body || a?.closest('#sidenav'))) h.focus({ preventScroll: true });
     window.scrollTo(0, 0);
   }, [props.route.path.join('/')]);
 

@@ -135,7 +135,7 @@ function AuditRow({ en, open, onToggle, actionText, agencyName }: {
         <td data-label={t('audit.at')}>{formatDateTime(en.at, lang)}</td>
         <td data-label={t('audit.actor')}>{en.actor ?? ''}{en.agency_id ? <span class="muted small"> · {agencyName(en.agency_id)}</span> : null}</td>
         <td data-label={t('audit.ip')}><code class="code">{en.ip ?? ''}</code></td>
-        <td data-label={t('audit.action')}>{actionText(en.action)}</td>
+        <td data-label={t('audit.action')}><span title={en.action}>{actionText(en.action)}</span></td>
         <td data-label={t('audit.object')}><code class="code">{en.object ?? ''}</code></td>
         <td data-label={t('audit.details')}>
           <Button small kind="link" onClick={onToggle}>{open ? t('audit.hide') : t('audit.show')}</Button>

@@ -1,6 +1,6 @@
 // The organisation tree: agencies (city committee, departments, wards, communes, the special zone,
 // public service units) with their mã định danh, address and contacts, and their internal units.
-import { useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api } from '../api/endpoints';
 import { AGENCY_KINDS, type Agency, type AgencyKind, type Unit } from '../api/types';
 import { useAsync } from '../components/async';
@@ -97,9 +97,15 @@ function AgencyDetail({ agency }: { agency: Agency }) {
   const parent = agencies.find((a) => a.id === agency.parent_id);
   const units = useAsync(() => api.units(agency.id).then((p) => p.items).catch(() => null), [agency.id]);
   const children = agencies.filter((a) => a.parent_id === agency.id);
+  // On a narrow screen the details stand below the tree: bring them into view when chosen.
+  useEffect(() => {
+    if (window.matchMedia('(max-width: 1100px)').matches && location.hash.startsWith('#/org/')) {
+      setTimeout(() => document.getElementById('agency-detail')?.scrollIntoView({ block: 'start' }), 0);
+    }
+  }, [agency.id]);
   return (
     <>
-      <Card title={agency.name} actions={canAdmin ? <Button onClick={() => setEditing(true)}>{t('action.edit')}</Button> : null}>
+      <Card id="agency-detail" title={agency.name} actions={canAdmin ? <Button onClick={() => setEditing(true)}>{t('action.edit')}</Button> : null}>
         <DefList items={[
           [t('agency.short_name'), agency.short_name || t('common.none')],
           [t('agency.kind'), kindLabel(t, agency.kind)],
