@@ -161,6 +161,11 @@ test('agency administrator: assigns a role, imports staff from CSV, records a de
     buffer: Buffer.from(header + `nv.a.${stamp},Nguyễn Văn A,Chuyên viên,,a@example.vn,\nKHÔNG HỢP LỆ,Lê Văn B,,,,\n`) });
   await imp.getByRole('button', { name: tr('vi', 'users.import_submit') }).click();
   await imp.getByText(tr('vi', 'users.import_nothing')).waitFor();
+  // The refused line is named: line 3 (the header is line 1), its login.
+  const bad = imp.getByRole('table', { name: tr('vi', 'users.import_errors') }).locator('tbody tr');
+  assert.equal(await bad.count(), 1, 'one line at fault');
+  assert.equal((await bad.locator('td').first().textContent()).trim(), '3');
+  assert.match(await bad.textContent(), /login/);
   await shot(page, 'vi-desktop-users-import-error');
   await imp.locator('#import-file').setInputFiles({ name: 'can-bo.csv', mimeType: 'text/csv',
     buffer: Buffer.from(header + `nv.a.${stamp},Nguyễn Văn A,Chuyên viên,,a.${stamp}@example.vn,0225.123.456\nnv.b.${stamp},Lê Thị Bình,Phó Chánh Văn phòng,,,\n`) });
@@ -268,7 +273,8 @@ test('auditor: sees the trail with the chain verified, opens an entry, exports i
   assert.match(firstTime, VI_DATETIME);
   await shot(page, 'vi-desktop-audit');
   await assertNoSidewaysScroll(page, 'audit');
-  await page.getByRole('button', { name: tr('vi', 'audit.show') }).first().click();
+  await page.getByRole('row').filter({ hasText: tr('vi', 'audit.action.certificate.create') }).first()
+    .getByRole('button', { name: tr('vi', 'audit.show') }).click();
   await page.locator('.audit-detail .hashes code').first().waitFor();
   await shot(page, 'vi-desktop-audit-entry');
 
@@ -360,6 +366,7 @@ test('a phone: every screen readable without sideways scrolling, the menu as a d
   await menu.click();
   assert.equal(await menu.getAttribute('aria-expanded'), 'true');
   await page.getByRole('navigation').getByRole('link', { name: tr('vi', 'nav.org') }).waitFor({ state: 'visible' });
+  await page.waitForTimeout(300); // the drawer slides in
   await shot(page, 'vi-phone-menu');
   await page.getByRole('navigation').getByRole('link', { name: tr('vi', 'nav.org') }).click();
   await page.getByRole('heading', { name: tr('vi', 'org.title') }).waitFor();

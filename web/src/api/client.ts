@@ -7,6 +7,8 @@ export const API_BASE = '/api/v1';
 export const CSRF_HEADER = 'X-CSRF-Token';
 
 export interface FieldErrors { [field: string]: string }
+/* One line of a refused CSV import: {"line", "field", "message"}. */
+export interface RowError { line?: number; field?: string; message?: string }
 
 export class ApiError extends Error {
   readonly status: number;
@@ -15,6 +17,8 @@ export class ApiError extends Error {
   /* the request field at fault as the API names it (a JSON member, or "line:column" of a CSV) */
   readonly field: string | null;
   readonly retryAfter: number | null;
+  /* every line at fault, when the API refused a whole file */
+  rows: RowError[] = [];
   constructor(status: number, code: string, message: string, fields: FieldErrors, field: string | null = null, retryAfter: number | null = null) {
     super(message);
     this.status = status;
@@ -64,10 +68,14 @@ function parseError(status: number, body: unknown): ApiError {
         && !/^\d/.test(o['field'])) {
       fields[o['field']] = o['message'];
     }
-    return new ApiError(status, typeof o['code'] === 'string' ? o['code'] : 'error',
+    const err = new ApiError(status, typeof o['code'] === 'string' ? o['code'] : 'error',
       typeof o['message'] === 'string' ? o['message'] : '', fields,
       typeof o['field'] === 'string' ? o['field'] : null,
       typeof o['retry_after'] === 'number' ? o['retry_after'] : null);
+    if (Array.isArray(o['errors'])) {
+      err.rows = (o['errors'] as unknown[]).filter((x): x is RowError => !!x && typeof x === 'object');
+    }
+    return err;
   }
   return new ApiError(status, status === 0 ? 'network' : 'http_' + status, '', {});
 }

@@ -33,9 +33,9 @@ export function Field({ label, name, error, hint, required, children }: FieldPro
         {required ? <span class="req" aria-hidden="true"> *</span> : null}
         {required ? <span class="sr-only"> {t('form.required')}</span> : null}
       </label>
-      {children({ id, name, 'aria-invalid': !!error, ...(desc ? { 'aria-describedby': desc } : {}), ...(required ? { required: true } : {}) })}
       {hint ? <p class="hint" id={id + '-hint'}>{hint}</p> : null}
       {error ? <p class="field-error" id={id + '-err'} role="alert">{error}</p> : null}
+      {children({ id, name, 'aria-invalid': !!error, ...(desc ? { 'aria-describedby': desc } : {}), ...(required ? { required: true } : {}) })}
     </div>
   );
 }
@@ -109,6 +109,7 @@ export function Button(props: {
   );
 }
 
+/* Label, hint, error, then the input (the order GOV.UK's design system tested with people). */
 /* A modal dialog on the native <dialog>: the browser traps focus and closes it on Escape. */
 export function Dialog(props: { title: string; onClose: () => void; children: ComponentChildren; wide?: boolean }) {
   const ref = useRef<HTMLDialogElement>(null);

@@ -21,6 +21,7 @@ export const catalog = {
   'signin.password_required': { vi: 'Hãy nhập mật khẩu.', en: 'Enter your password.' },
   'signin.bad_credentials': { vi: 'Tên đăng nhập hoặc mật khẩu không đúng.', en: 'The user name or password is wrong.' },
   'signin.throttled': { vi: 'Đăng nhập sai quá nhiều lần. Hãy thử lại sau ít phút.', en: 'Too many failed attempts. Try again in a few minutes.' },
+  'signin.throttled_for': { vi: 'Đăng nhập sai quá nhiều lần. Hãy thử lại sau {s} giây.', en: 'Too many failed attempts. Try again in {s} seconds.' },
   'signin.expired': { vi: 'Phiên làm việc đã hết hạn. Hãy đăng nhập lại.', en: 'Your session has expired. Please sign in again.' },
   'signin.signed_out': { vi: 'Bạn đã đăng xuất.', en: 'You have signed out.' },
   'signin.help': { vi: 'Quên mật khẩu hoặc tài khoản bị khóa? Hãy liên hệ quản trị cơ quan của bạn.', en: 'Forgot your password or locked out? Contact your agency’s administrator.' },

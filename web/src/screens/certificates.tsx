@@ -59,7 +59,7 @@ export function Certificates({ route }: { route: Route }) {
           <Button onClick={() => setDialog('token')}>{t('certs.add_token')}</Button>
           <Button kind="primary" onClick={() => setDialog('cert')}>{t('certs.add_cert')}</Button>
         </> : null} />
-      <div class="toolbar"><AgencyPicker agencies={readable} value={agencyId} onChange={(a) => navigate('#/certificates?agency=' + a)} /></div>
+      {readable.length > 1 ? <div class="toolbar"><AgencyPicker agencies={readable} value={agencyId} onChange={(a) => navigate('#/certificates?agency=' + a)} /></div> : null}
       <FormError message={err} />
       {data.loading || !d ? <Loading /> : <>
         <Card title={t('certs.agency_certs')}>
@@ -85,7 +85,7 @@ export function Certificates({ route }: { route: Route }) {
               { key: 'person', label: t('cert.person'), render: (c) => name(c.user_id) },
               { key: 'serial', label: t('cert.serial'), render: (c) => <code class="code">{c.serial}</code> },
               { key: 'issuer', label: t('cert.issuer'), render: (c) => c.issuer ?? '' },
-              { key: 'valid', label: t('cert.validity'), render: (c) => <span class="nowrap-lines"><span>{formatDate(c.not_before, lang)}</span><span>{formatDate(c.not_after, lang)}</span></span> },
+              { key: 'valid', label: t('cert.validity'), render: (c) => <span class="nowrap-lines"><span>{t('delegation.from_time', { t: formatDate(c.not_before, lang) })}</span><span>{t('delegation.to_time', { t: formatDate(c.not_after, lang) })}</span></span> },
               { key: 'token', label: t('cert.token'), render: (c) => tokenName(c.token_id) },
               { key: 'status', label: t('cert.status'), render: (c) => <Badge tone={statusTone(c.status)}>{certStatusLabel(t, c.status)}</Badge> },
             ]} />

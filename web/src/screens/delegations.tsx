@@ -45,13 +45,13 @@ export function Delegations({ route }: { route: Route }) {
       <PageHeader title={t('delegations.title')} subtitle={agency?.name}
         actions={<Button kind="primary" onClick={() => setCreating(true)}>{t('delegations.add')}</Button>} />
       <Card>
-        <div class="toolbar"><AgencyPicker agencies={mine} value={agencyId} onChange={(a) => navigate('#/delegations?agency=' + a)} /></div>
-        <p class="muted">{t('delegations.intro')}</p>
+        {mine.length > 1 ? <div class="toolbar"><AgencyPicker agencies={mine} value={agencyId} onChange={(a) => navigate('#/delegations?agency=' + a)} /></div> : null}
+        <p class="muted intro">{t('delegations.intro')}</p>
         <FormError message={err} />
         {data.loading ? <Loading /> : (
           <Table<Delegation> caption={t('delegations.list')} rows={data.data?.delegations ?? []} rowKey={(d) => d.id} empty={t('delegations.empty')}
             columns={[
-              { key: 'kind', label: t('delegation.kind'), render: (d) => <><strong class="prefix">{delegationKindPrefix(t, d.kind)}</strong> {delegationKindLabel(t, d.kind)}</> },
+              { key: 'kind', label: t('delegation.kind'), class: 'nowrap', render: (d) => <><strong class="prefix">{delegationKindPrefix(t, d.kind)}</strong> {delegationKindLabel(t, d.kind)}</> },
               { key: 'from', label: t('delegation.from'), render: (d) => name(d.from_user_id) },
               { key: 'to', label: t('delegation.to'), render: (d) => name(d.to_user_id) },
               { key: 'window', label: t('delegation.window'), render: (d) => <span class="nowrap-lines"><span>{t('delegation.from_time', { t: formatDateTime(d.valid_from, lang) })}</span><span>{t('delegation.to_time', { t: formatDateTime(d.valid_to, lang) })}</span></span> },

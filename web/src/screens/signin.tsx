@@ -36,12 +36,13 @@ export function SignIn(props: { reason: 'expired' | 'signed-out' | null; onSigne
       await props.onSignedIn(me);
     } catch (err) {
       if (err instanceof ApiError && (err.code === 'bad_credentials' || err.fields['password'] || err.fields['login'])) {
-        const msg = err.fields['password'] ?? err.fields['login'] ?? (err.message || t('signin.bad_credentials'));
+        // Wrong credentials read the same in every case (the catalogue's words, in the UI's language).
+        const msg = err.code === 'bad_credentials' ? t('signin.bad_credentials') : (err.fields['password'] ?? err.fields['login'] ?? t('signin.bad_credentials'));
         setErrors(err.fields['login'] && !err.fields['password'] ? { login: msg } : { password: msg });
         setPassword('');
         document.getElementById(err.fields['login'] && !err.fields['password'] ? 'signin-login' : 'signin-password')?.focus();
       } else if (err instanceof ApiError && err.code === 'throttled') {
-        setFormError(err.message || t('signin.throttled'));
+        setFormError(err.retryAfter ? t('signin.throttled_for', { s: err.retryAfter }) : t('signin.throttled'));
       } else {
         setFormError(errText(err));
       }
@@ -89,11 +90,11 @@ function SignInField(p: { id: string; name: string; label: string; value: string
   return (
     <div class={'field' + (p.error ? ' field--error' : '')} data-field={p.name}>
       <label for={p.id}>{p.label}</label>
+      {p.error ? <p class="field-error" id={p.id + '-err'} role="alert">{p.error}</p> : null}
       <input id={p.id} name={p.name} type={p.type} value={p.value} autocomplete={p.autocomplete}
         aria-invalid={!!p.error} aria-describedby={p.error ? p.id + '-err' : undefined} required
-        autoCapitalize="none" spellcheck={false}
+        autoCapitalize="none" spellcheck={false} autoFocus={p.name === 'login'}
         onInput={(e) => p.onInput((e.currentTarget as HTMLInputElement).value)} />
-      {p.error ? <p class="field-error" id={p.id + '-err'} role="alert">{p.error}</p> : null}
     </div>
   );
 }

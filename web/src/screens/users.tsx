@@ -306,10 +306,10 @@ function ImportDialog({ agency, onClose }: { agency: Agency; onClose: (changed: 
           <pre class="sample"><code>{CSV_HEADER}</code></pre>
           <div class={'field' + (fieldErr ? ' field--error' : '')} data-field="file">
             <label for="import-file">{t('users.import_file')}</label>
-            <input id="import-file" type="file" accept=".csv,text/csv" onChange={(e) => void onFile(e)}
-              aria-invalid={!!fieldErr} aria-describedby={fieldErr ? 'import-file-err' : 'import-file-hint'} />
             <p class="hint" id="import-file-hint">{fileName ? t('users.import_loaded', { name: fileName, n: Math.max(0, lines - 1) }) : t('users.import_hint')}</p>
             {fieldErr ? <p class="field-error" id="import-file-err" role="alert">{fieldErr}</p> : null}
+            <input id="import-file" type="file" accept=".csv,text/csv" onChange={(e) => void onFile(e)}
+              aria-invalid={!!fieldErr} aria-describedby={fieldErr ? 'import-file-err' : 'import-file-hint'} />
           </div>
           {error ? (
             <div class="notice notice--error" role="alert">
@@ -318,6 +318,7 @@ function ImportDialog({ agency, onClose }: { agency: Agency; onClose: (changed: 
             </div>
           ) : null}
           {rowErrors.length ? <ImportErrors errors={rowErrors} /> : null}
+          {error?.rows.length ? <ImportErrors errors={error.rows} /> : null}
           <div class="form-actions">
             <Button onClick={() => onClose(false)}>{t('action.cancel')}</Button>
             <Button kind="primary" type="submit" busy={busy}>{t('users.import_submit')}</Button>
