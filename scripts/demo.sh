@@ -68,4 +68,7 @@ if command -v pdfsig >/dev/null; then
 fi
 printf '\nKết quả / output: %s/qd-2-issued.pdf, report.html, report.json (kyso verify exit %d)\n' \
   "$OUT" "$rc"
+# ---- kysod: the server with a sample city (scripts/demo_server.sh; it keeps running) ----
+step "kysod — máy chủ với thành phố mẫu / the server with a sample city"
+bash scripts/demo_server.sh
 exit $rc

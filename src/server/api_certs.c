@@ -83,7 +83,7 @@ static bool may_read_cert(kysod_req *r, json_t *c)
 int api_cert_get(kysod_req *r)
 {
     json_t *c = NULL;
-    int rc = kysod_load(r, Q_CERT_GET, r->id, "certificate", &c);
+    int rc = kysod_load(r, Q_CERT_GET, r->id, N_("no such certificate"), &c);
     if (rc)
         return rc;
     if (!may_read_cert(r, c)) {
@@ -121,7 +121,7 @@ static int check_token(kysod_req *r, json_t *token, int64_t agency)
     if (!token || json_is_null(token))
         return 0;
     json_t *t = NULL;
-    int rc = kysod_load(r, Q_TOKEN_GET, json_integer_value(token), "token", &t);
+    int rc = kysod_load(r, Q_TOKEN_GET, json_integer_value(token), N_("no such token"), &t);
     bool ok = !rc && kysod_int(t, "agency_id") == agency;
     json_decref(t);
     if (!ok)
@@ -210,7 +210,7 @@ int api_cert_create(kysod_req *r)
     if (strcmp(kind, "person") == 0) {
         json_t *u = NULL;
         bool ok = json_is_integer(user) &&
-                  !kysod_load(r, Q_USER_GET, json_integer_value(user), "user", &u) &&
+                  !kysod_load(r, Q_USER_GET, json_integer_value(user), N_("no such user"), &u) &&
                   kysod_int(u, "agency_id") == agency;
         json_decref(u);
         if (!ok) {
@@ -257,7 +257,7 @@ done:
 int api_cert_update(kysod_req *r)
 {
     json_t *b = NULL, *cur = NULL;
-    int rc = kysod_load(r, Q_CERT_GET, r->id, "certificate", &cur);
+    int rc = kysod_load(r, Q_CERT_GET, r->id, N_("no such certificate"), &cur);
     int64_t agency = cur ? kysod_int(cur, "agency_id") : 0;
     if (rc || (rc = kysod_authorize(r, ACC_CERT_MANAGER, agency)))
         goto done;
@@ -304,7 +304,7 @@ static int check_holder(kysod_req *r, json_t *h, int64_t agency)
     if (!h || json_is_null(h))
         return 0;
     json_t *u = NULL;
-    int rc = kysod_load(r, Q_USER_GET, json_integer_value(h), "user", &u);
+    int rc = kysod_load(r, Q_USER_GET, json_integer_value(h), N_("no such user"), &u);
     bool ok = !rc && kysod_int(u, "agency_id") == agency;
     json_decref(u);
     if (!ok)
@@ -367,7 +367,7 @@ static const kysod_field TOKEN_PATCH[] = {
 int api_token_update(kysod_req *r)
 {
     json_t *b = NULL, *cur = NULL;
-    int rc = kysod_load(r, Q_TOKEN_GET, r->id, "token", &cur);
+    int rc = kysod_load(r, Q_TOKEN_GET, r->id, N_("no such token"), &cur);
     int64_t agency = cur ? kysod_int(cur, "agency_id") : 0;
     if (rc || (rc = kysod_authorize(r, ACC_CERT_MANAGER, agency)))
         goto done;

@@ -42,7 +42,7 @@ int api_agencies_list(kysod_req *r)
 int api_agency_get(kysod_req *r)
 {
     json_t *o = NULL;
-    int rc = kysod_load(r, Q_AGENCY_GET, r->id, "agency", &o);
+    int rc = kysod_load(r, Q_AGENCY_GET, r->id, N_("no such agency"), &o);
     return rc ? rc : kysod_json_etag(r, o);
 }
 
@@ -51,7 +51,7 @@ static int check_parent(kysod_req *r, int64_t id, json_t *parent)
     if (!parent || json_is_null(parent))
         return 0;
     json_t *p = NULL;
-    int rc = kysod_load(r, Q_AGENCY_GET, json_integer_value(parent), "agency", &p);
+    int rc = kysod_load(r, Q_AGENCY_GET, json_integer_value(parent), N_("no such agency"), &p);
     json_decref(p);
     if (rc)
         return kysod_fail(r, 400, "invalid_field", "parent_id",
@@ -110,7 +110,7 @@ done:
 int api_agency_update(kysod_req *r)
 {
     json_t *b = NULL, *cur = NULL;
-    int rc = kysod_load(r, Q_AGENCY_GET, r->id, "agency", &cur);
+    int rc = kysod_load(r, Q_AGENCY_GET, r->id, N_("no such agency"), &cur);
     if (rc)
         goto done;
     /* the tree is a directory everyone reads: another agency's record is 403, not 404 */
@@ -174,7 +174,7 @@ done:
 int api_agency_delete(kysod_req *r)
 {
     json_t *cur = NULL;
-    int rc = kysod_load(r, Q_AGENCY_GET, r->id, "agency", &cur);
+    int rc = kysod_load(r, Q_AGENCY_GET, r->id, N_("no such agency"), &cur);
     if (rc || (rc = kysod_check_if_match(r, cur)))
         goto done;
     ks_error e;
@@ -208,7 +208,7 @@ int api_units_list(kysod_req *r)
 {
     json_t *ag = NULL;
     int64_t limit, offset;
-    int rc = kysod_load(r, Q_AGENCY_GET, r->id, "agency", &ag);
+    int rc = kysod_load(r, Q_AGENCY_GET, r->id, N_("no such agency"), &ag);
     json_decref(ag);
     if (rc || (rc = kysod_authorize(r, ACC_AGENCY_MEMBER, r->id)) ||
         (rc = kysod_query_page(r, &limit, &offset)))
@@ -220,7 +220,7 @@ int api_units_list(kysod_req *r)
 int api_unit_create(kysod_req *r)
 {
     json_t *b = NULL, *ag = NULL;
-    int rc = kysod_load(r, Q_AGENCY_GET, r->id, "agency", &ag);
+    int rc = kysod_load(r, Q_AGENCY_GET, r->id, N_("no such agency"), &ag);
     json_decref(ag);
     if (rc || (rc = kysod_authorize(r, ACC_AGENCY_ADMIN, r->id)))
         return rc;
@@ -244,7 +244,7 @@ done:
 int api_unit_update(kysod_req *r)
 {
     json_t *b = NULL, *cur = NULL;
-    int rc = kysod_load(r, Q_UNIT_GET, r->id, "unit", &cur);
+    int rc = kysod_load(r, Q_UNIT_GET, r->id, N_("no such unit"), &cur);
     int64_t agency = cur ? kysod_int(cur, "agency_id") : 0;
     if (rc || (rc = kysod_authorize(r, ACC_AGENCY_ADMIN, agency)))
         goto done;
@@ -267,7 +267,7 @@ done:
 int api_unit_delete(kysod_req *r)
 {
     json_t *cur = NULL;
-    int rc = kysod_load(r, Q_UNIT_GET, r->id, "unit", &cur);
+    int rc = kysod_load(r, Q_UNIT_GET, r->id, N_("no such unit"), &cur);
     int64_t agency = cur ? kysod_int(cur, "agency_id") : 0;
     if (rc || (rc = kysod_authorize(r, ACC_AGENCY_ADMIN, agency)) ||
         (rc = kysod_check_if_match(r, cur)))

@@ -30,7 +30,7 @@ static int scope(kysod_req *r, ks_db_arg *agency, ks_db_arg *user, kysod_access 
         if (user->i == r->s.user_id)
             return 0;
         json_t *u = NULL;
-        if ((rc = kysod_load(r, Q_USER_GET, user->i, "user", &u)))
+        if ((rc = kysod_load(r, Q_USER_GET, user->i, N_("no such user"), &u)))
             return rc;
         rc = kysod_authorize(r, acc, kysod_int(u, "agency_id"));
         json_decref(u);
@@ -117,7 +117,7 @@ done:
 int api_role_delete(kysod_req *r)
 {
     json_t *cur = NULL;
-    int rc = kysod_load(r, Q_ROLE_GET, r->id, "role assignment", &cur);
+    int rc = kysod_load(r, Q_ROLE_GET, r->id, N_("no such role assignment"), &cur);
     int64_t agency = cur ? kysod_int(cur, "agency_id") : 0;
     if (rc || (rc = kysod_authorize(r, ACC_AGENCY_ADMIN, agency)) ||
         (rc = city_role_guard(r, kysod_str(cur, "role", ""), agency)))
@@ -193,7 +193,7 @@ int api_deleg_list(kysod_req *r)
 int api_deleg_get(kysod_req *r)
 {
     json_t *d = NULL;
-    int rc = kysod_load(r, Q_DELEG_GET, r->id, "delegation", &d);
+    int rc = kysod_load(r, Q_DELEG_GET, r->id, N_("no such delegation"), &d);
     if (rc || (rc = kysod_authorize(r, ACC_AGENCY_MEMBER, kysod_int(d, "agency_id")))) {
         json_decref(d);
         return rc;
@@ -205,7 +205,7 @@ int api_deleg_get(kysod_req *r)
 static int user_in(kysod_req *r, int64_t user, int64_t agency, const char *field)
 {
     json_t *u = NULL;
-    int rc = kysod_load(r, Q_USER_GET, user, "user", &u);
+    int rc = kysod_load(r, Q_USER_GET, user, N_("no such user"), &u);
     bool ok = !rc && kysod_int(u, "agency_id") == agency;
     json_decref(u);
     if (!ok)
@@ -267,7 +267,7 @@ done:
 int api_deleg_revoke(kysod_req *r)
 {
     json_t *cur = NULL;
-    int rc = kysod_load(r, Q_DELEG_GET, r->id, "delegation", &cur);
+    int rc = kysod_load(r, Q_DELEG_GET, r->id, N_("no such delegation"), &cur);
     int64_t agency = cur ? kysod_int(cur, "agency_id") : 0;
     if (rc || (rc = kysod_authorize(r, ACC_AGENCY_ADMIN, agency)))
         goto done;

@@ -60,7 +60,7 @@ static int check_unit(kysod_req *r, json_t *unit, int64_t agency)
     if (!unit || json_is_null(unit))
         return 0;
     json_t *u = NULL;
-    int rc = kysod_load(r, Q_UNIT_GET, json_integer_value(unit), "unit", &u);
+    int rc = kysod_load(r, Q_UNIT_GET, json_integer_value(unit), N_("no such unit"), &u);
     bool ok = !rc && kysod_int(u, "agency_id") == agency;
     json_decref(u);
     if (!ok)
@@ -72,7 +72,7 @@ static int check_unit(kysod_req *r, json_t *unit, int64_t agency)
 static int check_agency(kysod_req *r, int64_t agency)
 {
     json_t *a = NULL;
-    int rc = kysod_load(r, Q_AGENCY_GET, agency, "agency", &a);
+    int rc = kysod_load(r, Q_AGENCY_GET, agency, N_("no such agency"), &a);
     json_decref(a);
     if (rc)
         return kysod_fail(r, 400, "invalid_field", "agency_id", N_("the agency does not exist"));
@@ -118,7 +118,7 @@ done:
 int api_user_get(kysod_req *r)
 {
     json_t *u = NULL;
-    int rc = kysod_load(r, Q_USER_GET, r->id, "user", &u);
+    int rc = kysod_load(r, Q_USER_GET, r->id, N_("no such user"), &u);
     if (rc)
         return rc;
     if (r->id != r->s.user_id &&
@@ -159,7 +159,7 @@ int api_users_list(kysod_req *r)
 int api_user_update(kysod_req *r)
 {
     json_t *b = NULL, *cur = NULL;
-    int rc = kysod_load(r, Q_USER_GET, r->id, "user", &cur);
+    int rc = kysod_load(r, Q_USER_GET, r->id, N_("no such user"), &cur);
     int64_t agency = cur ? kysod_int(cur, "agency_id") : 0;
     if (rc || (rc = kysod_authorize(r, ACC_AGENCY_ADMIN, agency)))
         goto done;
@@ -282,7 +282,7 @@ static int import_row(void *user, int line, char **f, int n)
 int api_users_import(kysod_req *r)
 {
     json_t *ag = NULL;
-    int rc = kysod_load(r, Q_AGENCY_GET, r->id, "agency", &ag);
+    int rc = kysod_load(r, Q_AGENCY_GET, r->id, N_("no such agency"), &ag);
     json_decref(ag);
     if (rc || (rc = kysod_authorize(r, ACC_AGENCY_ADMIN, r->id)))
         return rc;

@@ -44,7 +44,7 @@ int kysod_load(kysod_req *r, const char *sql, int64_t id, const char *what, json
         return rc;
     if (rows->nrows == 0) {
         ks_db_rows_free(rows);
-        return kysod_fail(r, 404, "not_found", NULL, N_("no such %s"), what);
+        return kysod_fail_id(r, 404, "not_found", what);
     }
     *out = kysod_row_json(rows, 0);
     ks_db_rows_free(rows);

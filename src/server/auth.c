@@ -229,7 +229,7 @@ static json_t *me_json(kysod_req *r, int *rc)
 {
     json_t *user = NULL;
     ks_db_rows *rows = NULL;
-    if ((*rc = kysod_load(r, Q_USER_GET, r->s.user_id, "user", &user)))
+    if ((*rc = kysod_load(r, Q_USER_GET, r->s.user_id, N_("no such user"), &user)))
         return NULL;
     ks_db_arg u = KS_DB_I(r->s.user_id);
     if ((*rc = kysod_db(r, Q_USER_ROLES, &u, 1, &rows))) {
@@ -458,7 +458,7 @@ done:
 int api_set_password(kysod_req *r)
 {
     json_t *b = NULL, *u = NULL;
-    int rc = kysod_load(r, Q_USER_GET, r->id, "user", &u);
+    int rc = kysod_load(r, Q_USER_GET, r->id, N_("no such user"), &u);
     if (rc)
         return rc;
     int64_t agency = kysod_int(u, "agency_id");

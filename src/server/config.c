@@ -99,9 +99,9 @@ static ks_status set_key(kysod_config *c, const char *k, const char *v, const ch
         dst = c->web_root;
         cap = sizeof c->web_root;
     } else if (strcmp(k, "log_level") == 0) {
-        if (strcmp(v, "info") != 0 && strcmp(v, "debug") != 0)
-            return ks_error_set(err, KS_E_USAGE, N_("%s:%d: log_level must be info or debug"), path,
-                                line);
+        if (strcmp(v, "info") != 0 && strcmp(v, "warn") != 0 && strcmp(v, "debug") != 0)
+            return ks_error_set(err, KS_E_USAGE, N_("%s:%d: log_level must be info, warn or debug"),
+                                path, line);
         dst = c->log_level;
         cap = sizeof c->log_level;
     } else if (strcmp(k, "listen") == 0) {

@@ -233,9 +233,23 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         r->fd = -1;
         r->start_us = kysod_now_us();
         const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
-        if (cl && strtoull(cl, NULL, 10) > (unsigned long long)srv->cfg.max_body_kb * 1024)
-            r->body_too_big = true;
         *con_cls = r;
+        if (cl && strtoull(cl, NULL, 10) > (unsigned long long)srv->cfg.max_body_kb * 1024) {
+            /* answered at once, without reading the body (MHD then closes the connection) */
+            r->body_too_big = true;
+            client_ip(r);
+            pick_lang(r);
+            kysod_fail(r, 413, "payload_too_large", NULL,
+                       N_("the request body is larger than %d KiB"), srv->cfg.max_body_kb);
+            r->answered = true;
+            enum MHD_Result ret = send_answer(r);
+            finish(r);
+            return ret;
+        }
+        return MHD_YES;
+    }
+    if (r->answered) {
+        *upload_size = 0;
         return MHD_YES;
     }
     if (*upload_size) {

@@ -41,65 +41,6 @@ static void on_signal(int sig)
     stop_flag = 1;
 }
 
-static int init_admin(kysod *srv, const char *login, const char *name, const char *code)
-{
-    const char *pw = getenv("KYSOD_ADMIN_PASSWORD");
-    ks_error e;
-    if (!pw || strlen(pw) < 10) {
-        fprintf(stderr, "kysod: lỗi: KYSOD_ADMIN_PASSWORD phải có ít nhất 10 ký tự\n"
-                        "kysod: error: KYSOD_ADMIN_PASSWORD must hold at least 10 characters\n");
-        return EXIT_USAGE;
-    }
-    ks_db *db = ks_db_acquire(srv->pool);
-    ks_db_rows *rows = NULL;
-    ks_status st = ks_db_tx_begin(db, &e);
-    if (st == KS_OK)
-        st = ks_db_run(db, Q_AGENCY_ROOT, NULL, 0, &rows, NULL, &e);
-    if (st == KS_OK && rows->nrows)
-        st = ks_error_set(&e, KS_E_STATE, N_("the database already has its root agency"));
-    ks_db_rows_free(rows);
-    rows = NULL;
-    int64_t now = (int64_t)time(NULL), agency = 0, user = 0, role = 0;
-    ks_db_arg a[8] = {KS_DB_NIL,     KS_DB_S(name), KS_DB_S(""),   KS_DB_S("city_committee"),
-                      KS_DB_S(code), KS_DB_S(""),   KS_DB_S("{}"), KS_DB_I(now)};
-    if (st == KS_OK)
-        st = ks_db_run(db, Q_AGENCY_NEW, a, 8, &rows, NULL, &e);
-    if (st == KS_OK)
-        agency = ks_db_cell_int(rows, 0, 0);
-    ks_db_rows_free(rows);
-    rows = NULL;
-    json_t *u = json_pack("{s:s, s:s, s:s, s:I}", "login", login, "full_name", login, "title",
-                          "Quản trị thành phố", "agency_id", (json_int_t)agency);
-    if (st == KS_OK)
-        st = kysod_user_insert(srv, db, u, pw, &user, &e);
-    ks_db_arg ra[4] = {KS_DB_I(user), KS_DB_I(agency), KS_DB_S("city_admin"), KS_DB_I(now)};
-    if (st == KS_OK)
-        st = ks_db_run(db, Q_ROLE_NEW, ra, 4, &rows, NULL, &e);
-    if (st == KS_OK)
-        role = ks_db_cell_int(rows, 0, 0);
-    ks_db_rows_free(rows);
-    ks_audit_rec rec = {0, "system", "local", agency, "city.init", "agency", "", ""};
-    char *after = json_dumps(u, JSON_COMPACT | JSON_SORT_KEYS);
-    rec.after = after;
-    if (st == KS_OK)
-        st = ks_audit_append(db, &rec, now, &e);
-    free(after);
-    json_decref(u);
-    st = ks_db_tx_end(db, st, &e);
-    ks_db_release(srv->pool, db);
-    if (st != KS_OK) {
-        die("--init-admin", &e);
-        return EXIT_INPUT;
-    }
-    printf("{\"agency_id\": %lld, \"user_id\": %lld, \"role_id\": %lld}\n", (long long)agency,
-           (long long)user, (long long)role);
-    return 0;
-}
-
-/* src/server/openapi.json, embedded at build time (embed.cmake) */
-extern const char kysod_openapi_json[];
-extern const size_t kysod_openapi_json_len;
-
 int main(int argc, char **argv)
 {
     const char *config = "/etc/kyso/kysod.conf", *listen = NULL, *dburl = NULL, *web = NULL;
@@ -183,26 +124,29 @@ int main(int argc, char **argv)
         printf("kysod: cấu hình hợp lệ / configuration OK (%s)\n", config);
         return 0;
     }
-    pthread_mutex_init(&srv.cache_lock, NULL);
-    pthread_mutex_init(&srv.hash_lock, NULL);
-    pthread_mutex_init(&srv.log_lock, NULL);
-    srv.cache = calloc(KYSOD_SESSION_CACHE, sizeof *srv.cache);
-    srv.openapi = (char *)kysod_openapi_json;
-    srv.openapi_len = kysod_openapi_json_len;
-    if (!srv.cache)
-        return EXIT_INPUT;
-    if (ks_db_pool_open(srv.cfg.database, srv.cfg.db_pool, &srv.pool, &e) != KS_OK) {
+    if (kysod_open(&srv, &e) != KS_OK) {
         die("database", &e);
         return EXIT_INPUT;
     }
-    if (kysod_hash_password(&srv, "kysod: the cost of an unknown login", srv.dummy_hash, &e) !=
-        KS_OK) {
-        die("", &e);
-        return EXIT_INPUT;
-    }
     if (admin) {
-        int rc = init_admin(&srv, admin, agency_name, agency_code);
-        ks_db_pool_free(srv.pool);
+        const char *pw = getenv("KYSOD_ADMIN_PASSWORD");
+        if (!pw || strlen(pw) < 10) {
+            fprintf(stderr, "kysod: lỗi: KYSOD_ADMIN_PASSWORD phải có ít nhất 10 ký tự\n"
+                            "kysod: error: KYSOD_ADMIN_PASSWORD must hold at least 10 "
+                            "characters\n");
+            kysod_close(&srv);
+            return EXIT_USAGE;
+        }
+        int64_t ids[3];
+        int rc = 0;
+        if (kysod_init_city(&srv, admin, pw, agency_name, agency_code, ids, &e) != KS_OK) {
+            die("--init-admin", &e);
+            rc = EXIT_INPUT;
+        } else {
+            printf("{\"agency_id\": %lld, \"user_id\": %lld, \"role_id\": %lld}\n",
+                   (long long)ids[0], (long long)ids[1], (long long)ids[2]);
+        }
+        kysod_close(&srv);
         return rc;
     }
     struct sigaction sa;
@@ -213,7 +157,7 @@ int main(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
     if (kysod_start(&srv, &e) != KS_OK) {
         die("", &e);
-        ks_db_pool_free(srv.pool);
+        kysod_close(&srv);
         return EXIT_INPUT;
     }
     json_t *f = json_pack("{s:s, s:i, s:s, s:i}", "listen", srv.cfg.listen_host, "port", srv.port,
@@ -235,7 +179,6 @@ int main(int argc, char **argv)
         pause();
     kysod_stop(&srv);
     kysod_log(&srv, "info", "kysod stopped", NULL);
-    ks_db_pool_free(srv.pool);
-    free(srv.cache);
+    kysod_close(&srv);
     return 0;
 }

@@ -28,6 +28,11 @@ int kysod_fail(kysod_req *r, int status, const char *code, const char *field, co
     return fail_msg(r, status, code, field, strcmp(r->lang, "en") == 0 ? e.msg_en : e.msg);
 }
 
+int kysod_fail_id(kysod_req *r, int status, const char *code, const char *msgid)
+{
+    return fail_msg(r, status, code, NULL, strcmp(r->lang, "en") == 0 ? msgid : ks_tr(msgid));
+}
+
 int kysod_fail_err(kysod_req *r, const ks_error *e)
 {
     if (e->status == KS_E_STATE)

@@ -76,6 +76,7 @@ typedef struct kysod_req {
     char *body;
     size_t body_len, body_cap;
     bool body_too_big;
+    bool answered; /* a response is queued already (an early 413) */
     char ip[64];
     char lang[4];
     bool lang_explicit;
@@ -114,6 +115,11 @@ typedef struct kysod_route {
 extern const kysod_route KYSOD_ROUTES[];
 extern const int KYSOD_NROUTES;
 
+/* ---- lifecycle.c ---- */
+/* Opens the database (migrations applied) and the rest of srv from srv->cfg. */
+ks_status kysod_open(kysod *srv, ks_error *err);
+void kysod_close(kysod *srv);
+
 /* ---- http.c ---- */
 ks_status kysod_start(kysod *srv, ks_error *err);
 void kysod_stop(kysod *srv);
@@ -129,6 +135,8 @@ json_t *kysod_routes_json(void);
 int kysod_fail(kysod_req *r, int status, const char *code, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 int kysod_fail_err(kysod_req *r, const ks_error *e);
+/* The same with a msgid that takes no arguments. */
+int kysod_fail_id(kysod_req *r, int status, const char *code, const char *msgid);
 int kysod_json(kysod_req *r, int status, json_t *out);
 /* Answers 304 when If-None-Match matches the body's ETag; else 200 with the ETag. */
 int kysod_json_etag(kysod_req *r, json_t *out);
@@ -209,6 +217,11 @@ ks_db_arg kysod_str_arg(json_t *b, json_t *cur, const char *k);
  * answers `status` with the object as `get_sql` now reads it (204 without). Takes `before`. */
 int kysod_commit(kysod_req *r, ks_status st, ks_error *e, const char *action, const char *kind,
                  int64_t id, int64_t agency, json_t *before, const char *get_sql, int status);
+
+/* Creates the root agency and its city_admin `login` in an empty database (city_init.c);
+ * ids receives the agency, user and role assignment ids. KS_E_STATE when a root exists. */
+ks_status kysod_init_city(kysod *srv, const char *login, const char *pw, const char *name,
+                          const char *code, int64_t ids[3], ks_error *err);
 
 /* ---- the API (api_*.c) ---- */
 int api_health(kysod_req *r);

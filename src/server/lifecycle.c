@@ -1,0 +1,38 @@
+/* server/lifecycle.c — a kysod's resources from its configuration: the database pool (with
+ * migrations), the session cache, the embedded OpenAPI document, the locks, the dummy hash;
+ * and their release. The program (main.c) and the fuzz target share it. */
+#include <stdlib.h>
+
+#include "server.h"
+
+/* src/server/openapi.json, embedded at build time (embed.cmake) */
+extern const char kysod_openapi_json[];
+extern const size_t kysod_openapi_json_len;
+
+ks_status kysod_open(kysod *srv, ks_error *err)
+{
+    pthread_mutex_init(&srv->cache_lock, NULL);
+    pthread_mutex_init(&srv->hash_lock, NULL);
+    pthread_mutex_init(&srv->log_lock, NULL);
+    srv->openapi = kysod_openapi_json;
+    srv->openapi_len = kysod_openapi_json_len;
+    srv->cache = calloc(KYSOD_SESSION_CACHE, sizeof *srv->cache);
+    if (!srv->cache)
+        return ks_error_set(err, KS_E_NOMEM, N_("out of memory"));
+    ks_status st = ks_db_pool_open(srv->cfg.database, srv->cfg.db_pool, &srv->pool, err);
+    if (st == KS_OK)
+        st = kysod_hash_password(srv, "kysod: the cost of an unknown login", srv->dummy_hash,
+                                 err);
+    if (st != KS_OK)
+        kysod_close(srv);
+    return st;
+}
+
+void kysod_close(kysod *srv)
+{
+    kysod_stop(srv);
+    ks_db_pool_free(srv->pool);
+    srv->pool = NULL;
+    free(srv->cache);
+    srv->cache = NULL;
+}
