@@ -17,8 +17,25 @@ export const SHOTS = process.env.KYSO_SCREENS ?? join(ROOT, 'build', 'web-screen
 if (!BASE) throw new Error('KYSO_URL is not set: run tests/web/test_web.sh');
 mkdirSync(SHOTS, { recursive: true });
 
-/* Logins and passwords of the sample city, by role: {"city_admin": {"login", "password"}, ...} */
-export const USERS = JSON.parse(readFileSync(process.env.KYSO_WEB_USERS ?? '', 'utf8'));
+/* Logins and passwords of the sample city (scripts/demo_city.py writes "login TAB roles TAB
+ * agency TAB password" lines), by role: {"city_admin": {login, password, agency}, ...}. The admin
+ * tasks happen in one agency: the one whose administrator has the most roles beside them. */
+function sampleUsers(file) {
+  const rows = readFileSync(file, 'utf8').trim().split('\n').map((l) => {
+    const [login, roles, agency, password] = l.split('\t');
+    return { login, roles: roles.split(','), agency, password };
+  });
+  const agencies = [...new Set(rows.filter((r) => r.roles.includes('agency_admin')).map((r) => r.agency))];
+  const score = (a) => new Set(rows.filter((r) => r.agency === a).flatMap((r) => r.roles)).size;
+  const home = agencies.sort((x, y) => score(y) - score(x))[0];
+  const users = {};
+  for (const r of [...rows.filter((x) => x.agency === home), ...rows]) {
+    for (const role of r.roles) users[role] ??= r;
+  }
+  users.auditor = rows.find((r) => r.roles.includes('auditor')) ?? users.auditor;
+  return users;
+}
+export const USERS = sampleUsers(process.env.KYSO_WEB_PASSWORDS ?? '');
 
 const bundled = await build({
   entryPoints: [join(ROOT, 'web/src/i18n/catalog.ts')], bundle: true, format: 'esm', write: false,
