@@ -276,6 +276,7 @@ test('auditor: sees the trail with the chain verified, opens an entry, exports i
   await page.getByRole('row').filter({ hasText: tr('vi', 'audit.action.certificate.create') }).first()
     .getByRole('button', { name: tr('vi', 'audit.show') }).click();
   await page.locator('.audit-detail .hashes code').first().waitFor();
+  assert.ok(await page.locator('.audit-detail .changes tr.is-changed').count() >= 2, 'the entry shows what it changed, field by field');
   await shot(page, 'vi-desktop-audit-entry');
 
   const [download] = await Promise.all([
@@ -321,6 +322,16 @@ test('a drafter sees no admin screen and is refused one by address', async () =>
   await page.getByRole('navigation').getByRole('link', { name: tr('vi', 'nav.home') }).click();
   await page.getByText(tr('vi', 'signin.expired')).waitFor();
   await shot(page, 'vi-desktop-signin-expired');
+  await page.context().close();
+});
+
+test('the clerk sees on the home screen that the agency certificate is in their hands', async () => {
+  const page = await open({});
+  await signIn(page, 'clerk');
+  const task = page.locator('.task').filter({ hasText: tr('vi', 'home.task.agency_cert_mine', { serial: 'QQQ', date: 'QQQ' }).split('QQQ')[0] });
+  await task.first().waitFor();
+  assert.match(await task.first().textContent(), /ngày \d{2} tháng \d{1,2} năm \d{4}/, 'its end date written the Vietnamese way');
+  await shot(page, 'vi-desktop-home-clerk');
   await page.context().close();
 });
 

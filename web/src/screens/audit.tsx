@@ -144,14 +144,43 @@ function AuditRow({ en, open, onToggle, actionText, agencyName }: {
       {open ? (
         <tr class="audit-detail">
           <td colSpan={7}>
-            <div class="audit-detail__grid">
-              <div><h4>{t('audit.before')}</h4><pre>{en.before ? JSON.stringify(en.before, null, 2) : t('common.none')}</pre></div>
-              <div><h4>{t('audit.after')}</h4><pre>{en.after ? JSON.stringify(en.after, null, 2) : t('common.none')}</pre></div>
-            </div>
+            <ChangeTable before={en.before ?? null} after={en.after ?? null} />
             <p class="hashes"><span>{t('audit.hash')}</span> <code>{en.hash ?? ''}</code><br /><span>{t('audit.prev_hash')}</span> <code>{en.prev_hash ?? ''}</code></p>
           </td>
         </tr>
       ) : null}
     </>
+  );
+}
+
+/* What an entry changed, field by field: changed values are marked, unchanged ones kept for context. */
+function ChangeTable({ before, after }: { before: Record<string, unknown> | null; after: Record<string, unknown> | null }) {
+  const { t } = useI18n();
+  const keys = Array.from(new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})]));
+  if (keys.length === 0) return <p class="muted">{t('audit.no_change_data')}</p>;
+  const show = (o: Record<string, unknown> | null, k: string) => {
+    if (!o || !(k in o)) return '';
+    const v = o[k];
+    return v === null ? t('common.none') : typeof v === 'object' ? JSON.stringify(v) : String(v);
+  };
+  return (
+    <table class="changes">
+      <caption class="sr-only">{t('audit.changes')}</caption>
+      <thead><tr><th scope="col">{t('audit.field')}</th><th scope="col">{t('audit.before')}</th><th scope="col">{t('audit.after')}</th></tr></thead>
+      <tbody>
+        {keys.map((k) => {
+          const b = show(before, k);
+          const a = show(after, k);
+          const changed = b !== a;
+          return (
+            <tr key={k} class={changed ? 'is-changed' : undefined}>
+              <th scope="row"><code>{k}</code></th>
+              <td>{b}</td>
+              <td>{a}{changed ? <span class="sr-only"> {t('audit.changed')}</span> : null}</td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
   );
 }

@@ -4,7 +4,7 @@ import { api } from '../api/endpoints';
 import type { Certificate, Delegation, Token, User } from '../api/types';
 import { useAsync } from '../components/async';
 import { Badge, Card, DefList, Loading, PageHeader } from '../components/ui';
-import { formatDate, formatDateTime } from '../format';
+import { formatDate, formatDateTime, formatNumber } from '../format';
 import { useI18n } from '../i18n/i18n';
 import { delegationKindLabel, kindLabel, roleLabel } from '../labels';
 import { adminAgencies, certAgencies, useSession } from '../session';
@@ -21,19 +21,29 @@ export function Home() {
   const admin = adminAgencies(me, agencies).some((a) => a.id === me.user.agency_id);
   const certManager = certAgencies(me, agencies, true).some((a) => a.id === me.user.agency_id);
 
+  const certReader = certAgencies(me, agencies, false).some((a) => a.id === me.user.agency_id);
   const data = useAsync(async () => {
     const now = new Date().toISOString();
-    const [mine, given, locked, agencyCerts, tokens] = await Promise.all([
+    const ag = me.user.agency_id;
+    const none = <T,>(): Promise<T[]> => Promise.resolve([] as T[]);
+    const total = (p: Promise<{ total: number }>) => p.then((x) => x.total).catch(() => null);
+    const [mine, given, locked, agencyCerts, tokens, stats] = await Promise.all([
       api.certificates({ user_id: me.user.id }).then((p) => p.items).catch(() => [] as Certificate[]),
-      api.delegations({ user_id: me.user.id, active_at: now }).then((p) => p.items).catch(() => [] as Delegation[]),
-      admin ? api.users({ agency_id: me.user.agency_id, status: 'locked' }).then((p) => p.items).catch(() => [] as User[]) : Promise.resolve([] as User[]),
-      certManager ? api.certificates({ agency_id: me.user.agency_id, owner_kind: 'agency' }).then((p) => p.items).catch(() => [] as Certificate[]) : Promise.resolve([] as Certificate[]),
+      api.delegations({ user_id: me.user.id }).then((p) => p.items).catch(() => [] as Delegation[]),
+      admin ? api.users({ agency_id: ag, status: 'locked' }).then((p) => p.items).catch(() => [] as User[]) : none<User>(),
+      certReader ? api.certificates({ owner_kind: 'agency' }).then((p) => p.items).catch(() => [] as Certificate[]) : none<Certificate>(),
       api.tokens({ user_id: me.user.id }).then((p) => p.items).catch(() => [] as Token[]),
+      Promise.all([
+        admin ? total(api.users({ agency_id: ag, status: 'active', limit: 1 })) : null,
+        admin ? total(api.delegations({ agency_id: ag, active_at: now, limit: 1 })) : null,
+        certReader ? total(api.certificates({ agency_id: ag, limit: 1 })) : null,
+        certReader ? total(api.tokens({ agency_id: ag, limit: 1 })) : null,
+      ]),
     ]);
     const people = new Map<number, string>();
     const ids = new Set(given.flatMap((d) => [d.from_user_id, d.to_user_id]));
     await Promise.all([...ids].map((id) => api.user(id).then((u) => people.set(id, u.full_name)).catch(() => undefined)));
-    return { mine, given, locked, agencyCerts, tokens, people };
+    return { mine, given, locked, agencyCerts, tokens, people, stats };
   }, [me.user.id]);
 
   const tasks: Task[] = [];
@@ -46,27 +56,54 @@ export function Home() {
       else if (left < 60 * DAY) tasks.push({ key: 'c' + c.id, tone: 'warn', text: t('home.task.cert_expiring', { serial: c.serial, date: formatDate(c.not_after, lang) }), href: '#/certificates' });
     }
     for (const d of data.data.given) {
-      if (d.status !== 'active') continue;
-      const who = data.data.people.get(d.from_user_id) ?? '';
+      if (d.status !== 'active' && d.status !== 'pending') continue;
+      const kind = delegationKindLabel(t, d.kind);
       if (d.to_user_id === me.user.id) {
-        tasks.push({ key: 'd' + d.id, tone: 'info', text: t('home.task.delegated_to_me', { kind: delegationKindLabel(t, d.kind), who, until: formatDateTime(d.valid_to, lang) }), href: '#/' });
+        const who = data.data.people.get(d.from_user_id) ?? '';
+        tasks.push(d.status === 'active'
+          ? { key: 'd' + d.id, tone: 'info', text: t('home.task.delegated_to_me', { kind, who, until: formatDateTime(d.valid_to, lang) }), href: '#/' }
+          : { key: 'd' + d.id, tone: 'info', text: t('home.task.delegation_pending', { kind, who, from: formatDateTime(d.valid_from, lang) }), href: '#/' });
+      } else if (d.from_user_id === me.user.id && d.status === 'active') {
+        const who = data.data.people.get(d.to_user_id) ?? '';
+        tasks.push({ key: 'g' + d.id, tone: 'info', text: t('home.task.delegated_by_me', { kind, who, until: formatDateTime(d.valid_to, lang) }), href: admin ? '#/delegations' : '#/' });
       }
     }
     if (data.data.locked.length) {
       tasks.push({ key: 'locked', tone: 'warn', text: t('home.task.locked_users', { n: data.data.locked.length }), href: '#/users?status=locked' });
     }
-    for (const c of data.data.agencyCerts) {
-      if (c.status === 'active' && !c.assigned_user_id) {
+    const seen = new Set<number>();
+    for (const c of [...data.data.agencyCerts, ...data.data.mine.filter((x) => x.owner_kind === 'agency')]) {
+      if (seen.has(c.id)) continue;
+      seen.add(c.id);
+      if (c.status !== 'active') continue;
+      if (!c.assigned_user_id && certManager && c.agency_id === me.user.agency_id) {
         tasks.push({ key: 'ac' + c.id, tone: 'bad', text: t('home.task.agency_cert_unassigned', { serial: c.serial }), href: '#/certificates' });
+      } else if (c.assigned_user_id === me.user.id) {
+        tasks.push({ key: 'ah' + c.id, tone: 'info', href: '#/certificates', text: c.not_after
+          ? t('home.task.agency_cert_mine', { serial: c.serial, date: formatDate(c.not_after, lang) })
+          : t('home.task.agency_cert_mine_nodate', { serial: c.serial }) });
       }
     }
   }
 
   const myRoles = me.roles;
+  const st = data.data?.stats;
+  const tiles: [string, number | null | undefined, string][] = [
+    [t('home.stat.users'), st?.[0], '#/users'], [t('home.stat.delegations'), st?.[1], '#/delegations'],
+    [t('home.stat.certificates'), st?.[2], '#/certificates'], [t('home.stat.tokens'), st?.[3], '#/certificates'],
+  ];
+  const shown = tiles.filter(([, n]) => typeof n === 'number');
   return (
     <div>
       <PageHeader title={t('home.greeting', { name: me.user.full_name })}
         subtitle={[me.user.title, agency?.name].filter(Boolean).join(' — ')} />
+      {shown.length ? (
+        <section class="stats" aria-label={t('home.stats', { agency: agency?.short_name || agency?.name || '' })}>
+          {shown.map(([label, n, href]) => (
+            <a key={label} class="stat" href={href}><span class="stat__n">{formatNumber(n ?? 0, lang)}</span><span class="stat__label">{label}</span></a>
+          ))}
+        </section>
+      ) : null}
       <div class="grid grid--2">
         <Card title={t('home.waiting')}>
           {data.loading ? <Loading /> : tasks.length === 0 ? (
@@ -107,7 +144,8 @@ export function Home() {
           {data.loading ? <Loading /> : (data.data && (data.data.mine.length || data.data.tokens.length)) ? (
             <ul class="plain">
               {data.data.mine.map((c) => (
-                <li key={'c' + c.id}>{t('home.my_cert', { serial: c.serial, date: formatDate(c.not_after, lang) })}</li>
+                <li key={'c' + c.id}>{c.not_after ? t('home.my_cert', { serial: c.serial, date: formatDate(c.not_after, lang) }) : t('home.my_cert_nodate', { serial: c.serial })}
+                  {c.owner_kind === 'agency' ? <> <Badge tone="neutral">{t('cert.owner.agency')}</Badge></> : null}</li>
               ))}
               {data.data.tokens.map((k) => (
                 <li key={'t' + k.id}>{t('home.my_token', { serial: k.serial, model: k.model || '' })}</li>
