@@ -3,8 +3,8 @@
 #ifndef KYSO_PKI_INTERNAL_H
 #define KYSO_PKI_INTERNAL_H
 
-#include "sqlite_lazy.h"
-#include "store.h"
+#include "../store/sqlite_lazy.h"
+#include "../store/store.h"
 
 #include "kyso/pki.h"
 #include "kyso/signer.h"

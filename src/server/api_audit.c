@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "queries.h"
+#include "../store/queries.h"
 #include "server.h"
 
 /* agency_id, actor_id, action, since, until: the first five arguments of the audit queries. */

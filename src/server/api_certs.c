@@ -12,7 +12,7 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
-#include "queries.h"
+#include "../store/queries.h"
 #include "server.h"
 
 static const char *const OWNER_KINDS[] = {"person", "agency", NULL};

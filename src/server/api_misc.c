@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "kyso/version.h"
-#include "queries.h"
+#include "../store/queries.h"
 #include "server.h"
 
 int api_health(kysod_req *r)

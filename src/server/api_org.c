@@ -5,7 +5,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "queries.h"
+#include "../store/queries.h"
 #include "server.h"
 
 static const char *const KINDS[] = {

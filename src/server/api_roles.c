@@ -4,7 +4,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "queries.h"
+#include "../store/queries.h"
 #include "server.h"
 
 static int64_t root_agency(kysod_req *r)
@@ -186,7 +186,6 @@ int api_deleg_list(kysod_req *r)
     size_t i;
     json_t *d;
     json_array_foreach(json_object_get(r->out, "items"), i, d) deleg_status(d);
-    kysod_etag_of(r->out, r->etag);
     return 200;
 }
 

@@ -8,7 +8,7 @@
 #include <sodium.h>
 
 #include "csv.h"
-#include "queries.h"
+#include "../store/queries.h"
 #include "server.h"
 
 static const char *const STATUSES[] = {"active", "disabled", "locked", NULL};

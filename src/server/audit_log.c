@@ -107,6 +107,6 @@ int kysod_commit(kysod_req *r, ks_status st, ks_error *e, const char *action, co
         r->status = 204;
         return 204;
     }
-    kysod_etag_of(after, r->etag);
+    r->want_etag = true;
     return kysod_json(r, status, after);
 }

@@ -7,7 +7,7 @@
 
 #include <sodium.h>
 
-#include "queries.h"
+#include "../store/queries.h"
 #include "server.h"
 
 #define COOKIE "kyso_session"

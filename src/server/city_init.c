@@ -5,7 +5,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "queries.h"
+#include "../store/queries.h"
 #include "server.h"
 
 ks_status kysod_init_city(kysod *srv, const char *login, const char *pw, const char *name,

@@ -164,11 +164,23 @@ static enum MHD_Result send_answer(kysod_req *r)
         resp = MHD_create_response_from_buffer(r->raw_len, r->raw, MHD_RESPMEM_MUST_FREE);
         r->raw = NULL;
         type = r->raw_type;
-    } else if (r->out && r->status != 304) {
-        char *s = json_dumps(r->out, JSON_COMPACT | JSON_PRESERVE_ORDER);
-        resp = MHD_create_response_from_buffer(s ? strlen(s) : 0, s ? s : (char *)"",
+    } else if (r->out) {
+        char *s = json_dumps(r->out, KYSOD_JSON_FLAGS);
+        size_t len = s ? strlen(s) : 0;
+        if (r->want_etag && r->status == 200) {
+            kysod_etag_text(s ? s : "", len, r->etag);
+            const char *inm =
+                MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "If-None-Match");
+            if (inm && (strcmp(inm, r->etag) == 0 || strcmp(inm, "*") == 0)) {
+                free(s);
+                s = NULL;
+                len = 0;
+                r->status = 304;
+            }
+        }
+        resp = MHD_create_response_from_buffer(len, s ? s : (char *)"",
                                                s ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
-        type = "application/json; charset=utf-8";
+        type = s ? "application/json; charset=utf-8" : NULL;
     } else {
         resp = MHD_create_response_from_buffer(0, (char *)"", MHD_RESPMEM_PERSISTENT);
         type = NULL;

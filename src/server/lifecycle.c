@@ -21,8 +21,7 @@ ks_status kysod_open(kysod *srv, ks_error *err)
         return ks_error_set(err, KS_E_NOMEM, N_("out of memory"));
     ks_status st = ks_db_pool_open(srv->cfg.database, srv->cfg.db_pool, &srv->pool, err);
     if (st == KS_OK)
-        st = kysod_hash_password(srv, "kysod: the cost of an unknown login", srv->dummy_hash,
-                                 err);
+        st = kysod_hash_password(srv, "kysod: the cost of an unknown login", srv->dummy_hash, err);
     if (st != KS_OK)
         kysod_close(srv);
     return st;

@@ -12,7 +12,7 @@
 
 #include <sodium.h>
 
-#include "queries.h"
+#include "../store/queries.h"
 #include "server.h"
 
 #define EXIT_USAGE 3

@@ -53,12 +53,10 @@ int kysod_json(kysod_req *r, int status, json_t *out)
     return status;
 }
 
-void kysod_etag_of(json_t *obj, char out[40])
+void kysod_etag_text(const char *s, size_t len, char out[40])
 {
-    char *s = json_dumps(obj, JSON_COMPACT | JSON_SORT_KEYS);
     uint8_t md[SHA256_DIGEST_LENGTH];
-    SHA256((const uint8_t *)(s ? s : ""), s ? strlen(s) : 0, md);
-    free(s);
+    SHA256((const uint8_t *)s, len, md);
     out[0] = '"';
     for (int i = 0; i < 16; i++)
         snprintf(out + 1 + 2 * i, 3, "%02x", md[i]);
@@ -66,15 +64,17 @@ void kysod_etag_of(json_t *obj, char out[40])
     out[34] = 0;
 }
 
+void kysod_etag_of(json_t *obj, char out[40])
+{
+    char *s = json_dumps(obj, KYSOD_JSON_FLAGS);
+    kysod_etag_text(s ? s : "", s ? strlen(s) : 0, out);
+    free(s);
+}
+
 int kysod_json_etag(kysod_req *r, json_t *out)
 {
-    kysod_etag_of(out, r->etag);
-    const char *inm = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "If-None-Match");
-    if (inm && (strcmp(inm, r->etag) == 0 || strcmp(inm, "*") == 0)) {
-        json_decref(out);
-        r->status = 304;
-        return 304;
-    }
+    /* the ETag is computed in send_answer from the bytes sent: one serialisation */
+    r->want_etag = true;
     return kysod_json(r, 200, out);
 }
 

@@ -11,7 +11,7 @@
 #include <stdint.h>
 
 #include "config.h"
-#include "store.h"
+#include "../store/store.h"
 
 #define KYSOD_MAX_ROLES 64
 
@@ -96,6 +96,7 @@ typedef struct kysod_req {
     const char *raw_type;
     char set_cookie[256];
     char etag[40];
+    bool want_etag; /* send_answer adds the ETag (and answers 304 to If-None-Match) */
     char retry_after[16];
     int fd; /* a static file to send, or -1 */
     size_t fd_len;
@@ -140,8 +141,10 @@ int kysod_fail_id(kysod_req *r, int status, const char *code, const char *msgid)
 int kysod_json(kysod_req *r, int status, json_t *out);
 /* Answers 304 when If-None-Match matches the body's ETag; else 200 with the ETag. */
 int kysod_json_etag(kysod_req *r, json_t *out);
-/* The ETag of `obj` as sent (quoted hex). */
+/* The ETag of `obj` as sent (quoted hex of the SHA-256 of its serialisation). */
+#define KYSOD_JSON_FLAGS (JSON_COMPACT | JSON_PRESERVE_ORDER)
 void kysod_etag_of(json_t *obj, char out[40]);
+void kysod_etag_text(const char *s, size_t len, char out[40]);
 /* When If-Match is present and differs from the current object's ETag: 412. Returns 0 if fine. */
 int kysod_check_if_match(kysod_req *r, json_t *current);
 
