@@ -30,8 +30,10 @@ try:
     subprocess.run([sys.executable, os.path.join(ROOT, "scripts/demo_city.py"), str(kysod.port), passwords],
                    env=dict(os.environ, KYSOD_ADMIN_PASSWORD=kysod_lib.ADMIN_PW), check=True,
                    stdout=subprocess.DEVNULL)
+    screens = os.path.join(BUILD, "web-screens", backend)
+    subprocess.run(["rm", "-rf", screens])  # no picture of an earlier run stays behind
     env = dict(os.environ, KYSO_URL=f"http://127.0.0.1:{kysod.port}", KYSO_BACKEND=backend,
-               KYSO_WEB_PASSWORDS=passwords, KYSO_SCREENS=os.path.join(BUILD, "web-screens", backend))
+               KYSO_WEB_PASSWORDS=passwords, KYSO_SCREENS=screens)
     status = subprocess.run(["node", "--test", "--test-concurrency=1",
                              os.path.join(ROOT, "tests/web/ui.test.mjs")], env=env).returncode
     if status != 0:

@@ -172,7 +172,11 @@ export function Table<T>(props: { caption: string; columns: Column<T>[]; rows: T
         <tbody>
           {props.rows.map((r) => (
             <tr key={props.rowKey(r)}>
-              {props.columns.map((c) => <td key={c.key} data-label={c.label} class={c.class}>{c.render(r)}</td>)}
+              {props.columns.map((c) => {
+                const v = c.render(r);
+                const empty = v === '' || v === null || v === undefined;
+                return <td key={c.key} data-label={c.label} class={[c.class, empty ? 'is-empty' : ''].filter(Boolean).join(' ') || undefined}>{v}</td>;
+              })}
             </tr>
           ))}
         </tbody>

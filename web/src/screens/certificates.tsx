@@ -35,7 +35,9 @@ export function Certificates({ route }: { route: Route }) {
     return { certs: c.items, tokens: k.items, users: u, clerks };
   }, [agencyId]);
   const d = data.data;
-  const name = (id: number | null | undefined) => (id ? d?.users.find((u) => u.id === id)?.full_name ?? '#' + id : '');
+  // A clerk of this agency may belong to another one (a role held here): the assignment names them.
+  const name = (id: number | null | undefined) => (id
+    ? d?.users.find((u) => u.id === id)?.full_name ?? d?.clerks.find((r) => r.user_id === id)?.user_name ?? '#' + id : '');
   const tokenName = (id: number | null | undefined) => {
     const k = id ? d?.tokens.find((x) => x.id === id) : undefined;
     return k ? (k.label || k.serial) : '';
@@ -68,7 +70,7 @@ export function Certificates({ route }: { route: Route }) {
             columns={[
               { key: 'serial', label: t('cert.serial'), render: (c) => <code class="code">{c.serial}</code> },
               { key: 'subject', label: t('cert.subject'), render: (c) => c.subject ?? '' },
-              { key: 'valid', label: t('cert.valid_until'), render: (c) => formatDate(c.not_after, lang) },
+              { key: 'valid', label: t('cert.valid_until'), render: (c) => formatDate(c.not_after, lang) || t('common.none') },
               { key: 'status', label: t('cert.status'), render: (c) => <Badge tone={statusTone(c.status)}>{certStatusLabel(t, c.status)}</Badge> },
               { key: 'holder', label: t('cert.holder'), render: (c) => canManage ? (
                 <select aria-label={t('certs.holder_for', { serial: c.serial })} value={String(c.assigned_user_id ?? '')}
@@ -85,7 +87,9 @@ export function Certificates({ route }: { route: Route }) {
               { key: 'person', label: t('cert.person'), render: (c) => name(c.user_id) },
               { key: 'serial', label: t('cert.serial'), render: (c) => <code class="code">{c.serial}</code> },
               { key: 'issuer', label: t('cert.issuer'), render: (c) => c.issuer ?? '' },
-              { key: 'valid', label: t('cert.validity'), render: (c) => <span class="nowrap-lines"><span>{t('delegation.from_time', { t: formatDate(c.not_before, lang) })}</span><span>{t('delegation.to_time', { t: formatDate(c.not_after, lang) })}</span></span> },
+              { key: 'valid', label: t('cert.validity'), render: (c) => (c.not_before || c.not_after) ? <span class="nowrap-lines">
+                {c.not_before ? <span>{t('delegation.from_time', { t: formatDate(c.not_before, lang) })}</span> : null}
+                {c.not_after ? <span>{t('delegation.to_time', { t: formatDate(c.not_after, lang) })}</span> : null}</span> : t('common.none') },
               { key: 'token', label: t('cert.token'), render: (c) => tokenName(c.token_id) },
               { key: 'status', label: t('cert.status'), render: (c) => <Badge tone={statusTone(c.status)}>{certStatusLabel(t, c.status)}</Badge> },
             ]} />
@@ -194,7 +198,7 @@ function CertDialog({ agency, users, tokens, clerks, onClose }: { agency: Agency
               placeholder={t('form.choose')} options={users.map((u) => ({ value: String(u.id), label: u.full_name }))} />
           ) : (
             <SelectField label={t('cert.holder')} name="assigned_user_id" value={v.assigned_user_id} onChange={(x) => form.set('assigned_user_id', x)} error={e['assigned_user_id']}
-              placeholder={t('certs.nobody')} hint={t('certs.holder_hint')} options={clerks.map((r) => ({ value: String(r.user_id), label: users.find((u) => u.id === r.user_id)?.full_name ?? String(r.user_id) }))} />
+              placeholder={t('certs.nobody')} hint={t('certs.holder_hint')} options={clerks.map((r) => ({ value: String(r.user_id), label: users.find((u) => u.id === r.user_id)?.full_name ?? r.user_name ?? String(r.user_id) }))} />
           )}
           <SelectField label={t('cert.token')} name="token_id" value={v.token_id} onChange={(x) => form.set('token_id', x)} error={e['token_id']}
             placeholder={t('common.none')} options={tokens.map((k) => ({ value: String(k.id), label: (k.label || k.serial) + (k.model ? ' (' + k.model + ')' : '') }))} />
