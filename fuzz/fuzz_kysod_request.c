@@ -3,7 +3,8 @@
  * Input byte 0 chooses the mode: < 0x40 sends the rest as a whole raw HTTP request (request
  * parsing); otherwise it picks a route of the table and the rest is that route's JSON (or CSV)
  * body, sent with the session cookie and the CSRF token, so that the handlers' body checks
- * and the CSV reader see arbitrary bytes. A 5xx answer is a bug and aborts. */
+ * and the CSV reader see arbitrary bytes. A 500 (kysod failed inside) is a bug and aborts;
+ * libmicrohttpd's own protocol answers (505 for an unknown HTTP version) are not. */
 #include <arpa/inet.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -141,7 +142,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         free(req);
     }
     int st = status_of(resp);
-    if (st >= 500) {
+    if (st == 500) {
         fprintf(stderr, "kysod answered %d:\n%s\n", st, resp);
         abort();
     }

@@ -4,6 +4,7 @@
  * only, and another agency's rows answer 404 as if absent. */
 #include <string.h>
 
+#include "../store/queries.h"
 #include "server.h"
 
 const char *const KYSOD_ROLE_NAMES[] = {
@@ -79,5 +80,29 @@ int kysod_authorize(kysod_req *r, kysod_access a, int64_t agency)
     if (!kysod_allowed(r, a, agency))
         return kysod_fail(r, 403, "forbidden", NULL,
                           N_("your roles in this agency do not allow this"));
+    return 0;
+}
+
+int kysod_guard_city_user(kysod_req *r, int64_t user)
+{
+    if (r->city_admin)
+        return 0;
+    ks_db_rows *rows = NULL;
+    ks_db_arg a = KS_DB_I(user);
+    int rc = kysod_db(r, Q_USER_ROLES, &a, 1, &rows);
+    if (rc)
+        return rc;
+    bool city = false;
+    for (int i = 0; i < rows->nrows; i++) {
+        const char *role = ks_db_cell(rows, i, 3);
+        bool root = ks_db_cell(rows, i, 5) == NULL;
+        city = city || strcmp(role, "city_admin") == 0 ||
+               strcmp(role, "registration_officer") == 0 || (root && strcmp(role, "auditor") == 0);
+    }
+    ks_db_rows_free(rows);
+    if (city)
+        return kysod_fail(r, 403, "forbidden", NULL,
+                          N_("only the city administrator may change a person with a "
+                             "city-wide role"));
     return 0;
 }

@@ -59,10 +59,14 @@ static const kysod_field ROLE[] = {
     {"role", F_STR, true, 0, KYSOD_ROLE_NAMES, NULL},
 };
 
-/* city_admin, and auditor of the root agency, are given and taken by a city_admin only. */
+/* city_admin, auditor of the root agency and registration_officer (city-wide rights over
+ * certificates) are given and taken by a city_admin only. */
 static int city_role_guard(kysod_req *r, const char *role, int64_t agency)
 {
     int64_t root = root_agency(r);
+    if (strcmp(role, "registration_officer") == 0 && !r->city_admin)
+        return kysod_fail(r, 403, "forbidden", "role",
+                          N_("only the city administrator may give or take this role"));
     if (strcmp(role, "city_admin") == 0 && agency != root)
         return kysod_fail(r, 400, "invalid_field", "agency_id",
                           N_("the city administrator role is held in the city's root agency"));

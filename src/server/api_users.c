@@ -161,7 +161,8 @@ int api_user_update(kysod_req *r)
     json_t *b = NULL, *cur = NULL;
     int rc = kysod_load(r, Q_USER_GET, r->id, N_("no such user"), &cur);
     int64_t agency = cur ? kysod_int(cur, "agency_id") : 0;
-    if (rc || (rc = kysod_authorize(r, ACC_AGENCY_ADMIN, agency)))
+    if (rc || (rc = kysod_authorize(r, ACC_AGENCY_ADMIN, agency)) ||
+        (rc = kysod_guard_city_user(r, r->id)))
         goto done;
     if ((rc = kysod_body_object(r, &b)))
         goto done;

@@ -463,7 +463,8 @@ int api_set_password(kysod_req *r)
         return rc;
     int64_t agency = kysod_int(u, "agency_id");
     json_decref(u);
-    if ((rc = kysod_authorize(r, ACC_AGENCY_ADMIN, agency)))
+    if ((rc = kysod_authorize(r, ACC_AGENCY_ADMIN, agency)) ||
+        (rc = kysod_guard_city_user(r, r->id)))
         return rc;
     if ((rc = kysod_body_object(r, &b)) || (rc = kysod_body_check(r, b, PASSWORD, 1, false)))
         goto done;

@@ -165,8 +165,18 @@ static enum MHD_Result send_answer(kysod_req *r)
         r->raw = NULL;
         type = r->raw_type;
     } else if (r->out) {
-        char *s = json_dumps(r->out, KYSOD_JSON_FLAGS);
-        size_t len = s ? strlen(s) : 0;
+        /* into one buffer sized for a typical page; a larger answer is dumped again */
+        size_t cap = 32768, len = 0;
+        char *s = malloc(cap);
+        if (s && (len = json_dumpb(r->out, s, cap, KYSOD_JSON_FLAGS)) > cap) {
+            char *b = realloc(s, len);
+            s = b ? b : s;
+            len = b ? json_dumpb(r->out, s, len, KYSOD_JSON_FLAGS) : 0;
+        }
+        if (s && len == 0) { /* jansson failed (out of memory) */
+            free(s);
+            s = NULL;
+        }
         if (r->want_etag && r->status == 200) {
             kysod_etag_text(s ? s : "", len, r->etag);
             const char *inm =

@@ -18,8 +18,26 @@ void kysod_time_format(int64_t t, char out[32])
 {
     time_t tt = (time_t)t;
     struct tm tm;
-    gmtime_r(&tt, &tm);
-    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    if (!gmtime_r(&tt, &tm) || tm.tm_year + 1900 > 9999 || tm.tm_year + 1900 < 0) {
+        snprintf(out, 32, "1970-01-01T00:00:00Z");
+        return;
+    }
+    /* by hand: strftime costs a locale look-up per call, and a page has a hundred times */
+    int v[6] = {tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec};
+    char *p = out;
+    p[0] = (char)('0' + v[0] / 1000);
+    p[1] = (char)('0' + v[0] / 100 % 10);
+    p[2] = (char)('0' + v[0] / 10 % 10);
+    p[3] = (char)('0' + v[0] % 10);
+    p += 4;
+    static const char sep[] = "--T::Z";
+    for (int i = 1; i < 6; i++) {
+        *p++ = sep[i - 1];
+        *p++ = (char)('0' + v[i] / 10);
+        *p++ = (char)('0' + v[i] % 10);
+    }
+    *p++ = 'Z';
+    *p = 0;
 }
 
 /* YYYY-MM-DDTHH:MM:SS[.fff](Z|+HH:MM|-HH:MM), or YYYY-MM-DD (midnight UTC). */
@@ -75,46 +93,84 @@ bool kysod_time_parse(const char *s, int64_t *out)
     return true;
 }
 
-static json_t *cell(const char *name, const char *v, char *key, size_t keycap)
+/* How a column is rendered, from its name (decided once per answer, not per cell). */
+typedef enum col_kind { COL_STR, COL_INT, COL_TIME, COL_JSON } col_kind;
+
+static col_kind kind_of(const char *name)
 {
-    snprintf(key, keycap, "%s", name);
-    if (ends_with(name, "_json"))
-        key[strlen(name) - 5] = 0;
-    if (!v)
-        return json_null();
     if (strcmp(name, "id") == 0 || ends_with(name, "_id") || strcmp(name, "version") == 0 ||
         strcmp(name, "seq") == 0 || strcmp(name, "total") == 0)
-        return json_integer(strtoll(v, NULL, 10));
+        return COL_INT;
     if (ends_with(name, "_at") || strcmp(name, "at") == 0 || strcmp(name, "valid_from") == 0 ||
         strcmp(name, "valid_to") == 0 || strcmp(name, "not_before") == 0 ||
-        strcmp(name, "not_after") == 0) {
+        strcmp(name, "not_after") == 0)
+        return COL_TIME;
+    if (strcmp(name, "contacts") == 0 || ends_with(name, "_json"))
+        return COL_JSON;
+    return COL_STR;
+}
+
+static json_t *cell(col_kind k, const char *v)
+{
+    if (!v)
+        return json_null();
+    switch (k) {
+    case COL_INT:
+        return json_integer(strtoll(v, NULL, 10));
+    case COL_TIME: {
         char t[32];
         kysod_time_format(strtoll(v, NULL, 10), t);
         return json_string(t);
     }
-    if (strcmp(name, "contacts") == 0 || ends_with(name, "_json")) {
+    case COL_JSON: {
         json_t *j = *v ? json_loads(v, 0, NULL) : NULL;
         return j ? j : json_null();
+    }
+    case COL_STR:
+        break;
     }
     json_t *s = json_string(v);
     return s ? s : json_string("");
 }
 
-json_t *kysod_row_json(const ks_db_rows *rows, int row)
+typedef struct col_info {
+    char key[64];
+    col_kind kind;
+} col_info;
+
+static void columns(const ks_db_rows *rows, col_info *cols)
+{
+    for (int c = 0; c < rows->ncols && c < 64; c++) {
+        const char *name = rows->names[c];
+        snprintf(cols[c].key, sizeof cols[c].key, "%s", name);
+        if (ends_with(name, "_json"))
+            cols[c].key[strlen(name) - 5] = 0;
+        cols[c].kind = kind_of(name);
+    }
+}
+
+static json_t *row_json(const ks_db_rows *rows, int row, const col_info *cols)
 {
     json_t *o = json_object();
-    char key[64];
-    for (int c = 0; c < rows->ncols; c++) {
-        json_t *v = cell(rows->names[c], ks_db_cell(rows, row, c), key, sizeof key);
-        json_object_set_new(o, key, v);
-    }
+    for (int c = 0; c < rows->ncols && c < 64; c++)
+        json_object_set_new_nocheck(o, cols[c].key, cell(cols[c].kind, ks_db_cell(rows, row, c)));
     return o;
+}
+
+json_t *kysod_row_json(const ks_db_rows *rows, int row)
+{
+    col_info cols[64];
+    columns(rows, cols);
+    return row_json(rows, row, cols);
 }
 
 json_t *kysod_rows_json(const ks_db_rows *rows)
 {
     json_t *a = json_array();
+    col_info cols[64];
+    if (rows)
+        columns(rows, cols);
     for (int i = 0; rows && i < rows->nrows; i++)
-        json_array_append_new(a, kysod_row_json(rows, i));
+        json_array_append_new(a, row_json(rows, i, cols));
     return a;
 }

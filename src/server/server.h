@@ -201,6 +201,9 @@ bool kysod_sees(const kysod_req *r, kysod_access a, int64_t agency);
 /* The usual outcome for a target: 0 if allowed, else 404 (not visible) or 403 set. */
 int kysod_authorize(kysod_req *r, kysod_access a, int64_t agency);
 extern const char *const KYSOD_ROLE_NAMES[];
+/* A person with a city-wide role (city_admin, the city's auditor, a registration officer) is
+ * changed by a city_admin only: 0, or 403 set. */
+int kysod_guard_city_user(kysod_req *r, int64_t user);
 
 /* ---- audit helpers (audit_log.c) ---- */
 /* Appends an audit entry for the current request (the caller holds the transaction). */

@@ -186,30 +186,38 @@ ks_status ks_db_rows_start(ks_db_rows **out, int ncols, const char *const *names
 
 ks_status ks_db_rows_add(ks_db_rows *r, const char *const *cells, const size_t *lens, ks_error *err)
 {
-    /* Grows by doubling: capacity is the next power of two at or above nrows. */
+    /* One block per row holds its cells; the row's last slot (hidden) keeps the block. */
+    size_t stride = (size_t)r->ncols + 1;
     int n = r->nrows;
     if ((n & (n - 1)) == 0) {
         size_t cap = n ? (size_t)n * 2 : 1;
         if (cap > (size_t)1 << 20)
             return ks_error_set(err, KS_E_LIMIT, N_("query answer has too many rows"));
-        char **c = realloc(r->cells, cap * (size_t)r->ncols * sizeof *c + 1);
+        char **c = realloc(r->cells, cap * stride * sizeof *c);
         if (!c)
             return ks_error_set(err, KS_E_NOMEM, N_("out of memory"));
         r->cells = c;
     }
-    char **row = r->cells + (size_t)n * (size_t)r->ncols;
+    size_t total = 1;
     for (int i = 0; i < r->ncols; i++)
-        row[i] = NULL;
-    r->nrows++;
+        total += cells[i] ? lens[i] + 1 : 0;
+    char *block = malloc(total);
+    if (!block)
+        return ks_error_set(err, KS_E_NOMEM, N_("out of memory"));
+    char **row = r->cells + (size_t)n * stride;
+    char *p = block;
     for (int i = 0; i < r->ncols; i++) {
-        if (!cells[i])
+        if (!cells[i]) {
+            row[i] = NULL;
             continue;
-        row[i] = malloc(lens[i] + 1);
-        if (!row[i])
-            return ks_error_set(err, KS_E_NOMEM, N_("out of memory"));
-        memcpy(row[i], cells[i], lens[i]);
-        row[i][lens[i]] = 0;
+        }
+        memcpy(p, cells[i], lens[i]);
+        p[lens[i]] = 0;
+        row[i] = p;
+        p += lens[i] + 1;
     }
+    row[r->ncols] = block;
+    r->nrows++;
     return KS_OK;
 }
 
@@ -217,8 +225,9 @@ void ks_db_rows_free(ks_db_rows *r)
 {
     if (!r)
         return;
-    for (size_t i = 0; i < (size_t)r->nrows * (size_t)r->ncols; i++)
-        free(r->cells[i]);
+    size_t stride = (size_t)r->ncols + 1;
+    for (int i = 0; i < r->nrows; i++)
+        free(r->cells[(size_t)i * stride + (size_t)r->ncols]);
     for (int i = 0; i < r->ncols; i++)
         free(r->names[i]);
     free(r->names);
@@ -230,7 +239,7 @@ const char *ks_db_cell(const ks_db_rows *r, int row, int col)
 {
     if (!r || row < 0 || row >= r->nrows || col < 0 || col >= r->ncols)
         return NULL;
-    return r->cells[(size_t)row * (size_t)r->ncols + (size_t)col];
+    return r->cells[(size_t)row * ((size_t)r->ncols + 1) + (size_t)col];
 }
 
 int64_t ks_db_cell_int(const ks_db_rows *r, int row, int col)

@@ -37,7 +37,8 @@ static inline ks_db_arg ks_db_s_(const char *v)
 typedef struct ks_db_rows {
     int nrows, ncols;
     char **names; /* column names */
-    char **cells; /* row-major */
+    char **cells; /* row-major, ncols + 1 slots a row (the last owns the row's storage): use
+                     ks_db_cell */
 } ks_db_rows;
 
 /* Opens `url`: "sqlite:PATH" (or a bare path) or "postgresql://..." / "postgres://...".

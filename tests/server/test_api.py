@@ -142,6 +142,32 @@ def test_auth(k, adm, ids, users):
     ok(st, j, 204, "password change")
 
 
+def sql(db, stmt):
+    if db.startswith("sqlite:"):
+        subprocess.run(["sqlite3", db[7:], stmt], check=True)
+    else:
+        subprocess.run(["psql", "-q", db, "-c", stmt], check=True, stdout=subprocess.DEVNULL)
+
+
+def test_timeouts(k, db):
+    """Idle (30 min) and absolute (12 h) session timeouts, by ageing the session rows."""
+    import time
+    c = login_as(k, "a.clerk")
+    sql(db, "UPDATE sessions SET last_seen = last_seen - 31 * 60 WHERE user_id = "
+            "(SELECT id FROM users WHERE login = 'a.clerk')")
+    time.sleep(1.2)  # the node's session cache (session_cache_ms = 1000) forgets it
+    st, j, _ = c.req("GET", V + "/me")
+    ok(st, j, 401, "idle session ended")
+    c = login_as(k, "a.clerk")
+    st, j, _ = c.req("GET", V + "/me")
+    ok(st, j, 200, "fresh session")
+    sql(db, "UPDATE sessions SET created_at = created_at - 13 * 3600 WHERE user_id = "
+            "(SELECT id FROM users WHERE login = 'a.clerk')")
+    time.sleep(1.2)
+    st, j, _ = c.req("GET", V + "/me")
+    ok(st, j, 401, "session past its absolute lifetime ended")
+
+
 def test_org(k, adm, ids, users):
     st, j, r = adm.req("GET", V + f"/agencies/{ids['A']}")
     ok(st, j, 200, "get agency")
@@ -225,6 +251,17 @@ def test_isolation(k, adm, ids, users):
     st, j, _ = a.req("POST", V + "/role-assignments", {"user_id": users["a.drafter"],
                                                        "agency_id": ids["A"], "role": "city_admin"})
     check(st in (400, 403), f"agency admin cannot make a city admin: {st}")
+    st, j, _ = a.req("POST", V + "/role-assignments", {"user_id": users["a.drafter"],
+                                                       "agency_id": ids["A"], "role": "registration_officer"})
+    ok(st, j, 403, "agency admin cannot give the city-wide registration officer role")
+    st, j, _ = adm.req("POST", V + "/users", {"login": "dost.admin", "full_name": "Quản trị Sở",
+                                              "agency_id": ids["dost"], "password": "pw-dost.admin-0123"})
+    adm.req("POST", V + "/role-assignments", {"user_id": j["id"], "agency_id": ids["dost"], "role": "agency_admin"})
+    da = login_as(k, "dost.admin")
+    st, j, _ = da.req("POST", V + f"/users/{users['dost.registration_officer']}/password", {"password": "taken-over-1234"})
+    ok(st, j, 403, "an agency admin cannot reset a city-wide role holder's password")
+    st, j, _ = da.req("PATCH", V + f"/users/{users['dost.registration_officer']}", {"status": "disabled"})
+    ok(st, j, 403, "an agency admin cannot disable a city-wide role holder")
     st, j, _ = a.req("GET", V + "/audit?agency_id=%d" % ids["B"])
     ok(st, j, 404, "A's admin cannot read B's audit")
     au = login_as(k, "city.auditor")
@@ -486,6 +523,7 @@ def main():
     try:
         adm, ids, users = setup_city(k)
         test_auth(k, adm, ids, users)
+        test_timeouts(k, db)
         test_org(k, adm, ids, users)
         test_isolation(k, adm, ids, users)
         test_delegations_certs(k, adm, ids, users)
