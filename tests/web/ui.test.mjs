@@ -150,8 +150,16 @@ test('agency administrator: assigns a role, imports staff from CSV, records a de
   await detail.getByLabel(tr('vi', 'users.role_to_add')).selectOption('format_checker');
   await detail.getByRole('button', { name: tr('vi', 'users.add_role') }).click();
   await detail.locator('.role-list').getByText(tr('vi', 'role.format_checker')).waitFor();
+  // Roles with city-wide rights are not offered to an agency administrator.
+  const offered = await detail.getByLabel(tr('vi', 'users.role_to_add')).locator('option').evaluateAll((os) => os.map((o) => o.value));
+  for (const r of ['city_admin', 'registration_officer']) assert.ok(!offered.includes(r), `${r} is not offered`);
+  // Details: a new title, saved and in the API.
+  await detail.getByLabel(tr('vi', 'user.title')).fill('Chuyên viên chính');
+  await detail.getByRole('button', { name: tr('vi', 'action.save') }).first().click();
+  await page.locator('.toast').getByText(tr('vi', 'users.saved', { name: await detail.getByLabel(tr('vi', 'user.full_name')).inputValue() })).waitFor();
   await detail.getByRole('button', { name: tr('vi', 'action.close') }).click();
   await row.getByText(tr('vi', 'role.format_checker')).waitFor();
+  await row.getByText('Chuyên viên chính').waitFor();
 
   // CSV: a bad file is refused whole, naming the line; a good one creates everyone.
   await page.getByRole('button', { name: tr('vi', 'users.import') }).click();
@@ -203,6 +211,14 @@ test('agency administrator: assigns a role, imports staff from CSV, records a de
   assert.match(await drow.textContent(), VI_DATETIME, 'the window is written as Vietnamese write dates');
   await shot(page, 'vi-desktop-delegations');
   await assertNoSidewaysScroll(page, 'delegations');
+  // Revoked: kept, with its status.
+  await drow.getByRole('button', { name: tr('vi', 'delegations.revoke') }).click();
+  await page.getByRole('dialog').getByRole('button', { name: tr('vi', 'delegations.revoke') }).click();
+  await drow.getByText(tr('vi', 'delegation.status.revoked')).waitFor();
+  // Sign-out ends the session on the server too.
+  await page.getByRole('button', { name: tr('vi', 'nav.signout') }).click();
+  await page.getByText(tr('vi', 'signin.signed_out')).waitFor();
+  assert.equal(await page.evaluate(async () => (await fetch('/api/v1/me')).status), 401);
   await page.context().close();
 });
 

@@ -160,7 +160,10 @@ function UserDetail({ user, agency, units, onClose }: { user: User; agency: Agen
   const pw = useForm({ password: '' });
   const city = isCityAdmin(me);
   const root = rootAgencyId(agencies);
-  const grantable = ROLES.filter((r) => city || (r !== 'city_admin' && !(r === 'auditor' && Number(roleAgency) === root)));
+  // As the API rules it: city_admin, the city's auditor and registration_officer (city-wide rights)
+  // are given by a city administrator only.
+  const grantable = ROLES.filter((r) => city || (r !== 'city_admin' && r !== 'registration_officer'
+    && !(r === 'auditor' && Number(roleAgency) === root)));
   const roleAgencies = city ? agencies : adminAgencies(me, agencies);
 
   const save = (ev: Event) => {
