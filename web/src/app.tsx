@@ -6,7 +6,7 @@ import { api } from './api/endpoints';
 import type { Agency, Me } from './api/types';
 import { I18nContext, initialLang, saveLang, translate, type I18n, type Lang } from './i18n/i18n';
 import { useRoute } from './router';
-import { SessionContext, type Session } from './session';
+import { SessionContext, sessionOver, type Session } from './session';
 import { SignIn } from './screens/signin';
 import { Shell } from './shell';
 import { Loading } from './components/ui';
@@ -71,11 +71,9 @@ export function App() {
   // The session's clocks, watched here too so that an idle screen says so before the next click.
   useEffect(() => {
     if (phase !== 'signed-in' || !me) return;
+    const fetchedAt = lastActivity();
     const id = window.setInterval(() => {
-      const now = Date.now();
-      const abs = me.session_expires_at ? Date.parse(me.session_expires_at) : NaN;
-      const idle = me.idle_timeout_s ? me.idle_timeout_s * 1000 : 0;
-      if ((!Number.isNaN(abs) && now >= abs) || (idle > 0 && now - lastActivity() >= idle)) endSession('expired');
+      if (sessionOver(me, fetchedAt, lastActivity(), Date.now())) endSession('expired');
     }, 5000);
     return () => window.clearInterval(id);
   }, [phase, me, endSession]);

@@ -69,3 +69,20 @@ export function canSee(me: Me, agencies: Agency[], screen: Screen): boolean {
     case 'audit': { const a = auditAgencies(me, agencies); return a === 'all' || a.length > 0; }
   }
 }
+
+/* The session's end as the UI can know it. GET /me's session_expires_at is the sooner of the
+ * idle end (each request pushes it back) and the absolute end, so it is the absolute end only
+ * when it comes before the idle end as it stood when /me answered (`fetchedAt`). */
+export function absoluteEnd(me: Me, fetchedAt: number): number | null {
+  const idle = (me.idle_timeout_s ?? 0) * 1000;
+  const reported = me.session_expires_at ? Date.parse(me.session_expires_at) : NaN;
+  if (Number.isNaN(reported) || idle <= 0) return Number.isNaN(reported) ? null : reported;
+  return reported < fetchedAt + idle - 60_000 ? reported : null;
+}
+
+/* Whether the session is over at `now`, the server having last answered at `lastActivity`. */
+export function sessionOver(me: Me, fetchedAt: number, lastActivity: number, now: number): boolean {
+  const idle = (me.idle_timeout_s ?? 0) * 1000;
+  const abs = absoluteEnd(me, fetchedAt);
+  return (abs !== null && now >= abs) || (idle > 0 && now - lastActivity >= idle);
+}
