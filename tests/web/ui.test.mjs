@@ -63,6 +63,14 @@ test('sign-in: keyboard only, wrong password is a field error, empty fields are 
   assert.equal(await page.evaluate(() => document.activeElement?.className), 'skip-link');
   const box = await page.locator('.skip-link').boundingBox();
   assert.ok(box && box.y >= 0, 'the skip link shows when focused');
+  // The next stop wears a visible focus ring (not only a colour change).
+  await page.keyboard.press('Tab');
+  const ring = await page.evaluate(() => {
+    const st = getComputedStyle(document.activeElement);
+    return { style: st.outlineStyle, width: parseFloat(st.outlineWidth) };
+  });
+  assert.notEqual(ring.style, 'none', 'focus is visible');
+  assert.ok(ring.width >= 2, 'the focus ring is at least 2 px');
   await page.context().close();
 });
 
@@ -77,7 +85,15 @@ test('city administrator: creates an agency (with a field error first) and a use
   await shot(page, 'vi-desktop-org');
   await assertNoSidewaysScroll(page, 'org');
 
-  await page.getByRole('button', { name: tr('vi', 'org.add_agency') }).click();
+  // A dialog: Escape closes it and the focus returns to the button that opened it.
+  const addAgency = page.getByRole('button', { name: tr('vi', 'org.add_agency') });
+  await addAgency.click();
+  await page.getByRole('dialog').waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('name')), 'name', 'the first field has the focus');
+  await page.keyboard.press('Escape');
+  await page.getByRole('dialog').waitFor({ state: 'detached' });
+  assert.equal(await addAgency.evaluate((b) => b === document.activeElement), true, 'focus back on the opener');
+  await addAgency.click();
   const dlg = page.getByRole('dialog');
   const name = `Phường Thử Nghiệm ${stamp}`;
   await dlg.getByLabel(tr('vi', 'agency.name')).fill(name);

@@ -48,11 +48,12 @@ export function TextField(props: {
   inputMode?: InputProps['inputMode']; autoFocus?: boolean; spellcheck?: boolean;
 }) {
   const ref = useRef<HTMLInputElement>(null);
-  useEffect(() => { if (props.autoFocus) ref.current?.focus(); }, []);
+  // In a dialog the autofocus attribute tells showModal() where to start; elsewhere, focus it here.
+  useEffect(() => { if (props.autoFocus && !ref.current?.closest('dialog')) ref.current?.focus(); }, []);
   return (
     <Field label={props.label} name={props.name} error={props.error} hint={props.hint} required={!!props.required}>
       {(a) => (
-        <input {...a} ref={ref} type={props.type ?? 'text'} value={props.value}
+        <input {...a} ref={ref} type={props.type ?? 'text'} value={props.value} autoFocus={props.autoFocus}
           autocomplete={props.autocomplete} maxLength={props.maxLength} inputMode={props.inputMode}
           spellcheck={props.spellcheck}
           onInput={(e) => props.onInput((e.currentTarget as HTMLInputElement).value)} />
@@ -116,10 +117,11 @@ export function Dialog(props: { title: string; onClose: () => void; children: Co
   const { t } = useI18n();
   const titleId = useId('dlg');
   useEffect(() => {
+    const prev = document.activeElement as HTMLElement | null; // the opener: focus returns there
     const d = ref.current;
     if (d && !d.open) d.showModal();
-    const prev = document.activeElement as HTMLElement | null;
-    return () => { prev?.focus?.(); };
+    // Close it before it leaves the page: while a modal dialog is open the rest is inert.
+    return () => { if (d?.open) d.close(); if (prev?.isConnected) prev.focus(); };
   }, []);
   return (
     <dialog ref={ref} class={'dialog' + (props.wide ? ' dialog--wide' : '')} aria-labelledby={titleId}
