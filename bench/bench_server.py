@@ -90,6 +90,12 @@ def main():
         rss_1000 = keepalive_rss(k, cookie, path)
     finally:
         k.stop()
+    # the same without the page cache: every request reads SQLite and renders the JSON
+    k = Kysod("sqlite:" + work + "/k.db", work + "/sqlite", EXTRA + "page_cache = false\n", init=False)
+    try:
+        u_rps, u_p99 = wrk(f"http://127.0.0.1:{k.port}{path}", ["Cookie: " + cookie])
+    finally:
+        k.stop()
     # nginx with the same bytes as a static file
     nd = work + "/nginx"
     os.makedirs(nd + "/root")
@@ -123,10 +129,12 @@ http {{ access_log off; client_body_temp_path {nd}; proxy_temp_path {nd};
     finally:
         pg.stop()
     print(f"page: {len(body)} bytes JSON (50 users)")
-    print(f"kysod SQLite     : {rps:10.0f} req/s  p99 {p99:.2f} ms")
+    print(f"kysod SQLite     : {rps:10.0f} req/s  p99 {p99:.2f} ms  (page cache on, the default)")
+    print(f"kysod SQLite     : {u_rps:10.0f} req/s  p99 {u_p99:.2f} ms  (page_cache = false)")
     print(f"nginx static     : {n_rps:10.0f} req/s  p99 {n_p99:.2f} ms")
-    print(f"kysod PostgreSQL : {pg_rps:10.0f} req/s  p99 {pg_p99:.2f} ms")
+    print(f"kysod PostgreSQL : {pg_rps:10.0f} req/s  p99 {pg_p99:.2f} ms  (no page cache)")
     print(f"kysod RSS idle {rss_idle:.1f} MB, with 1000 keep-alive connections {rss_1000:.1f} MB")
+    print(f"load average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     print(f"RESULT rps={rps:.0f} p99_ms={p99:.2f} nginx_ratio={rps / n_rps:.2f} "
           f"rss_idle_mb={rss_idle:.1f} rss_1000_mb={rss_1000:.1f} pg_rps={pg_rps:.0f}")
 

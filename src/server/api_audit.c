@@ -44,7 +44,7 @@ int api_audit_list(kysod_req *r)
     int rc = kysod_query_page(r, &limit, &offset);
     if (rc || (rc = filters(r, a)))
         return rc;
-    return kysod_page(r, Q_AUDIT_LIST, Q_AUDIT_COUNT, a, 5, limit, offset);
+    return kysod_page_cached(r, Q_AUDIT_LIST, Q_AUDIT_COUNT, a, 5, limit, offset);
 }
 
 int api_audit_verify(kysod_req *r)

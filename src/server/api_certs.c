@@ -70,7 +70,7 @@ int api_cert_list(kysod_req *r)
         return rc;
     const char *ok = kysod_query(r, "owner_kind");
     a[2] = KS_DB_S(ok);
-    return kysod_page(r, Q_CERT_LIST, Q_CERT_COUNT, a, 3, limit, offset);
+    return kysod_page_cached(r, Q_CERT_LIST, Q_CERT_COUNT, a, 3, limit, offset);
 }
 
 static bool may_read_cert(kysod_req *r, json_t *c)
@@ -320,7 +320,7 @@ int api_token_list(kysod_req *r)
     int rc = kysod_query_page(r, &limit, &offset);
     if (rc || (rc = scope(r, &a[0], &a[1])))
         return rc;
-    return kysod_page(r, Q_TOKEN_LIST, Q_TOKEN_COUNT, a, 2, limit, offset);
+    return kysod_page_cached(r, Q_TOKEN_LIST, Q_TOKEN_COUNT, a, 2, limit, offset);
 }
 
 int api_token_create(kysod_req *r)

@@ -36,7 +36,7 @@ int api_agencies_list(kysod_req *r)
         if (*p >= 'A' && *p <= 'Z')
             *p = (char)(*p - 'A' + 'a');
     a[1] = q ? KS_DB_S(like) : KS_DB_NIL;
-    return kysod_page(r, Q_AGENCY_LIST, Q_AGENCY_COUNT, a, 2, limit, offset);
+    return kysod_page_cached(r, Q_AGENCY_LIST, Q_AGENCY_COUNT, a, 2, limit, offset);
 }
 
 int api_agency_get(kysod_req *r)
@@ -84,9 +84,10 @@ int api_agency_create(kysod_req *r)
     }
     if ((rc = check_parent(r, 0, parent)))
         goto done;
-    char *contacts =
-        json_dumps(json_object_get(b, "contacts") ? json_object_get(b, "contacts") : json_object(),
-                   JSON_COMPACT | JSON_SORT_KEYS);
+    json_t *none = json_object();
+    json_t *given = json_object_get(b, "contacts");
+    char *contacts = json_dumps(given ? given : none, JSON_COMPACT | JSON_SORT_KEYS);
+    json_decref(none);
     ks_error e;
     ks_db_rows *rows = NULL;
     ks_db_arg a[8] = {KS_DB_I(json_integer_value(parent)),  kysod_str_arg(b, NULL, "name"),
@@ -214,7 +215,7 @@ int api_units_list(kysod_req *r)
         (rc = kysod_query_page(r, &limit, &offset)))
         return rc;
     ks_db_arg a[3] = {KS_DB_I(r->id)};
-    return kysod_page(r, Q_UNIT_LIST, Q_UNIT_COUNT, a, 1, limit, offset);
+    return kysod_page_cached(r, Q_UNIT_LIST, Q_UNIT_COUNT, a, 1, limit, offset);
 }
 
 int api_unit_create(kysod_req *r)

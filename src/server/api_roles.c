@@ -50,7 +50,7 @@ int api_role_list(kysod_req *r)
         return rc;
     const char *role = kysod_query(r, "role");
     a[2] = KS_DB_S(role);
-    return kysod_page(r, Q_ROLE_LIST, Q_ROLE_COUNT, a, 3, limit, offset);
+    return kysod_page_cached(r, Q_ROLE_LIST, Q_ROLE_COUNT, a, 3, limit, offset);
 }
 
 static const kysod_field ROLE[] = {

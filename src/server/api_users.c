@@ -153,7 +153,7 @@ int api_users_list(kysod_req *r)
             *p = (char)(*p - 'A' + 'a');
     a[2] = KS_DB_S(status);
     a[3] = q ? KS_DB_S(like) : KS_DB_NIL;
-    return kysod_page(r, Q_USER_LIST, Q_USER_COUNT, a, 4, limit, offset);
+    return kysod_page_cached(r, Q_USER_LIST, Q_USER_COUNT, a, 4, limit, offset);
 }
 
 int api_user_update(kysod_req *r)

@@ -2,6 +2,7 @@
  * request's connection (500 and a log line on failure), loading one row, answering a page, and
  * appending the audit entry of a change inside its transaction. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -109,4 +110,87 @@ int kysod_commit(kysod_req *r, ks_status st, ks_error *e, const char *action, co
     }
     r->want_etag = true;
     return kysod_json(r, status, after);
+}
+
+/* The cache key: the query's address and its arguments; false when too long to key. */
+static bool page_key(const char *sql, const ks_db_arg *a, int n, char *key, size_t cap)
+{
+    size_t off = (size_t)snprintf(key, cap, "%p", (const void *)sql);
+    for (int i = 0; i < n && off < cap; i++) {
+        if (a[i].type == KS_DB_INT)
+            off += (size_t)snprintf(key + off, cap - off, "|i%lld", (long long)a[i].i);
+        else if (a[i].type == KS_DB_TEXT)
+            off += (size_t)snprintf(key + off, cap - off, "|s%zu:%s", strlen(a[i].s), a[i].s);
+        else
+            off += (size_t)snprintf(key + off, cap - off, "|n");
+    }
+    return off < cap;
+}
+
+static unsigned slot_of_key(const char *key)
+{
+    unsigned h = 2166136261u; /* FNV-1a */
+    for (; *key; key++)
+        h = (h ^ (unsigned char)*key) * 16777619u;
+    return h % KYSOD_PAGE_CACHE;
+}
+
+/* Answers from a cached body: 304 when If-None-Match holds its ETag. */
+static int from_cache(kysod_req *r, const kysod_page_entry *p)
+{
+    snprintf(r->etag, sizeof r->etag, "%s", p->etag);
+    const char *inm = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "If-None-Match");
+    if (inm && (strcmp(inm, r->etag) == 0 || strcmp(inm, "*") == 0)) {
+        r->status = 304;
+        return 304;
+    }
+    r->raw = malloc(p->len ? p->len : 1);
+    if (!r->raw)
+        return kysod_fail(r, 500, "internal", NULL, N_("out of memory"));
+    memcpy(r->raw, p->body, p->len);
+    r->raw_len = p->len;
+    r->raw_type = "application/json; charset=utf-8";
+    r->status = 200;
+    return 200;
+}
+
+int kysod_page_cached(kysod_req *r, const char *list_sql, const char *count_sql, ks_db_arg *args,
+                      int nfilter, int64_t limit, int64_t offset)
+{
+    kysod *srv = r->srv;
+    char key[480];
+    args[nfilter] = KS_DB_I(limit);
+    args[nfilter + 1] = KS_DB_I(offset);
+    if (!srv->pages || !page_key(list_sql, args, nfilter + 2, key, sizeof key))
+        return kysod_page(r, list_sql, count_sql, args, nfilter, limit, offset);
+    unsigned long gen = atomic_load(&srv->generation);
+    kysod_page_entry *p = &srv->pages[slot_of_key(key)];
+    int rc = -1;
+    pthread_mutex_lock(&srv->page_lock);
+    if (p->body && p->generation == gen && strcmp(p->key, key) == 0)
+        rc = from_cache(r, p);
+    pthread_mutex_unlock(&srv->page_lock);
+    if (rc >= 0)
+        return rc;
+    if ((rc = kysod_page(r, list_sql, count_sql, args, nfilter, limit, offset)) != 200)
+        return rc;
+    char *body = json_dumps(r->out, KYSOD_JSON_FLAGS);
+    size_t len = body ? strlen(body) : 0;
+    if (!body || len > KYSOD_PAGE_MAX) {
+        free(body);
+        return rc; /* answered from r->out as usual */
+    }
+    pthread_mutex_lock(&srv->page_lock);
+    free(p->body);
+    snprintf(p->key, sizeof p->key, "%s", key);
+    p->generation = gen; /* read before the query: a write in between makes this a miss */
+    p->body = body;
+    p->len = len;
+    kysod_etag_text(body, len, p->etag);
+    json_decref(r->out);
+    r->out = NULL;
+    r->want_etag = false;
+    rc = from_cache(r, p);
+    pthread_mutex_unlock(&srv->page_lock);
+    return rc;
 }

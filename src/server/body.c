@@ -1,8 +1,10 @@
 /* server/body.c — request bodies: one JSON object (jansson rejects malformed JSON, invalid UTF-8,
  * NUL in strings and duplicate keys), then a field-by-field check that names the first bad
  * field: unknown members, wrong types, lengths, allowed values and patterns. */
+#include <stdlib.h>
 #include <string.h>
 
+#include "kyso/util.h"
 #include "server.h"
 
 int kysod_body_object(kysod_req *r, json_t **out)
@@ -103,6 +105,15 @@ int kysod_body_check(kysod_req *r, json_t *obj, const kysod_field *f, int n, boo
                                                    : N_("field \"%s\" must be a positive integer"),
                               key);
         if (hit->type == F_STR) {
+            /* stored and compared as NFC, whatever form the client typed (requirements: UTF-8,
+             * NFC); jansson has checked the UTF-8 already */
+            const char *raw = json_string_value(v);
+            char *nfc = ks_utf8_nfc(raw, strlen(raw));
+            if (nfc && strcmp(nfc, raw) != 0) {
+                json_object_set_new(obj, key, json_string(nfc));
+                v = json_object_get(obj, key);
+            }
+            free(nfc);
             const char *s = json_string_value(v);
             if (hit->max_len && utf8_chars(s) > (size_t)hit->max_len)
                 return kysod_fail(r, 400, "invalid_field", key,

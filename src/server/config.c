@@ -25,6 +25,7 @@ void kysod_config_defaults(kysod_config *c)
     c->pwhash_opslimit = 3;
     c->pwhash_memlimit_kb = 65536;
     c->session_cache_ms = 1000;
+    c->page_cache = true;
     snprintf(c->log_level, sizeof c->log_level, "info");
 }
 
@@ -78,7 +79,8 @@ static ks_status set_key(kysod_config *c, const char *k, const char *v, const ch
         *(int *)((char *)c + INT_KEYS[i].off) = (int)n;
         return KS_OK;
     }
-    if (strcmp(k, "secure_cookies") == 0 || strcmp(k, "trust_proxy") == 0) {
+    if (strcmp(k, "secure_cookies") == 0 || strcmp(k, "trust_proxy") == 0 ||
+        strcmp(k, "page_cache") == 0) {
         bool b;
         if (strcmp(v, "true") == 0 || strcmp(v, "yes") == 0)
             b = true;
@@ -87,7 +89,7 @@ static ks_status set_key(kysod_config *c, const char *k, const char *v, const ch
         else
             return ks_error_set(err, KS_E_USAGE, N_("%s:%d: %s must be true or false"), path, line,
                                 k);
-        *(k[0] == 's' ? &c->secure_cookies : &c->trust_proxy) = b;
+        *(k[0] == 's' ? &c->secure_cookies : k[0] == 't' ? &c->trust_proxy : &c->page_cache) = b;
         return KS_OK;
     }
     char *dst = NULL;

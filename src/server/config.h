@@ -20,7 +20,8 @@ typedef struct kysod_config {
     int max_body_kb;
     int session_idle_min, session_max_hours;
     bool secure_cookies;    /* add Secure: set when kysod sits behind TLS */
-    bool trust_proxy;       /* take the client address from X-Forwarded-For (nginx) */
+    bool trust_proxy;       /* take the client address from X-Real-IP (nginx) */
+    bool page_cache;        /* keep list pages until the next write (SQLite only) */
     int pwhash_opslimit;    /* argon2id passes */
     int pwhash_memlimit_kb; /* argon2id memory */
     int session_cache_ms;   /* how long a node may reuse a checked session (0: never) */

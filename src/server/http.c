@@ -305,6 +305,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     r->db = ks_db_acquire(srv->pool);
     kysod_dispatch(r);
     ks_db_release(srv->pool, r->db);
+    if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
+        atomic_fetch_add(&srv->generation, 1); /* cached pages may be stale now */
     r->db = NULL;
     if (!r->status)
         kysod_fail(r, 500, "internal", NULL, N_("the server could not complete the request"));

@@ -20,6 +20,10 @@ ks_status kysod_open(kysod *srv, ks_error *err)
     if (!srv->cache)
         return ks_error_set(err, KS_E_NOMEM, N_("out of memory"));
     ks_status st = ks_db_pool_open(srv->cfg.database, srv->cfg.db_pool, &srv->pool, err);
+    pthread_mutex_init(&srv->page_lock, NULL);
+    if (st == KS_OK && srv->cfg.page_cache && ks_db_pool_kind(srv->pool) == KS_DB_SQLITE &&
+        !(srv->pages = calloc(KYSOD_PAGE_CACHE, sizeof *srv->pages)))
+        st = ks_error_set(err, KS_E_NOMEM, N_("out of memory"));
     if (st == KS_OK)
         st = kysod_hash_password(srv, "kysod: the cost of an unknown login", srv->dummy_hash, err);
     if (st != KS_OK)
@@ -34,4 +38,8 @@ void kysod_close(kysod *srv)
     srv->pool = NULL;
     free(srv->cache);
     srv->cache = NULL;
+    for (int i = 0; srv->pages && i < KYSOD_PAGE_CACHE; i++)
+        free(srv->pages[i].body);
+    free(srv->pages);
+    srv->pages = NULL;
 }

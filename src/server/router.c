@@ -69,7 +69,8 @@ static bool match(const char *pattern, const char *url, int64_t *id)
             int64_t v = 0;
             int n = 0;
             while (*u >= '0' && *u <= '9' && n < 19) {
-                v = v * 10 + (*u - '0');
+                if (n < 18) /* 18 digits fit in int64_t; a 19th makes the match fail below */
+                    v = v * 10 + (*u - '0');
                 u++;
                 n++;
             }

@@ -52,6 +52,17 @@ typedef struct kysod_session_entry {
 } kysod_session_entry;
 
 #define KYSOD_SESSION_CACHE 1024
+#define KYSOD_PAGE_CACHE 256
+#define KYSOD_PAGE_MAX (256 * 1024)
+
+/* A list page as sent, valid while no state-changing request has run since (generation). */
+typedef struct kysod_page_entry {
+    char key[480];
+    unsigned long generation;
+    char *body;
+    size_t len;
+    char etag[40];
+} kysod_page_entry;
 
 typedef struct kysod {
     kysod_config cfg;
@@ -64,6 +75,10 @@ typedef struct kysod {
     pthread_mutex_t cache_lock;
     kysod_session_entry *cache; /* KYSOD_SESSION_CACHE slots by hash */
     pthread_mutex_t hash_lock;  /* argon2id runs one at a time: its memory is bounded */
+    /* SQLite only (one node sees every write): pages cached until the next write request */
+    pthread_mutex_t page_lock;
+    kysod_page_entry *pages;
+    atomic_ulong generation; /* bumped after every request that may change state */
     pthread_mutex_t log_lock;
     int port;
     char dummy_hash[128]; /* verified against when a login is unknown: same cost */
@@ -216,6 +231,9 @@ int kysod_load(kysod_req *r, const char *sql, int64_t id, const char *what, json
 /* Answers a page: {items, total, limit, offset} with an ETag. */
 int kysod_page(kysod_req *r, const char *list_sql, const char *count_sql, ks_db_arg *args,
                int nfilter, int64_t limit, int64_t offset);
+/* The same, the answer kept in the page cache (not for pages that change with time alone). */
+int kysod_page_cached(kysod_req *r, const char *list_sql, const char *count_sql, ks_db_arg *args,
+                      int nfilter, int64_t limit, int64_t offset);
 
 /* A string member of `b`, else of `cur`, else "" (PATCH merges). */
 ks_db_arg kysod_str_arg(json_t *b, json_t *cur, const char *k);

@@ -144,9 +144,44 @@ def test_auth(k, adm, ids, users):
 
 def sql(db, stmt):
     if db.startswith("sqlite:"):
-        subprocess.run(["sqlite3", db[7:], stmt], check=True)
+        subprocess.run(["sqlite3", db[7:], stmt], check=True, stderr=subprocess.DEVNULL)
     else:
-        subprocess.run(["psql", "-q", db, "-c", stmt], check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(["psql", "-q", db, "-c", stmt], check=True, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
+
+
+def test_address_backoff(k):
+    """20 failures from one address (X-Real-IP, trust_proxy) hold back every login from it,
+    and no other address."""
+    c = Client(k.port)
+    for i in range(20):
+        st, j, _ = c.req("POST", V + "/auth/sign-in", {"login": f"spray{i}", "password": "guess-123456"},
+                         headers={"X-Real-IP": "10.9.8.7"})
+    st, j, r = c.req("POST", V + "/auth/sign-in", {"login": "a.clerk", "password": "pw-a.clerk-0123"},
+                     headers={"X-Real-IP": "10.9.8.7"})
+    ok(st, j, 429, "per-address back-off after 20 failures")
+    check(r.getheader("Retry-After") is not None, "Retry-After header")
+    st, j, _ = c.req("POST", V + "/auth/sign-in", {"login": "a.clerk", "password": "pw-a.clerk-0123"},
+                     headers={"X-Real-IP": "10.9.8.8"})
+    ok(st, j, 200, "another address is not held back")
+
+
+def test_tamper(k, db, adm):
+    """Nobody edits the trail: the database refuses, and an edit made by going around it (the
+    trigger dropped) is found by /audit/verify."""
+    import time
+    try:
+        sql(db, "UPDATE audit SET actor = 'someone' WHERE seq = 3")
+        check(False, "the database let an audit entry be edited")
+    except subprocess.CalledProcessError:
+        check(True, "append-only")
+    if db.startswith("sqlite:"):
+        sql(db, "DROP TRIGGER audit_no_update")
+    else:
+        sql(db, "ALTER TABLE audit DISABLE TRIGGER audit_ro")
+    sql(db, "UPDATE audit SET after_json = '{}' WHERE seq = 3")
+    st, v, _ = adm.req("GET", V + "/audit/verify")
+    check(st == 200 and v["ok"] is False and v["broken_at"] == 3, f"tampering found: {v}")
 
 
 def test_timeouts(k, db):
@@ -229,6 +264,16 @@ def test_org(k, adm, ids, users):
     st, j2, _ = aa.req("GET", V + "/users?agency_id=%d&limit=50&offset=50" % ids["A"])
     check(len(j2["items"]) == j["total"] - 50, "second page")
     check(j2["items"][0]["id"] > j["items"][-1]["id"], "pages do not overlap")
+    st, j1, r1 = aa.req("GET", V + "/users?agency_id=%d&limit=5" % ids["A"])
+    st, _, _ = aa.req("GET", V + "/users?agency_id=%d&limit=5" % ids["A"],
+                      headers={"If-None-Match": r1.getheader("ETag")})
+    ok(st, None, 304, "a list page answers 304 to its ETag")
+    aa.req("PATCH", V + f"/users/{j1['items'][0]['id']}", {"title": "Phó Chủ tịch"})
+    st, j2, r2 = aa.req("GET", V + "/users?agency_id=%d&limit=5" % ids["A"],
+                        headers={"If-None-Match": r1.getheader("ETag")})
+    ok(st, j2, 200, "the page changed after a write")
+    check(j2["items"][0]["title"] == "Phó Chủ tịch" and r2.getheader("ETag") != r1.getheader("ETag"),
+          "new content, new ETag")
     st, j, _ = aa.req("GET", V + "/users?agency_id=%d&unit_id=%d" % (ids["A"], unit))
     check(j["total"] == 60, "filter by unit")
     st, j, _ = aa.req("DELETE", V + f"/units/{unit}")
@@ -349,6 +394,12 @@ def test_audit(k, adm, ids, users):
 
 
 def test_bad_input(k, adm, ids):
+    decomposed = "Phu\u031bo\u031b\u0300ng Nga\u0302n"  # "Phường Ngân" typed in NFD
+    st, j, _ = adm.req("POST", V + "/agencies", {"name": decomposed, "kind": "ward", "code": "NFD1",
+                                                  "parent_id": k.root})
+    ok(st, j, 201, "NFD name accepted")
+    check(j["name"] == "Phường Ngân", "stored in NFC: " + ascii(j["name"]))
+    adm.req("DELETE", V + f"/agencies/{j['id']}")
     st, j, _ = adm.req("POST", V + "/agencies", raw=b"{not json", ctype="application/json")
     ok(st, j, 400, "malformed JSON")
     check(j["error"]["code"] == "invalid_json", "invalid_json code")
@@ -519,11 +570,12 @@ def main():
         db = pg.fresh_db("kysod_api")
     else:
         db = "sqlite:" + work + "/kysod.db"
-    k = Kysod(db, work)
+    k = Kysod(db, work, "trust_proxy = true\n")
     try:
         adm, ids, users = setup_city(k)
         test_auth(k, adm, ids, users)
         test_timeouts(k, db)
+        test_address_backoff(k)
         test_org(k, adm, ids, users)
         test_isolation(k, adm, ids, users)
         test_delegations_certs(k, adm, ids, users)
@@ -533,9 +585,17 @@ def main():
         adm = login_as(k, "admin")  # the matrix signed the admin out everywhere
         st, v, _ = adm.req("GET", V + "/audit/verify")
         check(v["ok"], "chain still verifies at the end")
+        test_tamper(k, db, adm)
     finally:
         rc = k.stop()
         check(rc == 0, f"kysod stopped cleanly on SIGTERM (rc {rc})")
+        log = open(os.path.join(work, "kysod.log")).read()
+        check(log.count('"msg":"request"') > 500, "a JSON line per request")
+        check("pw-a." not in log and ADMIN_PW not in log and "csrf" not in log.lower(),
+              "no passwords or tokens in the log")
+        for line in log.splitlines():
+            if line.startswith("{"):
+                json.loads(line)
         if pg:
             pg.stop()
     print(f"{backend}: {passed} passed, {failed} failed")
