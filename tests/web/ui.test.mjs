@@ -259,6 +259,8 @@ test('IT support: records a token and a certificate, and who holds the agency ce
   await page.getByRole('button', { name: tr('vi', 'certs.add_cert') }).click();
   dlg = page.getByRole('dialog');
   await dlg.getByLabel(tr('vi', 'cert.person')).selectOption({ index: 1 });
+  created.certPerson = (await dlg.getByLabel(tr('vi', 'cert.person')).locator('option:checked').textContent()).trim();
+  created.certSerial = serial;
   await dlg.getByLabel(tr('vi', 'cert.token')).selectOption({ label: 'Token ' + stamp + ' (USB token Ban Cơ yếu)' });
   await dlg.getByLabel(tr('vi', 'cert.serial')).fill(serial);
   await dlg.getByLabel(tr('vi', 'cert.issuer')).fill('CN=Cục Chứng thực số và Bảo mật thông tin');
@@ -387,6 +389,15 @@ test('English: every screen, and dates written the English way', async () => {
     await shot(page, 'en-desktop-' + n);
     await assertNoSidewaysScroll(page, 'en ' + n);
   }
+  // A person's page lists the certificates and tokens recorded for them.
+  const holder = await page.evaluate(async (n) => (await (await fetch('/api/v1/users?limit=500')).json()).items.find((u) => u.full_name === n), created.certPerson);
+  assert.ok(holder, 'the certificate holder is a user');
+  await goTo(page, `#/users?agency=${holder.agency_id}`);
+  await page.getByRole('button', { name: holder.full_name, exact: true }).click();
+  const pd = page.getByRole('dialog');
+  await pd.getByText(created.certSerial, { exact: false }).first().waitFor();
+  await shot(page, 'en-desktop-users-detail');
+  await pd.getByRole('button', { name: tr('en', 'action.close') }).click();
   await goTo(page, '#/audit');
   // Switching back to Vietnamese needs no reload.
   await page.getByRole('button', { name: 'Tiếng Việt' }).click();

@@ -8,9 +8,10 @@ import { useAsync } from '../components/async';
 import { useErrorText, useForm } from '../components/form';
 import { Badge, Button, Card, Dialog, FormError, Loading, Notice, PageHeader, SelectField, Table, TextField } from '../components/ui';
 import { useI18n } from '../i18n/i18n';
-import { roleLabel, statusTone, userStatusLabel } from '../labels';
+import { certStatusLabel, roleLabel, statusTone, tokenStatusLabel, userStatusLabel } from '../labels';
+import { formatDate } from '../format';
 import { navigate, type Route } from '../router';
-import { adminAgencies, isCityAdmin, rootAgencyId, useSession } from '../session';
+import { adminAgencies, certAgencies, isCityAdmin, rootAgencyId, useSession } from '../session';
 
 export function AgencyPicker({ agencies, value, onChange, name = 'agency' }: { agencies: Agency[]; value: number; onChange: (id: number) => void; name?: string }) {
   const { t } = useI18n();
@@ -143,7 +144,7 @@ function UserDialog({ agency, units, onClose }: { agency: Agency; units: Unit[];
 }
 
 function UserDetail({ user, agency, units, onClose }: { user: User; agency: Agency; units: Unit[]; onClose: () => void }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const { me, agencies, notify } = useSession();
   const errText = useErrorText();
   const form = useForm({
@@ -158,6 +159,10 @@ function UserDetail({ user, agency, units, onClose }: { user: User; agency: Agen
   const [roleErr, setRoleErr] = useState<string | null>(null);
   const [roleBusy, setRoleBusy] = useState(false);
   const pw = useForm({ password: '' });
+  const canReadCerts = certAgencies(me, agencies, false).some((a) => a.id === user.agency_id);
+  const keys = useAsync(async () => canReadCerts ? {
+    certs: (await api.certificates({ user_id: user.id })).items, tokens: (await api.tokens({ user_id: user.id })).items,
+  } : null, [user.id]);
   const city = isCityAdmin(me);
   const root = rootAgencyId(agencies);
   // As the API rules it: city_admin, the city's auditor and registration_officer (city-wide rights)
@@ -247,6 +252,24 @@ function UserDetail({ user, agency, units, onClose }: { user: User; agency: Agen
           <Button type="submit" kind="primary" busy={roleBusy}>{t('users.add_role')}</Button>
         </form>
       </section>
+      {canReadCerts ? (
+        <section aria-labelledby="ud-keys" class="dialog__section">
+          <h3 id="ud-keys">{t('home.my_keys_of')}</h3>
+          {keys.loading ? <Loading /> : (keys.data && (keys.data.certs.length || keys.data.tokens.length)) ? (
+            <ul class="plain">
+              {keys.data.certs.map((c) => (
+                <li key={'c' + c.id}>{c.not_after ? t('home.my_cert', { serial: c.serial, date: formatDate(c.not_after, lang) }) : t('home.my_cert_nodate', { serial: c.serial })}
+                  {' '}<Badge tone={statusTone(c.status)}>{certStatusLabel(t, c.status)}</Badge>
+                  {c.owner_kind === 'agency' ? <> <Badge tone="neutral">{t('cert.owner.agency')}</Badge></> : null}</li>
+              ))}
+              {keys.data.tokens.map((k) => (
+                <li key={'t' + k.id}>{t('home.my_token', { serial: k.serial, model: k.model || '' })} <Badge tone={statusTone(k.status)}>{tokenStatusLabel(t, k.status)}</Badge></li>
+              ))}
+            </ul>
+          ) : <p class="empty">{t('users.no_keys')}</p>}
+          <p><a href={'#/certificates?agency=' + user.agency_id} onClick={onClose}>{t('users.open_certs')}</a></p>
+        </section>
+      ) : null}
       <section aria-labelledby="ud-pw" class="dialog__section">
         <h3 id="ud-pw">{t('users.reset_password')}</h3>
         <form class="form form--row" onSubmit={setPassword} noValidate>
