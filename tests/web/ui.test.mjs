@@ -264,6 +264,13 @@ test('IT support: records a token and a certificate, and who holds the agency ce
   await dlg.getByRole('button', { name: tr('vi', 'action.save') }).click();
   await dlg.waitFor({ state: 'detached' });
   await page.getByRole('cell', { name: 'TK-' + stamp }).waitFor();
+  // Reported lost: the status changes in place and in the API.
+  await page.getByLabel(tr('vi', 'certs.token_status_for', { serial: 'TK-' + stamp })).selectOption('lost');
+  await page.locator('.toast').getByText(tr('vi', 'certs.token_changed', { serial: 'TK-' + stamp })).waitFor();
+  const lost = await page.evaluate(async (sn) => (await (await fetch('/api/v1/tokens?limit=500')).json()).items.find((k) => k.serial === sn), 'TK-' + stamp);
+  assert.equal(lost?.status, 'lost');
+  await page.getByLabel(tr('vi', 'certs.token_status_for', { serial: 'TK-' + stamp })).selectOption('in_use');
+  await page.locator('.toast').getByText(tr('vi', 'certs.token_changed', { serial: 'TK-' + stamp })).waitFor();
 
   await page.getByRole('button', { name: tr('vi', 'certs.add_cert') }).click();
   dlg = page.getByRole('dialog');

@@ -54,6 +54,15 @@ export function Certificates({ route }: { route: Route }) {
     } catch (e) { setErr(errText(e)); data.reload(); }
   };
 
+  const changeToken = async (k: Token, change: Record<string, unknown>) => {
+    setErr(null);
+    try {
+      await api.updateToken(k.id, change);
+      notify(t('certs.token_changed', { serial: k.serial }));
+    } catch (e) { setErr(errText(e)); }
+    data.reload();
+  };
+
   return (
     <div>
       <PageHeader title={t('certs.title')} subtitle={agency?.name}
@@ -100,8 +109,19 @@ export function Certificates({ route }: { route: Route }) {
               { key: 'serial', label: t('token.serial'), render: (k) => <code class="code">{k.serial}</code> },
               { key: 'label', label: t('token.label'), render: (k) => k.label ?? '' },
               { key: 'model', label: t('token.model'), render: (k) => k.model ?? '' },
-              { key: 'holder', label: t('token.holder'), render: (k) => name(k.holder_user_id) || t('common.none') },
-              { key: 'status', label: t('token.status'), render: (k) => <Badge tone={statusTone(k.status)}>{tokenStatusLabel(t, k.status)}</Badge> },
+              { key: 'holder', label: t('token.holder'), render: (k) => canManage ? (
+                <select class="inline-select" aria-label={t('certs.token_holder_for', { serial: k.serial })} value={String(k.holder_user_id ?? '')}
+                  onChange={(e) => void changeToken(k, { holder_user_id: Number((e.currentTarget as HTMLSelectElement).value) || null })}>
+                  <option value="">{t('common.none')}</option>
+                  {d.users.map((u) => <option key={u.id} value={String(u.id)}>{u.full_name}</option>)}
+                </select>
+              ) : (name(k.holder_user_id) || t('common.none')) },
+              { key: 'status', label: t('token.status'), render: (k) => canManage ? (
+                <select class="inline-select" aria-label={t('certs.token_status_for', { serial: k.serial })} value={k.status}
+                  onChange={(e) => void changeToken(k, { status: (e.currentTarget as HTMLSelectElement).value })}>
+                  {TOKEN_STATUSES.map((x) => <option key={x} value={x}>{tokenStatusLabel(t, x)}</option>)}
+                </select>
+              ) : <Badge tone={statusTone(k.status)}>{tokenStatusLabel(t, k.status)}</Badge> },
             ]} />
         </Card>
       </>}
