@@ -189,6 +189,17 @@ bool kysod_csrf_ok(kysod_req *r)
     return t && n == 64 && strlen(t) == n && sodium_memcmp(t, r->s.csrf, n) == 0;
 }
 
+/* Secure cookies when configured, or when the proxy we trust says the client used TLS. */
+static bool behind_tls(kysod_req *r)
+{
+    if (r->srv->cfg.secure_cookies)
+        return true;
+    const char *p = r->srv->cfg.trust_proxy
+                        ? MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "X-Forwarded-Proto")
+                        : NULL;
+    return p && strcmp(p, "https") == 0;
+}
+
 /* ---- back-off ---- */
 
 static int64_t throttle_wait(kysod_req *r, const char *key)
@@ -348,7 +359,7 @@ int api_sign_in(kysod_req *r)
     }
     snprintf(r->set_cookie, sizeof r->set_cookie,
              COOKIE "=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d%s", token,
-             r->srv->cfg.session_max_hours * 3600, r->srv->cfg.secure_cookies ? "; Secure" : "");
+             r->srv->cfg.session_max_hours * 3600, behind_tls(r) ? "; Secure" : "");
     sodium_memzero(token, sizeof token);
     r->signed_in = false;
     if ((rc = session_from_db(r, h)) == 0 && r->signed_in) {
@@ -381,7 +392,7 @@ static int end_sessions(kysod_req *r, bool everywhere)
         cache_forget(r->srv, r->s.token_hash);
     snprintf(r->set_cookie, sizeof r->set_cookie,
              COOKIE "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0%s",
-             r->srv->cfg.secure_cookies ? "; Secure" : "");
+             behind_tls(r) ? "; Secure" : "");
     r->status = 204;
     return 204;
 }

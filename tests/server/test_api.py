@@ -106,7 +106,11 @@ def test_auth(k, adm, ids, users):
     ok(st, j, 200, "signer signs in")
     sc = r.getheader("Set-Cookie")
     check("HttpOnly" in sc and "SameSite=Strict" in sc, "cookie is HttpOnly SameSite=Strict: " + sc)
+    check("Secure" not in sc, "no Secure flag over plain HTTP")
     tok = sc.split(";")[0].split("=", 1)[1]
+    st, j, r = Client(k.port).req("POST", V + "/auth/sign-in", {"login": "a.signer", "password": "pw-a.signer-0123"},
+                                  headers={"X-Forwarded-Proto": "https"})
+    check(st == 200 and "; Secure" in r.getheader("Set-Cookie"), "Secure behind TLS (trusted proxy)")
     check(len(tok) == 43, "session token is 256 bits base64url")
     c2.csrf = j["csrf_token"]
     st, j, _ = c2.req("GET", V + "/me")
@@ -434,6 +438,14 @@ def test_bad_input(k, adm, ids):
     check(st == 404, "no path traversal")
     st, _, _ = adm.req("GET", "/healthz")
     ok(st, None, 200, "still alive")
+    st, text, r = Client(k.port).req("GET", "/metrics")
+    text = text.decode()
+    check(st == 200 and r.getheader("Content-Type").startswith("text/plain; version=0.0.4"),
+          "metrics in Prometheus text format")
+    check('kysod_requests_total{code="4xx"}' in text and "kysod_request_duration_seconds_bucket" in text
+          and "kysod_sign_in_failures_total" in text, "metrics: requests, latency, sign-in failures")
+    fails = [l for l in text.splitlines() if l.startswith("kysod_sign_in_failures_total")]
+    check(fails and int(fails[0].split()[1]) >= 5, "the failed sign-ins are counted")
 
 
 def expected(access, role_key, method, path):
