@@ -177,7 +177,8 @@ export function Table<T>(props: { caption: string; columns: Column<T>[]; rows: T
               {props.columns.map((c) => {
                 const v = c.render(r);
                 const empty = v === '' || v === null || v === undefined;
-                return <td key={c.key} data-label={c.label} class={[c.class, empty ? 'is-empty' : ''].filter(Boolean).join(' ') || undefined}>{v}</td>;
+                // One wrapper per cell: on a phone the cell is a grid of (label, value).
+                return <td key={c.key} data-label={c.label} class={[c.class, empty ? 'is-empty' : ''].filter(Boolean).join(' ') || undefined}><span class="cell">{v}</span></td>;
               })}
             </tr>
           ))}

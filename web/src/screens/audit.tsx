@@ -131,15 +131,15 @@ function AuditRow({ en, open, onToggle, actionText, agencyName }: {
   return (
     <>
       <tr class={open ? 'is-open' : undefined}>
-        <td data-label={t('audit.seq')}>{en.seq}</td>
-        <td data-label={t('audit.at')}>{formatDateTime(en.at, lang)}</td>
-        <td data-label={t('audit.actor')}>{en.actor ?? ''}{en.agency_id ? <span class="muted small"> · {agencyName(en.agency_id)}</span> : null}</td>
-        <td data-label={t('audit.ip')}><code class="code">{en.ip ?? ''}</code></td>
-        <td data-label={t('audit.action')}><span title={en.action}>{actionText(en.action)}</span></td>
-        <td data-label={t('audit.object')}><code class="code">{en.object ?? ''}</code></td>
-        <td data-label={t('audit.details')}>
+        <td data-label={t('audit.seq')}><span class="cell">{en.seq}</span></td>
+        <td data-label={t('audit.at')}><span class="cell">{formatDateTime(en.at, lang)}</span></td>
+        <td data-label={t('audit.actor')}><span class="cell">{en.actor ?? ''}{en.agency_id ? <span class="muted small"> · {agencyName(en.agency_id)}</span> : null}</span></td>
+        <td data-label={t('audit.ip')}><span class="cell"><code class="code">{en.ip ?? ''}</code></span></td>
+        <td data-label={t('audit.action')}><span class="cell" title={en.action}>{actionText(en.action)}</span></td>
+        <td data-label={t('audit.object')}><span class="cell"><code class="code">{en.object ?? ''}</code></span></td>
+        <td data-label={t('audit.details')}><span class="cell">
           <Button small kind="link" onClick={onToggle}>{open ? t('audit.hide') : t('audit.show')}</Button>
-        </td>
+        </span></td>
       </tr>
       {open ? (
         <tr class="audit-detail">
