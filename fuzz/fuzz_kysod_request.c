@@ -59,7 +59,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     char dir[] = "/tmp/kysod-fuzz-XXXXXX";
     if (!mkdtemp(dir))
         abort();
-    ks_i18n_init(NULL, "vi");
+    if (ks_ctx_new(NULL, &srv.ctx, NULL) != KS_OK)
+        abort();
     kysod_config_defaults(&srv.cfg);
     snprintf(srv.cfg.database, sizeof srv.cfg.database, "sqlite:%s/k.db", dir);
     srv.cfg.listen_port = 0;

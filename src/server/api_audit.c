@@ -58,6 +58,7 @@ int api_audit_verify(kysod_req *r)
     if (ks_audit_verify(r->db, &n, &broken, &e) != KS_OK)
         return kysod_fail_err(r, &e);
     ks_error m;
+    char buf[KS_ERROR_MSG_MAX];
     if (broken)
         ks_error_set(&m, KS_E_FORMAT, N_("the audit trail is broken at entry %lld"),
                      (long long)broken);
@@ -65,7 +66,7 @@ int api_audit_verify(kysod_req *r)
         ks_error_set(&m, KS_E_FORMAT, N_("the audit trail is intact: %lld entries"), (long long)n);
     json_t *o = json_pack("{s:b, s:I, s:o, s:s}", "ok", !broken, "entries", (json_int_t)n,
                           "broken_at", broken ? json_integer(broken) : json_null(), "message",
-                          strcmp(r->lang, "en") == 0 ? m.msg_en : m.msg);
+                          kysod_err_text(r, &m, buf, sizeof buf));
     return kysod_json(r, 200, o);
 }
 

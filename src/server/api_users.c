@@ -223,10 +223,11 @@ static const char *const COLS[] = {"login", "full_name", "title", "unit", "email
 static void row_error(import_ctx *c, int line, const char *field, const char *fmt, const char *arg)
 {
     ks_error e;
+    char buf[KS_ERROR_MSG_MAX];
     ks_error_set(&e, KS_E_FORMAT, fmt, arg);
     json_array_append_new(c->errors,
                           json_pack("{s:i, s:s, s:s}", "line", line, "field", field, "message",
-                                    strcmp(c->r->lang, "en") == 0 ? e.msg_en : e.msg));
+                                    kysod_err_text(c->r, &e, buf, sizeof buf)));
 }
 
 static int import_row(void *user, int line, char **f, int n)
@@ -305,9 +306,10 @@ int api_users_import(kysod_req *r)
         if (!json_array_size(c.errors) && !json_array_size(c.users))
             row_error(&c, 1, "file", N_("the file has no staff lines%s"), "");
         ks_error m;
+        char buf[KS_ERROR_MSG_MAX];
         ks_error_set(&m, KS_E_FORMAT, N_("the file has errors; nobody was imported"));
         json_t *e = json_pack("{s:s, s:s, s:o}", "code", "invalid_field", "message",
-                              strcmp(r->lang, "en") == 0 ? m.msg_en : m.msg, "errors", c.errors);
+                              kysod_err_text(r, &m, buf, sizeof buf), "errors", c.errors);
         json_decref(c.users);
         return kysod_json(r, 400, json_pack("{s:o}", "error", e));
     }

@@ -28,10 +28,14 @@ static void usage(FILE *f)
           f);
 }
 
+static ks_ctx *g_msgs; /* the program's catalogues, for its own error lines */
+
 static void die(const char *what, const ks_error *e)
 {
-    fprintf(stderr, "kysod: lỗi: %s%s%s\nkysod: error: %s%s%s\n", what, *what ? ": " : "", e->msg,
-            what, *what ? ": " : "", e->msg_en);
+    char vi[KS_ERROR_MSG_MAX];
+    ks_error_str(g_msgs, "vi", e, vi, sizeof vi);
+    fprintf(stderr, "kysod: lỗi: %s%s%s\nkysod: error: %s%s%s\n", what, *what ? ": " : "", vi, what,
+            *what ? ": " : "", e->msg_en);
 }
 
 static volatile sig_atomic_t stop_flag;
@@ -87,7 +91,13 @@ int main(int argc, char **argv)
             return EXIT_USAGE;
         }
     }
-    ks_i18n_init(NULL, "vi");
+    ks_ctx_opts co = {0};
+    co.lang = "vi";
+    ks_error ce;
+    if (ks_ctx_new(&co, &g_msgs, &ce) != KS_OK) {
+        fprintf(stderr, "kysod: error: %s\n", ce.msg_en);
+        return EXIT_INPUT;
+    }
     if (sodium_init() < 0) {
         fputs("kysod: error: libsodium cannot start\n", stderr);
         return EXIT_INPUT;
@@ -124,6 +134,7 @@ int main(int argc, char **argv)
         printf("kysod: cấu hình hợp lệ / configuration OK (%s)\n", config);
         return 0;
     }
+    srv.ctx = g_msgs;
     if (kysod_open(&srv, &e) != KS_OK) {
         die("database", &e);
         return EXIT_INPUT;
@@ -180,5 +191,6 @@ int main(int argc, char **argv)
     kysod_stop(&srv);
     kysod_log(&srv, "info", "kysod stopped", NULL);
     kysod_close(&srv);
+    ks_ctx_free(g_msgs);
     return 0;
 }

@@ -25,18 +25,26 @@ int kysod_fail(kysod_req *r, int status, const char *code, const char *field, co
     va_start(ap, fmt);
     ks_error_setv(&e, KS_E_USAGE, fmt, ap);
     va_end(ap);
-    return fail_msg(r, status, code, field, strcmp(r->lang, "en") == 0 ? e.msg_en : e.msg);
+    char buf[KS_ERROR_MSG_MAX];
+    return fail_msg(r, status, code, field, kysod_err_text(r, &e, buf, sizeof buf));
+}
+
+const char *kysod_err_text(kysod_req *r, const ks_error *e, char *buf, size_t cap)
+{
+    return ks_error_str(r->srv->ctx, r->lang, e, buf, cap);
 }
 
 int kysod_fail_id(kysod_req *r, int status, const char *code, const char *msgid)
 {
-    return fail_msg(r, status, code, NULL, strcmp(r->lang, "en") == 0 ? msgid : ks_tr(msgid));
+    return fail_msg(r, status, code, NULL, ks_ctx_tr(r->srv->ctx, r->lang, msgid));
 }
 
 int kysod_fail_err(kysod_req *r, const ks_error *e)
 {
-    if (e->status == KS_E_STATE)
-        return fail_msg(r, 409, "conflict", NULL, strcmp(r->lang, "en") == 0 ? e->msg_en : e->msg);
+    if (e->status == KS_E_STATE) {
+        char buf[KS_ERROR_MSG_MAX];
+        return fail_msg(r, 409, "conflict", NULL, kysod_err_text(r, e, buf, sizeof buf));
+    }
     atomic_fetch_add(&r->srv->metrics.db_errors, 1);
     json_t *f = json_pack("{s:s}", "error", e->msg_en);
     kysod_log(r->srv, "error", "internal error", f);

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "kyso/ctx.h"
 #include "../store/store.h"
 
 #define KYSOD_MAX_ROLES 64
@@ -66,6 +67,7 @@ typedef struct kysod_page_entry {
 
 typedef struct kysod {
     kysod_config cfg;
+    ks_ctx *ctx; /* message catalogues: every answer is rendered in its request's language */
     ks_db_pool *pool;
     struct MHD_Daemon *daemon;
     kysod_metrics metrics;
@@ -151,6 +153,8 @@ json_t *kysod_routes_json(void);
 int kysod_fail(kysod_req *r, int status, const char *code, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 int kysod_fail_err(kysod_req *r, const ks_error *e);
+/* `e` rendered in the request's language into buf; returns buf. */
+const char *kysod_err_text(kysod_req *r, const ks_error *e, char *buf, size_t cap);
 /* The same with a msgid that takes no arguments. */
 int kysod_fail_id(kysod_req *r, int status, const char *code, const char *msgid);
 int kysod_json(kysod_req *r, int status, json_t *out);
