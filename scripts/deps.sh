@@ -18,6 +18,9 @@ PKGS=(
   nodejs chromium
   # tokens
   softhsm2 opensc gnutls-bin
+  # kyso-agent: its Windows cross-build (mingw-w64), its browser test (Debian's chromium,
+  # node + npm for playwright-core), terminal pinentries (test_agent drives pinentry-tty)
+  gcc-mingw-w64-x86-64 chromium nodejs pinentry-curses pinentry-tty
   # peer tools used as test oracles and benchmark baselines
   openssl sqlite3 qpdf poppler-utils mupdf-tools libpodofo-utils libnss3-tools curl python3 python3-pil
   libreoffice-writer-nogui fonts-liberation fonts-liberation2
