@@ -63,5 +63,9 @@ int ks_cmd_token(int argc, char **argv);
 
 /* `kyso pdf text` lives beside the text extractor's owner (cli_pdf_text.c). */
 int ks_cmd_pdf_text(int argc, char **argv);
+/* `kyso pdf check` (Decree 30 format check, cli_pdf_check.c). */
+int ks_cmd_pdf_check(int argc, char **argv);
+/* `kyso edxml pack|unpack` (cli_edxml.c). */
+int ks_cmd_edxml(int argc, char **argv);
 
 #endif
