@@ -1,8 +1,8 @@
 /* docfmt/geometry.c — page size and margins (Decree 30/2020 App. I I.4–5: A4 portrait; top and
  * bottom 20–25 mm, left 30–35 mm, right 15–20 mm), read from where the text lines sit. A margin
  * is "too narrow" when any line enters it, "too wide" only where the text shows an edge: at least
- * three lines aligned at the leftmost or rightmost x (justified body text), the first line on a
- * page, and the lowest line of a page that is not the last (text flows to the bottom). */
+ * three lines aligned at the leftmost or rightmost x (justified body text), the first line of
+ * page 1 (later pages may open with an empty paragraph), and the lowest line of a page that is not the last (text flows to the bottom). */
 #include <math.h>
 
 #include "internal.h"
@@ -88,7 +88,7 @@ bool ks_docfmt_check_geometry(ks_pdf_doc *doc, size_t index, size_t npages,
                               "must be 20–25 mm"),
                            pg, mm(mt)))
             return false;
-    } else if (mt > KS_MM(25) + TOL && p->count >= EDGE_LINES) {
+    } else if (index == 0 && mt > KS_MM(25) + TOL && p->count >= EDGE_LINES) {
         strip = (ks_pdf_rect){c.x0, top->box.y1, c.x1, c.y1};
         if (!ks_docfmt_add(r, KS_DOCFMT_MARGIN_TOP, pg, strip,
                            N_("page %zu: the top margin is %.1f mm; it must be 20–25 mm"), pg,
