@@ -2,7 +2,8 @@
  * bottom 20–25 mm, left 30–35 mm, right 15–20 mm), read from where the text lines sit. A margin
  * is "too narrow" when any line enters it, "too wide" only where the text shows an edge: at least
  * three lines aligned at the leftmost or rightmost x (justified body text), the first line of
- * page 1 (later pages may open with an empty paragraph), and the lowest line of a page that is not the last (text flows to the bottom). */
+ * page 1 (later pages may open with an empty paragraph), and the lowest line of a page that is not
+ * the last (text flows to the bottom). */
 #include <math.h>
 
 #include "internal.h"

@@ -7,42 +7,7 @@
 #include <string.h>
 
 #include "internal.h"
-
-/* Appendix III.I: document types with a type name, and their abbreviations. */
-static const struct {
-    const char *name, *abbr;
-} types[] = {
-    {"NGHỊ QUYẾT", "NQ"},
-    {"QUYẾT ĐỊNH", "QĐ"},
-    {"CHỈ THỊ", "CT"},
-    {"QUY CHẾ", "QC"},
-    {"QUY ĐỊNH", "QyĐ"},
-    {"THÔNG CÁO", "TC"},
-    {"THÔNG BÁO", "TB"},
-    {"HƯỚNG DẪN", "HD"},
-    {"CHƯƠNG TRÌNH", "CTr"},
-    {"KẾ HOẠCH", "KH"},
-    {"PHƯƠNG ÁN", "PA"},
-    {"ĐỀ ÁN", "ĐA"},
-    {"DỰ ÁN", "DA"},
-    {"BÁO CÁO", "BC"},
-    {"BIÊN BẢN", "BB"},
-    {"TỜ TRÌNH", "TTr"},
-    {"HỢP ĐỒNG", "HĐ"},
-    {"CÔNG ĐIỆN", "CĐ"},
-    {"BẢN GHI NHỚ", "BGN"},
-    {"BẢN THỎA THUẬN", "BTT"},
-    {"BẢN THOẢ THUẬN", "BTT"},
-    {"GIẤY ỦY QUYỀN", "GUQ"},
-    {"GIẤY UỶ QUYỀN", "GUQ"},
-    {"GIẤY MỜI", "GM"},
-    {"GIẤY GIỚI THIỆU", "GGT"},
-    {"GIẤY NGHỈ PHÉP", "GNP"},
-    {"PHIẾU GỬI", "PG"},
-    {"PHIẾU CHUYỂN", "PC"},
-    {"PHIẾU BÁO", "PB"},
-    {"THƯ CÔNG", NULL},
-};
+#include "kyso/register.h"
 
 static ks_pdf_rect zone(const ks_pdf_text_page *p, double fx0, double fy0, double fx1, double fy1)
 {
@@ -83,7 +48,7 @@ static const char *after_colon(const char *s)
 
 typedef struct header {
     const ks_pdf_text_line *national, *motto, *number, *date, *type;
-    size_t type_index;
+    const char *type_abbr; /* App. III.I abbreviation; NULL for THƯ CÔNG */
 } header;
 
 static bool check_national(const ks_pdf_text_page *p, const ks_docfmt_area *a, header *h,
@@ -212,14 +177,16 @@ static bool check_type(const ks_pdf_text_page *p, const ks_docfmt_area *a, heade
         const ks_pdf_text_line *l = &p->lines[i];
         if (l->box.y1 > below)
             continue;
-        for (size_t k = 0; k < sizeof types / sizeof types[0]; k++) {
-            size_t n = strlen(types[k].name);
-            if (strncmp(l->text, types[k].name, n) == 0 && (l->text[n] == 0 || l->text[n] == ' ') &&
-                !ks_docfmt_has_lower(l->text)) {
-                h->type = l;
-                h->type_index = k;
-                break;
-            }
+        /* the type name is a line of its own in capitals; its abbreviation comes from the
+         * register module's table of Appendix III */
+        if (ks_docfmt_has_lower(l->text))
+            continue;
+        const char *abbr = ks_register_type_abbr(l->text);
+        bool letter =
+            ks_docfmt_starts(l->text, "thư công") && strlen(l->text) == strlen("THƯ CÔNG");
+        if ((abbr && abbr[0] != 'S' && strcmp(abbr, "TrS") != 0) || letter) {
+            h->type = l;
+            h->type_abbr = abbr;
         }
     }
     if (!h->type) {
@@ -244,13 +211,13 @@ static bool check_type(const ks_pdf_text_page *p, const ks_docfmt_area *a, heade
     /* the symbol's first group is the type's abbreviation (App. III.I) */
     const char *v = h->number ? after_colon(h->number->text) : NULL;
     const char *slash = v ? strchr(v, '/') : NULL;
-    const char *abbr = types[h->type_index].abbr;
+    const char *abbr = h->type_abbr;
     if (slash && abbr && ks_docfmt_number_symbol_ok(v, true)) {
         size_t n = strlen(abbr);
         if (strncmp(slash + 1, abbr, n) != 0 || slash[1 + n] != '-')
             return ks_docfmt_add(r, KS_DOCFMT_NUMBER_SYMBOL, 1, h->number->box,
-                                 N_("the symbol of a %s starts with %s (\"%s\")"),
-                                 types[h->type_index].name, abbr, h->number->text);
+                                 N_("the symbol of a %s starts with %s (\"%s\")"), t->text, abbr,
+                                 h->number->text);
     }
     return true;
 }
