@@ -40,7 +40,7 @@ typedef struct ks_cli_args {
     int npos;
 } ks_cli_args;
 /* Returns 0 or an exit code after printing a usage error. Short aliases: "-o" = "--out",
- * "-h" = "--help". */
+ * "-h" = "--help", "-d" = "--dir". */
 int ks_cli_parse(int argc, char **argv, const char *const *spec, ks_cli_args *a);
 const char *ks_cli_get(const ks_cli_args *a, const char *name); /* last value or NULL */
 bool ks_cli_has(const ks_cli_args *a, const char *name);
