@@ -93,11 +93,19 @@ typedef struct ks_edxml_package {
     ks_arena *arena; /* owns everything in doc */
 } ks_edxml_package;
 
+/* Limits of one parse; zero fields take the defaults above. A province may lower them (some
+ * allow 50 MB per file). */
+typedef struct ks_edxml_limits {
+    size_t max_package;    /* bytes of XML */
+    size_t max_attachment; /* decoded bytes of one file */
+} ks_edxml_limits;
+
 /* Parses a package (untrusted). Refuses a DTD (KS_E_FORMAT: external entities and entity
  * expansion attacks are impossible without one), anything over the limits (KS_E_LIMIT), a
  * manifest reference without its attachment or the reverse, bad base64, missing required fields
  * (KS_E_FORMAT naming the element). Free with ks_edxml_package_free. */
-ks_status ks_edxml_unpack(const uint8_t *xml, size_t len, ks_edxml_package **out, ks_error *err);
+ks_status ks_edxml_unpack(const uint8_t *xml, size_t len, const ks_edxml_limits *limits,
+                          ks_edxml_package **out, ks_error *err);
 void ks_edxml_package_free(ks_edxml_package *p); /* NULL is a no-op */
 
 /* Status codes (StatusCode; requirements §6.5). */
@@ -134,8 +142,8 @@ typedef struct ks_edxml_status_msg {
     ks_edxml_status status;
     ks_arena *arena;
 } ks_edxml_status_msg;
-ks_status ks_edxml_status_unpack(const uint8_t *xml, size_t len, ks_edxml_status_msg **out,
-                                 ks_error *err);
+ks_status ks_edxml_status_unpack(const uint8_t *xml, size_t len, const ks_edxml_limits *limits,
+                                 ks_edxml_status_msg **out, ks_error *err);
 void ks_edxml_status_msg_free(ks_edxml_status_msg *m); /* NULL is a no-op */
 
 /* Is `s` a mã định danh (1–35 characters of 0-9, A-Z and '.')? */

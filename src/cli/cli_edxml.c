@@ -243,8 +243,9 @@ static int cmd_unpack(int argc, char **argv)
         rc = ks_cli_fail(&err);
         goto done;
     }
-    if (ks_edxml_unpack(xml, len, &p, &err)) {
-        if (err.status == KS_E_FORMAT && ks_edxml_status_unpack(xml, len, &sm, &serr) == KS_OK) {
+    if (ks_edxml_unpack(xml, len, NULL, &p, &err)) {
+        if (err.status == KS_E_FORMAT &&
+            ks_edxml_status_unpack(xml, len, NULL, &sm, &serr) == KS_OK) {
             rc = print_status(&sm->status, json);
             goto done;
         }
@@ -361,7 +362,7 @@ static int cmd_status(int argc, char **argv)
     ks_edxml_package *p = NULL;
     ks_buf b = KS_BUF_INIT;
     if (ks_read_file(a.pos[0], KS_EDXML_MAX_PACKAGE, &xml, &len, &err) ||
-        ks_edxml_unpack(xml, len, &p, &err)) {
+        ks_edxml_unpack(xml, len, NULL, &p, &err)) {
         rc = ks_cli_fail(&err);
         goto done;
     }

@@ -11,6 +11,7 @@ bool ks_base64_encode(ks_buf *out, const uint8_t *data, size_t len)
     size_t need = (len + 2) / 3 * 4 + 1;
     if (!ks_buf_reserve(out, need))
         return false;
+    out->data[out->len] = 0; /* an empty input still leaves a terminated (empty) text */
     /* EVP_EncodeBlock takes an int length: encode in 3 MiB steps (a multiple of 3). */
     for (size_t off = 0; off < len;) {
         size_t step = len - off < (3u << 20) ? len - off : (3u << 20);

@@ -8,7 +8,9 @@
 
 ks_status ks_xml_load(ks_error *err);
 /* Parses untrusted `xml`: size limit, DTD refused, no network, no entity substitution. */
-ks_status ks_xml_parse(const uint8_t *xml, size_t len, xmlDocPtr *out, ks_error *err);
+ks_status ks_xml_parse(const uint8_t *xml, size_t len, size_t max, xmlDocPtr *out, ks_error *err);
+/* `l` with its zero fields (or all, when NULL) replaced by the defaults. */
+ks_edxml_limits ks_edxml_limits_of(const ks_edxml_limits *l);
 /* Serialises `doc` (UTF-8, with declaration) and appends it to `out`. */
 ks_status ks_xml_save(xmlDocPtr doc, ks_buf *out, ks_error *err);
 

@@ -101,12 +101,12 @@ void ks_edxml_status_msg_free(ks_edxml_status_msg *m)
     free(m);
 }
 
-ks_status ks_edxml_status_unpack(const uint8_t *xml, size_t len, ks_edxml_status_msg **out,
-                                 ks_error *err)
+ks_status ks_edxml_status_unpack(const uint8_t *xml, size_t len, const ks_edxml_limits *limits,
+                                 ks_edxml_status_msg **out, ks_error *err)
 {
     *out = NULL;
     xmlDocPtr doc = NULL;
-    ks_status st = ks_xml_parse(xml, len, &doc, err);
+    ks_status st = ks_xml_parse(xml, len, ks_edxml_limits_of(limits).max_package, &doc, err);
     if (st)
         return st;
     ks_edxml_status_msg *m = calloc(1, sizeof *m);

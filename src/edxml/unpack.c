@@ -105,8 +105,8 @@ static ks_status traces(ks_arena *a, xmlNodePtr tl, ks_edxml_doc *d, ks_error *e
     return KS_OK;
 }
 
-static ks_status attachments(ks_arena *a, xmlNodePtr man, xmlNodePtr enc, ks_edxml_doc *d,
-                             ks_error *err)
+static ks_status attachments(ks_arena *a, xmlNodePtr man, xmlNodePtr enc, size_t max,
+                             ks_edxml_doc *d, ks_error *err)
 {
     ks_status st;
     size_t n = 0, nref = 0;
@@ -134,8 +134,8 @@ static ks_status attachments(ks_arena *a, xmlNodePtr man, xmlNodePtr enc, ks_edx
         xmlNodePtr c = ks_xml_child(t, "ContentTransferEncoded");
         if (!c)
             return required(NULL, "Attachment/ContentTransferEncoded", err);
-        if ((st = ks_xml_text(a, c, (size_t)KS_EDXML_MAX_ATTACHMENT / 3 * 4 + 4096, &b64, err)) ||
-            (st = ks_base64_decode(a, b64, KS_EDXML_MAX_ATTACHMENT, &at[i].data, &at[i].len, err)))
+        if ((st = ks_xml_text(a, c, max / 3 * 4 + 4096, &b64, err)) ||
+            (st = ks_base64_decode(a, b64, max, &at[i].data, &at[i].len, err)))
             return st;
         for (size_t j = 0; j < i; j++)
             if (strcmp(at[j].content_id, at[i].content_id) == 0)
@@ -167,11 +167,13 @@ static ks_status attachments(ks_arena *a, xmlNodePtr man, xmlNodePtr enc, ks_edx
     return KS_OK;
 }
 
-ks_status ks_edxml_unpack(const uint8_t *xml, size_t len, ks_edxml_package **out, ks_error *err)
+ks_status ks_edxml_unpack(const uint8_t *xml, size_t len, const ks_edxml_limits *limits,
+                          ks_edxml_package **out, ks_error *err)
 {
     *out = NULL;
     xmlDocPtr doc = NULL;
-    ks_status st = ks_xml_parse(xml, len, &doc, err);
+    ks_edxml_limits lim = ks_edxml_limits_of(limits);
+    ks_status st = ks_xml_parse(xml, len, lim.max_package, &doc, err);
     if (st)
         return st;
     ks_edxml_package *p = calloc(1, sizeof *p);
@@ -198,7 +200,8 @@ ks_status ks_edxml_unpack(const uint8_t *xml, size_t len, ks_edxml_package **out
     }
     if ((st = header(p->arena, mh, &p->doc, err)) ||
         (st = traces(p->arena, ks_xml_child(hdr, "TraceHeaderList"), &p->doc, err)) ||
-        (st = attachments(p->arena, man, ks_xml_child(root, "AttachmentEncoded"), &p->doc, err)))
+        (st = attachments(p->arena, man, ks_xml_child(root, "AttachmentEncoded"),
+                          lim.max_attachment, &p->doc, err)))
         goto done;
 done:
     xmlFreeDoc(doc);

@@ -26,14 +26,23 @@ static bool has_dtd(const uint8_t *xml, size_t len)
     return false;
 }
 
-ks_status ks_xml_parse(const uint8_t *xml, size_t len, xmlDocPtr *out, ks_error *err)
+ks_edxml_limits ks_edxml_limits_of(const ks_edxml_limits *l)
+{
+    ks_edxml_limits r = {KS_EDXML_MAX_PACKAGE, KS_EDXML_MAX_ATTACHMENT};
+    if (l && l->max_package && l->max_package < r.max_package)
+        r.max_package = l->max_package;
+    if (l && l->max_attachment && l->max_attachment < r.max_attachment)
+        r.max_attachment = l->max_attachment;
+    return r;
+}
+
+ks_status ks_xml_parse(const uint8_t *xml, size_t len, size_t max, xmlDocPtr *out, ks_error *err)
 {
     *out = NULL;
-    if (len > KS_EDXML_MAX_PACKAGE)
+    if (len > max)
         return ks_error_set(err, KS_E_LIMIT,
-                            N_("edXML package of %zu bytes is over the limit of "
-                               "%u bytes"),
-                            len, KS_EDXML_MAX_PACKAGE);
+                            N_("edXML package of %zu bytes is over the limit of %zu bytes"), len,
+                            max);
     if (has_dtd(xml, len))
         return ks_error_set(err, KS_E_FORMAT,
                             N_("edXML package declares a DTD (<!DOCTYPE>): "
@@ -129,7 +138,8 @@ ks_status ks_xml_text(ks_arena *a, xmlNodePtr n, size_t max, const char **out, k
         if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) && c->content) {
             len += strlen((const char *)c->content);
             if (len > max)
-                return ks_error_set(err, KS_E_LIMIT, N_("edXML element <%s> is over %zu bytes"),
+                return ks_error_set(err, KS_E_LIMIT,
+                                    N_("edXML element <%s> is over the limit of %zu bytes"),
                                     (const char *)n->name, max);
         }
     char *s = ks_arena_alloc(a, len + 1);
