@@ -68,9 +68,11 @@ static bool check_national(const ks_pdf_text_page *p, const ks_docfmt_area *a, h
                  (!ks_docfmt_starts(n->text, "cộng h") && n->box.x1 > a->mid + 100);
     if (ks_docfmt_has_lower(n->text) || !n->bold || !size_in(n, 12, 13) || !right) {
         if (!ks_docfmt_add(r, KS_DOCFMT_NATIONAL_TITLE, 1, n->box,
-                           N_("the national title must stand at the top right in upper case, "
-                              "bold, 12–13 pt (found %.1f pt%s)"),
-                           n->font_size, n->bold ? "" : ", not bold"))
+                           n->bold ? N_("the national title must stand at the top right in upper "
+                                        "case, bold, 12–13 pt (found %.1f pt)")
+                                   : N_("the national title must stand at the top right in upper "
+                                        "case, bold, 12–13 pt (found %.1f pt, not bold)"),
+                           n->font_size))
             return false;
     }
     h->motto = find(p, "độc lập - tự do - hạnh phúc", false, n->box.y1);
@@ -81,8 +83,10 @@ static bool check_national(const ks_pdf_text_page *p, const ks_docfmt_area *a, h
                                 "national title"));
     if (!h->motto->bold || !size_in(h->motto, 13, 14))
         return ks_docfmt_add(r, KS_DOCFMT_NATIONAL_TITLE, 1, h->motto->box,
-                             N_("the motto must be bold, 13–14 pt (found %.1f pt%s)"),
-                             h->motto->font_size, h->motto->bold ? "" : ", not bold");
+                             h->motto->bold
+                                 ? N_("the motto must be bold, 13–14 pt (found %.1f pt)")
+                                 : N_("the motto must be bold, 13–14 pt (found %.1f pt, not bold)"),
+                             h->motto->font_size);
     return true;
 }
 
@@ -205,9 +209,11 @@ static bool check_type(const ks_pdf_text_page *p, const ks_docfmt_area *a, heade
     double c = (t->box.x0 + t->box.x1) / 2;
     if (!t->bold || !size_in(t, 13, 14) || fabs(c - a->mid) > 30)
         return ks_docfmt_add(r, KS_DOCFMT_DOC_TYPE, 1, t->box,
-                             N_("the document type must be centred, upper case, bold, 13–14 pt "
-                                "(found %.1f pt%s)"),
-                             t->font_size, t->bold ? "" : ", not bold");
+                             t->bold ? N_("the document type must be centred, upper case, bold, "
+                                          "13–14 pt (found %.1f pt)")
+                                     : N_("the document type must be centred, upper case, bold, "
+                                          "13–14 pt (found %.1f pt, not bold)"),
+                             t->font_size);
     /* the symbol's first group is the type's abbreviation (App. III.I) */
     const char *v = h->number ? after_colon(h->number->text) : NULL;
     const char *slash = v ? strchr(v, '/') : NULL;
@@ -247,9 +253,11 @@ static bool check_end(ks_pdf_text_page **pages, size_t npages, ks_docfmt_report 
             keep = find(pages[k], "- lưu", true, k == pi ? recip->box.y1 : INFINITY);
         if (!ks_docfmt_is_left(&a, recip) || !recip->bold || !size_in(recip, 12, 12)) {
             if (!ks_docfmt_add(r, KS_DOCFMT_RECIPIENTS, pi + 1, recip->box,
-                               N_("\"Nơi nhận:\" must stand at the bottom left in bold italic "
-                                  "12 pt (found %.1f pt%s)"),
-                               recip->font_size, recip->bold ? "" : ", not bold"))
+                               recip->bold ? N_("\"Nơi nhận:\" must stand at the bottom left in "
+                                                "bold italic 12 pt (found %.1f pt)")
+                                           : N_("\"Nơi nhận:\" must stand at the bottom left in "
+                                                "bold italic 12 pt (found %.1f pt, not bold)"),
+                               recip->font_size))
                 return false;
         } else if (!keep) {
             if (!ks_docfmt_add(r, KS_DOCFMT_RECIPIENTS, pi + 1, recip->box,
