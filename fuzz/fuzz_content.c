@@ -7,9 +7,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "kyso/pdf.h"
+#include "kyso/text.h"
 #include "kyso/util.h"
-#include "pdf/cmap.h"
+#include "text/cmap.h"
 
 static void fuzz_ops(const uint8_t *data, size_t len)
 {

@@ -1,4 +1,4 @@
-/* fuzz/fuzz_png.c — libFuzzer target of the PNG path of visible signatures (pdf/png_image.c):
+/* fuzz/fuzz_png.c — libFuzzer target of the PNG path of visible signatures (pdfgen/png_image.c):
  * decode any bytes as a PNG, then encode the result as image XObject + SMask streams and read
  * the physical size, checking the invariants the appearance code relies on. */
 #include <stddef.h>

@@ -13,6 +13,7 @@
 #include <openssl/x509.h>
 
 #include "kyso/error.h"
+#include "kyso/net.h"
 #include "kyso/signer.h"
 
 #ifdef __cplusplus
@@ -72,16 +73,6 @@ ks_status ks_ocsp_fetch(X509 *cert, X509 *issuer, const char *url, long timeout_
                         size_t *der_len, ks_error *err);
 /* CRL from the CRL distribution point of `cert` (first HTTP URL). DER, malloc'd. */
 ks_status ks_crl_fetch(X509 *cert, long timeout_ms, uint8_t **der, size_t *der_len, ks_error *err);
-/* HTTP helpers (libcurl). http:// is the norm (revocation and TSA data carry their own
- * signatures); https:// is accepted because some TSAs listen only there. Other schemes are
- * KS_E_USAGE; a status other than 200 or a failed transfer is KS_E_IO (message names the URL
- * and status); a body over `max_len` (0 = 32 MiB) is KS_E_LIMIT. `timeout_ms` 0 = 30 s. */
-ks_status ks_http_get(const char *url, long timeout_ms, size_t max_len, uint8_t **body, size_t *len,
-                      ks_error *err);
-ks_status ks_http_post(const char *url, const char *content_type, const uint8_t *data,
-                       size_t data_len, long timeout_ms, size_t max_len, uint8_t **body,
-                       size_t *len, ks_error *err);
-
 /* ---- verification (used by verify/) ---- */
 typedef struct ks_tst_info {
     bool present;

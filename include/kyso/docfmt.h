@@ -2,8 +2,8 @@
  * (thể thức và kỹ thuật trình bày): page size, margins, fonts, and the presence and order of the
  * required parts (quốc hiệu and tiêu ngữ, agency name, "Số: …/…", place and date, document type,
  * recipients, signer block), plus the classification stamp of Decree 30 ô 10a. Everything is
- * found through the public text extractor of kyso/pdf.h: this module sits above pdf/ (text) and
- * below sign/ and verify/ in the layer diagram. */
+ * found through the public text extractor of kyso/text.h: this module sits above text/ and pdf/
+ * and below sign/ and verify/ in the layer diagram (docs/layers.md). */
 #ifndef KYSO_DOCFMT_H
 #define KYSO_DOCFMT_H
 
@@ -12,6 +12,7 @@
 
 #include "kyso/error.h"
 #include "kyso/pdf.h"
+#include "kyso/text.h"
 
 #ifdef __cplusplus
 extern "C" {

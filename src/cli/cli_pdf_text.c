@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "kyso/pdf.h"
+#include "kyso/text.h"
 #include "kyso/util.h"
 
 static void json_str(FILE *f, const char *s)

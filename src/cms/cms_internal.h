@@ -13,8 +13,7 @@
 #include "kyso/util.h"
 
 /* Hard bounds on what we accept from the outside. */
-#define KS_CMS_MAX_DER (16u * 1024 * 1024)   /* a SignedData or token larger than this is hostile */
-#define KS_HTTP_MAX_BODY (32u * 1024 * 1024) /* default HTTP body bound */
+#define KS_CMS_MAX_DER (16u * 1024 * 1024) /* a SignedData or token larger than this is hostile */
 
 /* ---- DER writer (definite lengths only) ---- */
 /* Appends tag, length and `len` bytes of content. */

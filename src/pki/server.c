@@ -1,54 +1,34 @@
-/* pki/server.c — the CA's HTTP endpoints on libmicrohttpd (thread pool): GET /crl, /root.crl,
- * /root.cer, /issuing-ca.cer; OCSP by GET /ocsp/<base64> and POST /ocsp (RFC 6960 App. A);
- * timestamps by POST /tsa (RFC 3161 §3.4). Bad input gets an HTTP or protocol error answer. */
-#include <arpa/inet.h>
-#include <netinet/in.h>
+/* pki/server.c — the CA's HTTP endpoints: GET /crl, /root.crl, /root.cer, /issuing-ca.cer;
+ * OCSP by GET /ocsp/<base64> and POST /ocsp (RFC 6960 App. A); timestamps by POST /tsa (RFC 3161
+ * §3.4). The transport (libmicrohttpd's thread pool, body bounds) is net/http_server.c; this file
+ * only routes. Bad input gets an HTTP or protocol error answer. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <openssl/evp.h>
 
-#include "mhd_lazy.h"
+#include "kyso/net.h"
 #include "responder.h"
-
-KS_DL_DEFINE(ks_mhd, KS_MHD_SYMBOLS, "libmicrohttpd.so.12");
 
 #define MAX_BODY (64u * 1024u)
 
 struct ks_pki_server {
-    struct MHD_Daemon *d;
+    ks_http_server *http;
     ks_responder *r;
     uint8_t *root_der, *issuing_der;
     size_t root_len, issuing_len;
 };
 
-typedef struct request {
-    ks_buf body;
-    bool too_big;
-} request;
-
-static enum MHD_Result reply(struct MHD_Connection *c, unsigned code, const char *type,
-                             uint8_t *data, size_t len, bool must_free)
+static void reply(ks_http_response *resp, unsigned code, const char *type, uint8_t *data,
+                  size_t len, bool must_free)
 {
-    struct MHD_Response *resp = MHD_create_response_from_buffer(
-        len, data, must_free ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
-    if (!resp) {
-        if (must_free)
-            free(data);
-        return MHD_NO;
-    }
-    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
-    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
-    enum MHD_Result ret = MHD_queue_response(c, code, resp);
-    MHD_destroy_response(resp);
-    return ret;
+    *resp = (ks_http_response){code, type, data, len, must_free};
 }
 
-static enum MHD_Result reply_text(struct MHD_Connection *c, unsigned code, const char *text)
+static void reply_text(ks_http_response *resp, unsigned code, const char *text)
 {
-    return reply(c, code, "text/plain; charset=utf-8", (uint8_t *)(uintptr_t)text, strlen(text),
-                 false);
+    reply(resp, code, "text/plain; charset=utf-8", (uint8_t *)(uintptr_t)text, strlen(text), false);
 }
 
 /* Base64 (standard or URL alphabet, padding optional) of a GET OCSP request. */
@@ -91,18 +71,17 @@ static uint8_t *b64_decode(const char *s, size_t *out_len)
     return out;
 }
 
-static enum MHD_Result answer_ocsp(ks_pki_server *s, struct MHD_Connection *c, const uint8_t *req,
-                                   size_t len)
+static void answer_ocsp(ks_pki_server *s, ks_http_response *resp, const uint8_t *req, size_t len)
 {
     uint8_t *der = NULL;
     size_t n = 0;
     ks_error e;
     if (ks_responder_ocsp(s->r, req, len, &der, &n, &e) != KS_OK)
-        return reply_text(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "OCSP responder error\n");
-    return reply(c, MHD_HTTP_OK, "application/ocsp-response", der, n, true);
+        return reply_text(resp, 500, "OCSP responder error\n");
+    reply(resp, 200, "application/ocsp-response", der, n, true);
 }
 
-static enum MHD_Result handle_get(ks_pki_server *s, struct MHD_Connection *c, const char *url)
+static void handle_get(ks_pki_server *s, ks_http_response *resp, const char *url)
 {
     uint8_t *der = NULL;
     size_t n = 0;
@@ -111,110 +90,44 @@ static enum MHD_Result handle_get(ks_pki_server *s, struct MHD_Connection *c, co
         ks_status st = strcmp(url, "/crl") == 0 ? ks_responder_crl(s->r, &der, &n, &e)
                                                 : ks_responder_root_crl(s->r, &der, &n, &e);
         if (st != KS_OK)
-            return reply_text(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "CRL error\n");
-        return reply(c, MHD_HTTP_OK, "application/pkix-crl", der, n, true);
+            return reply_text(resp, 500, "CRL error\n");
+        return reply(resp, 200, "application/pkix-crl", der, n, true);
     }
     if (strcmp(url, "/root.cer") == 0)
-        return reply(c, MHD_HTTP_OK, "application/pkix-cert", s->root_der, s->root_len, false);
+        return reply(resp, 200, "application/pkix-cert", s->root_der, s->root_len, false);
     if (strcmp(url, "/issuing-ca.cer") == 0)
-        return reply(c, MHD_HTTP_OK, "application/pkix-cert", s->issuing_der, s->issuing_len,
-                     false);
+        return reply(resp, 200, "application/pkix-cert", s->issuing_der, s->issuing_len, false);
     if (strncmp(url, "/ocsp/", 6) == 0) {
         uint8_t *req = b64_decode(url + 6, &n);
         if (!req) /* not even base64: still an OCSP answer, as RFC 6960 §2.3 wants */
-            return answer_ocsp(s, c, (const uint8_t *)"", 0);
-        enum MHD_Result r = answer_ocsp(s, c, req, n);
+            return answer_ocsp(s, resp, (const uint8_t *)"", 0);
+        answer_ocsp(s, resp, req, n);
         free(req);
-        return r;
+        return;
     }
-    return reply_text(c, MHD_HTTP_NOT_FOUND, "not found\n");
+    reply_text(resp, 404, "not found\n");
 }
 
-static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
-                              const char *method, const char *version, const char *upload,
-                              size_t *upload_size, void **con_cls)
+static void handle(void *arg, const ks_http_request *rq, ks_http_response *resp)
 {
-    (void)version;
-    ks_pki_server *s = cls;
-    bool post = strcmp(method, MHD_HTTP_METHOD_POST) == 0;
-    bool get = strcmp(method, MHD_HTTP_METHOD_GET) == 0 || strcmp(method, "HEAD") == 0;
-    if (!post) {
-        if (!get)
-            return reply_text(c, MHD_HTTP_METHOD_NOT_ALLOWED, "method not allowed\n");
-        return handle_get(s, c, url);
-    }
-    request *rq = *con_cls;
-    if (!rq) {
-        rq = calloc(1, sizeof *rq);
-        if (!rq)
-            return MHD_NO;
-        *con_cls = rq;
-        return MHD_YES;
-    }
-    if (*upload_size > 0) {
-        if (rq->body.len + *upload_size > MAX_BODY)
-            rq->too_big = true;
-        else
-            ks_buf_append(&rq->body, upload, *upload_size);
-        *upload_size = 0;
-        return MHD_YES;
-    }
-    if (rq->too_big)
-        return reply_text(c, MHD_HTTP_CONTENT_TOO_LARGE, "request too large\n");
-    if (rq->body.failed)
-        return reply_text(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory\n");
-    const uint8_t *body = rq->body.data ? rq->body.data : (const uint8_t *)"";
-    if (strcmp(url, "/ocsp") == 0 || strcmp(url, "/") == 0)
-        return answer_ocsp(s, c, body, rq->body.len);
-    if (strcmp(url, "/tsa") == 0) {
-        if (rq->body.len == 0)
-            return reply_text(c, MHD_HTTP_BAD_REQUEST, "empty timestamp request\n");
+    ks_pki_server *s = arg;
+    if (strcmp(rq->method, "GET") == 0 || strcmp(rq->method, "HEAD") == 0)
+        return handle_get(s, resp, rq->url);
+    if (strcmp(rq->method, "POST") != 0)
+        return reply_text(resp, 405, "method not allowed\n");
+    if (strcmp(rq->url, "/ocsp") == 0 || strcmp(rq->url, "/") == 0)
+        return answer_ocsp(s, resp, rq->body, rq->body_len);
+    if (strcmp(rq->url, "/tsa") == 0) {
+        if (rq->body_len == 0)
+            return reply_text(resp, 400, "empty timestamp request\n");
         uint8_t *der = NULL;
         size_t n = 0;
         ks_error e;
-        if (ks_responder_tsa(s->r, body, rq->body.len, &der, &n, &e) != KS_OK)
-            return reply_text(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "TSA error\n");
-        return reply(c, MHD_HTTP_OK, "application/timestamp-reply", der, n, true);
+        if (ks_responder_tsa(s->r, rq->body, rq->body_len, &der, &n, &e) != KS_OK)
+            return reply_text(resp, 500, "TSA error\n");
+        return reply(resp, 200, "application/timestamp-reply", der, n, true);
     }
-    return reply_text(c, MHD_HTTP_NOT_FOUND, "not found\n");
-}
-
-static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
-                      enum MHD_RequestTerminationCode toe)
-{
-    (void)cls;
-    (void)c;
-    (void)toe;
-    request *rq = *con_cls;
-    if (rq) {
-        ks_buf_free(&rq->body);
-        free(rq);
-        *con_cls = NULL;
-    }
-}
-
-static ks_status parse_listen(const char *listen, struct sockaddr_in *sa, ks_error *err)
-{
-    char host[64];
-    const char *colon = listen ? strrchr(listen, ':') : NULL;
-    memset(sa, 0, sizeof *sa);
-    sa->sin_family = AF_INET;
-    if (!colon || (size_t)(colon - listen) >= sizeof host)
-        goto bad;
-    memcpy(host, listen, (size_t)(colon - listen));
-    host[colon - listen] = 0;
-    char *end = NULL;
-    long port = strtol(colon + 1, &end, 10);
-    if (!*(colon + 1) || *end || port < 1 || port > 65535 ||
-        inet_pton(AF_INET, host, &sa->sin_addr) != 1)
-        goto bad;
-    sa->sin_port = htons((uint16_t)port);
-    return KS_OK;
-bad:
-    return ks_error_set(err, KS_E_USAGE,
-                        N_("--listen \"%s\" must be an IPv4 address and port, e.g. "
-                           "127.0.0.1:8080"),
-                        listen ? listen : "");
+    reply_text(resp, 404, "not found\n");
 }
 
 static bool der_of(X509 *x, uint8_t **out, size_t *len)
@@ -235,9 +148,8 @@ ks_status ks_pki_server_start(const char *dir, const char *listen, unsigned thre
                               const char *pin, ks_pki_server **out, ks_error *err)
 {
     *out = NULL;
-    struct sockaddr_in sa;
-    ks_status st = parse_listen(listen, &sa, err);
-    if (st != KS_OK || (st = ks_dl_load(&ks_mhd, err)) != KS_OK)
+    ks_status st = ks_http_check_listen(listen, err);
+    if (st != KS_OK)
         return st;
     ks_pki_server *s = calloc(1, sizeof *s);
     if (!s)
@@ -249,17 +161,9 @@ ks_status ks_pki_server_start(const char *dir, const char *listen, unsigned thre
         st = ks_error_set(err, KS_E_NOMEM, N_("out of memory"));
         goto fail;
     }
-    s->d =
-        MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL, 0, NULL, NULL, handle, s,
-                         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE,
-                         (unsigned)(threads ? threads : 2), MHD_OPTION_NOTIFY_COMPLETED, completed,
-                         NULL, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
-                         MHD_OPTION_CONNECTION_LIMIT, (unsigned)4000, MHD_OPTION_END);
-    if (!s->d) {
-        st = ks_error_set(err, KS_E_IO, N_("cannot listen on %s (address in use or not allowed)"),
-                          listen);
+    ks_http_server_opts o = {.listen = listen, .threads = threads, .max_body = MAX_BODY};
+    if ((st = ks_http_server_start(&o, handle, s, &s->http, err)) != KS_OK)
         goto fail;
-    }
     *out = s;
     return KS_OK;
 fail:
@@ -271,8 +175,7 @@ void ks_pki_server_stop(ks_pki_server *s)
 {
     if (!s)
         return;
-    if (s->d)
-        MHD_stop_daemon(s->d);
+    ks_http_server_stop(s->http);
     ks_responder_free(s->r);
     free(s->root_der);
     free(s->issuing_der);

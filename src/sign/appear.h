@@ -12,7 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "kyso/pdf.h"
+#include "kyso/text.h"
 #include "kyso/sign.h"
 
 /* Extra options of the provider, passed as ks_sign_opts.appearance_user (may be NULL). */

@@ -3,7 +3,7 @@
  * and relocation cost more than a whole `kyso verify` of a small file, while most commands never
  * touch them. Not a public API: the modules of libkyso include it, programs do not.
  *
- * Each user keeps a private header (src/cms/curl_lazy.h, ...) that includes the library's own
+ * Each user keeps a private header (src/net/curl_lazy.h, ...) that includes the library's own
  * header for its types and constants, lists the functions it calls, and redefines each name to a
  * typed call through the table, so the calling code stays as written:
  *

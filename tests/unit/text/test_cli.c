@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kyso/pdf.h"
+#include "kyso/text.h"
 #include "test.h"
 
 static char kyso[4096];

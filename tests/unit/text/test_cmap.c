@@ -3,8 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../../src/pdf/cmap.h"
-#include "../../../src/pdf/glyph.h"
+#include "cmap.h"
+#include "glyph.h"
 #include "test.h"
 
 static const char tounicode[] =

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kyso/pdf.h"
+#include "kyso/text.h"
 #include "test.h"
 
 /* Reads all operations of `src`, writing "op(n)" per operation into `out`. Returns the status

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kyso/pdf.h"
+#include "kyso/text.h"
 #include "test.h"
 #include "text_oracle.h"
 

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kyso/pdf.h"
+#include "kyso/text.h"
 #include "kyso/util.h"
 #include "test.h"
 

@@ -1,4 +1,4 @@
-/* pdf/text_lines.c — groups positioned glyphs into words and lines the way poppler's
+/* text/text_lines.c — groups positioned glyphs into words and lines the way poppler's
  * TextOutputDev does, so that lines and boxes agree with pdftotext: glyphs become words in
  * drawing order (a gap over 0.1 em, a space, a baseline or size change starts a new word),
  * words on one baseline (within half an em, so super- and subscripts stay on their line) form

@@ -1,4 +1,4 @@
-/* pdf/font.h — private font model of the text extractor (ISO 32000-2 §9.5-9.10): how a font
+/* text/font.h — private font model of the text extractor (ISO 32000-2 §9.5-9.10): how a font
  * cuts a shown string into character codes, each code's advance width and its Unicode text. */
 #ifndef KYSO_PDF_FONT_H
 #define KYSO_PDF_FONT_H

@@ -1,4 +1,4 @@
-/* pdf/content_lex.c — tokenizer of content streams and CMaps (ISO 32000-2 §7.2). Reads only
+/* text/content_lex.c — tokenizer of content streams and CMaps (ISO 32000-2 §7.2). Reads only
  * through the bounded cursor of ks_clex; decoded names and strings go to a scratch buffer that
  * the next token reuses. */
 #include <stdlib.h>

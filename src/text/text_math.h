@@ -1,4 +1,4 @@
-/* pdf/text_math.h — the few floating-point helpers the text extractor needs, written here so
+/* text/text_math.h — the few floating-point helpers the text extractor needs, written here so
  * that kyso_pdf does not depend on libm (the module links no math library). */
 #ifndef KYSO_PDF_TEXT_MATH_H
 #define KYSO_PDF_TEXT_MATH_H

@@ -1,10 +1,10 @@
-/* pdf/content_ops.c — the content-stream operation reader (ISO 32000-2 §7.8.2, §8.9.7): groups
+/* text/content_ops.c — the content-stream operation reader (ISO 32000-2 §7.8.2, §8.9.7): groups
  * tokens into "operands operator" units, builds operand objects in a per-reader arena, and
  * cuts inline image data out of the stream. Bounded: operand count and nesting depth. */
 #include <stdlib.h>
 
 #include "content_lex.h"
-#include "kyso/pdf.h"
+#include "kyso/text.h"
 
 /* The operand arena is recycled once it holds more than this, so that a long stream does not
  * keep every operand alive. */

@@ -1,4 +1,4 @@
-/* pdf/font_std14.c — advance widths of the standard 14 fonts for files that use them without
+/* text/font_std14.c — advance widths of the standard 14 fonts for files that use them without
  * /Widths (ISO 32000-2 §9.6.2.2 allows it for PDF 1.4 and earlier), from Adobe's AFM files:
  * printable ASCII of Helvetica (also Arial) and Times-Roman; Courier is fixed-pitch. Other
  * styles use the metrics of their family's regular face, which is close enough for boxes. */

@@ -1,4 +1,4 @@
-/* pdf/text_internal.h — private interface between the text extractor's steps: running a page's
+/* text/text_internal.h — private interface between the text extractor's steps: running a page's
  * content into positioned glyphs (text_run.c) and grouping glyphs into lines (text_lines.c). */
 #ifndef KYSO_PDF_TEXT_INTERNAL_H
 #define KYSO_PDF_TEXT_INTERNAL_H
@@ -8,7 +8,7 @@
 #include <stdint.h>
 
 #include "font.h"
-#include "kyso/pdf.h"
+#include "kyso/text.h"
 
 /* Limits against hostile content (KS_E_LIMIT or silently bounded, as documented). */
 #define KS_TEXT_MAX_FORM_DEPTH 12     /* nested Form XObjects */

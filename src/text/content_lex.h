@@ -1,4 +1,4 @@
-/* pdf/content_lex.h — private tokenizer of PDF content streams and CMaps (ISO 32000-2 §7.2,
+/* text/content_lex.h — private tokenizer of PDF content streams and CMaps (ISO 32000-2 §7.2,
  * §7.8.2): a bounded cursor over a byte buffer that yields numbers, names, strings, brackets
  * and keywords. Shared by the content-operation reader (content_ops.c) and the CMap parser. */
 #ifndef KYSO_PDF_CONTENT_LEX_H

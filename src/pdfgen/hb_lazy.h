@@ -1,4 +1,4 @@
-/* pdf/hb_lazy.h — HarfBuzz and its subsetter, loaded when a font is first opened for embedding
+/* pdfgen/hb_lazy.h — HarfBuzz and its subsetter, loaded when a font is first opened for embedding
  * (util/dynlib.h), so that reading and verifying PDFs does not load HarfBuzz, FreeType and GLib
  * at start-up. embed_font.c includes it in place of the HarfBuzz headers; ks_pdf_font_open
  * loads the library before its first hb_ call, and every other hb_ call works on a font that

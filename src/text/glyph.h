@@ -1,4 +1,4 @@
-/* pdf/glyph.h — private glyph-name and simple-encoding tables for text extraction: Adobe Glyph
+/* text/glyph.h — private glyph-name and simple-encoding tables for text extraction: Adobe Glyph
  * List names (a compact subset plus the algorithmic forms uniXXXX, uXXXX[XX], base letter +
  * accent names such as "ohornacute", ligatures "f_i" and ".suffix" variants) and the base
  * encodings of simple fonts (ISO 32000-2 Annex D). */

@@ -1,4 +1,4 @@
-/* pdf/cmap.h — private CMaps (ISO 32000-2 §9.7.5, §9.10.3; Adobe TN 5014/5099): codespace
+/* text/cmap.h — private CMaps (ISO 32000-2 §9.7.5, §9.10.3; Adobe TN 5014/5099): codespace
  * ranges that cut a string into character codes, code→CID maps (Identity-H/V or embedded) and
  * ToUnicode code→Unicode maps. */
 #ifndef KYSO_PDF_CMAP_H

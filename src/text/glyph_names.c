@@ -1,4 +1,4 @@
-/* pdf/glyph_names.c — glyph name → Unicode for text extraction: a compact subset of the Adobe
+/* text/glyph_names.c — glyph name → Unicode for text extraction: a compact subset of the Adobe
  * Glyph List (the names simple fonts use for Latin, punctuation, symbols and Greek) plus the
  * algorithmic forms: uniXXXX[XXXX...], uXXXX[XX], a base letter followed by accent names
  * ("ohornacute", "Acircumflexdotbelow": every Vietnamese letter), "f_i" ligatures, ".alt". */

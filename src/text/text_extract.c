@@ -1,4 +1,4 @@
-/* pdf/text_extract.c — the public face of text extraction (ks_pdf_text_extract): page
+/* text/text_extract.c — the public face of text extraction (ks_pdf_text_extract): page
  * geometry, running the content into glyphs, grouping them into lines. */
 #include <stdlib.h>
 

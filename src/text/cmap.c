@@ -1,4 +1,4 @@
-/* pdf/cmap.c — CMap parser and lookups (ISO 32000-2 §9.7.5, §9.10.3): codespace ranges,
+/* text/cmap.c — CMap parser and lookups (ISO 32000-2 §9.7.5, §9.10.3): codespace ranges,
  * cidchar/cidrange and bfchar/bfrange sections read with the content tokenizer, stored as
  * sorted ranges so that huge ranges cost one entry. */
 #include <stdlib.h>

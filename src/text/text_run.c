@@ -1,4 +1,4 @@
-/* pdf/text_run.c — runs a page's content streams for text (ISO 32000-2 §8.4, §9.3-9.4): the
+/* text/text_run.c — runs a page's content streams for text (ISO 32000-2 §8.4, §9.3-9.4): the
  * graphics-state stack and CTM, the text state and matrices, the show operators and Form
  * XObjects, producing each glyph's position and box in default user space. */
 #include "text_math.h"

@@ -1,4 +1,4 @@
-/* pdf/font.c — loads the fonts a page shows text with (ISO 32000-2 §9.6-9.10): simple fonts
+/* text/font.c — loads the fonts a page shows text with (ISO 32000-2 §9.6-9.10): simple fonts
  * (encoding + /Differences, /Widths, ToUnicode), Type3 (font matrix) and Type0 composite fonts
  * (Identity or embedded CMaps, /W and /DW, ToUnicode), plus ascent, descent and boldness. */
 #include <ctype.h>

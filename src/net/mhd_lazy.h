@@ -1,9 +1,9 @@
-/* pki/mhd_lazy.h — libmicrohttpd (and GnuTLS, which it pulls in), loaded when `ca serve` starts
- * its server (util/dynlib.h) rather than by every kyso command. server.c includes it in place of
- * <microhttpd.h>; ks_pki_server_start loads the library before MHD_start_daemon, and the other
+/* net/mhd_lazy.h — libmicrohttpd (and GnuTLS, which it pulls in), loaded when `ca serve` starts
+ * its server (util/dynlib.h) rather than by every kyso command. http_server.c includes it in place
+ * of <microhttpd.h>; ks_http_server_start loads the library before MHD_start_daemon, and the other
  * functions run on a started daemon's connections. */
-#ifndef KYSO_PKI_MHD_LAZY_H
-#define KYSO_PKI_MHD_LAZY_H
+#ifndef KYSO_NET_MHD_LAZY_H
+#define KYSO_NET_MHD_LAZY_H
 
 #include <microhttpd.h>
 

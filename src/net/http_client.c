@@ -1,12 +1,13 @@
-/* cms/http.c — the little HTTP the CMS layer needs (RFC 3161 TSAs, OCSP responders, CRL
- * distribution points) over libcurl, with timeouts, a body size bound and errors naming the URL
- * and HTTP status. */
+/* net/http_client.c — the little HTTP client the library needs (RFC 3161 TSAs, OCSP responders,
+ * CRL distribution points) over libcurl, with timeouts, a body size bound and errors naming the
+ * URL and HTTP status. */
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "cms_internal.h"
 #include "curl_lazy.h"
+#include "kyso/net.h"
+#include "kyso/util.h"
 
 KS_DL_DEFINE(ks_curl, KS_CURL_SYMBOLS, "libcurl.so.4");
 

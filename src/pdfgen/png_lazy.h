@@ -1,4 +1,4 @@
-/* pdf/png_lazy.h — libpng, loaded when a PNG is first decoded (util/dynlib.h), so that reading
+/* pdfgen/png_lazy.h — libpng, loaded when a PNG is first decoded (util/dynlib.h), so that reading
  * and verifying PDFs does not load it at start-up. png_image.c includes it in place of <png.h>;
  * ks_pdf_png_decode loads the library before its first png_ call. */
 #ifndef KYSO_PDF_PNG_LAZY_H

@@ -1,8 +1,8 @@
-/* cms/curl_lazy.h — libcurl, loaded on the first HTTP request (util/dynlib.h) so that commands
+/* net/curl_lazy.h — libcurl, loaded on the first HTTP request (util/dynlib.h) so that commands
  * that never go online do not pay for libcurl and its thirty dependencies at start-up.
  * Include it instead of <curl/curl.h>; call ks_dl_load(&ks_curl, err) before any curl_ call. */
-#ifndef KYSO_CMS_CURL_LAZY_H
-#define KYSO_CMS_CURL_LAZY_H
+#ifndef KYSO_NET_CURL_LAZY_H
+#define KYSO_NET_CURL_LAZY_H
 
 #include <curl/curl.h>
 

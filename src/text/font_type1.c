@@ -1,4 +1,4 @@
-/* pdf/font_type1.c — the built-in encoding of an embedded Type 1 font program (FontFile,
+/* text/font_type1.c — the built-in encoding of an embedded Type 1 font program (FontFile,
  * ISO 32000-2 §9.9; Adobe Type 1 Font Format §2.3): the clear-text "/Encoding" array that
  * TeX's fonts rely on when the PDF font dictionary gives no encoding of its own. */
 #include <string.h>

@@ -1,4 +1,4 @@
-/* pdf/encoding.c — the base encodings of simple fonts (ISO 32000-2 Annex D: Standard,
+/* text/encoding.c — the base encodings of simple fonts (ISO 32000-2 Annex D: Standard,
  * WinAnsi, MacRoman; Symbol's built-in encoding) as code → Unicode tables, and UTF-8 output. */
 #include <string.h>
 
