@@ -164,6 +164,10 @@ static bool check_date(const ks_pdf_text_page *p, const ks_docfmt_area *a, heade
                              N_("\"%s\" does not follow \"Place, ngày dd tháng mm năm yyyy\" "
                                 "(days below 10 and months 1–2 take a leading zero)"),
                              h->date->text);
+    if (!size_in(h->date, 13, 14))
+        return ks_docfmt_add(r, KS_DOCFMT_PLACE_DATE, 1, h->date->box,
+                             N_("the place and date line must be 13–14 pt (found %.1f pt)"),
+                             h->date->font_size);
     return true;
 }
 
@@ -284,6 +288,15 @@ static bool check_end(ks_pdf_text_page **pages, size_t npages, ks_docfmt_report 
                              title ? N_("the signer's name (bold, under the title) is missing")
                                    : N_("the signer block (title in upper case and name, bold, "
                                         "bottom right) is missing"));
+    if (!size_in(title, 13, 14) || !size_in(name, 13, 14)) {
+        ks_pdf_rect box = {
+            name->box.x0 < title->box.x0 ? name->box.x0 : title->box.x0, name->box.y0,
+            name->box.x1 > title->box.x1 ? name->box.x1 : title->box.x1, title->box.y1};
+        return ks_docfmt_add(r, KS_DOCFMT_SIGNER_BLOCK, pi + 1, box,
+                             N_("the signer's title and name must be 13–14 pt (found %.1f and "
+                                "%.1f pt)"),
+                             title->font_size, name->font_size);
+    }
     return true;
 }
 

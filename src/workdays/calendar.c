@@ -162,6 +162,11 @@ static const char *holiday_of(ks_date d)
     int wd2 = ks_date_weekday((ks_date){d.y, 9, 2});
     if ((wd2 == 0 && same(d, 9, 3)) || (wd2 != 0 && same(d, 9, 1)))
         return N_("National Day");
+    /* Tết falls between 21/1 and 20/2, Giỗ Tổ between late March and May (after a leap 1st or
+     * 2nd month): outside those windows no lunar arithmetic is needed */
+    int md = d.m * 100 + d.d;
+    if (!((md >= 115 && md <= 225) || (md >= 325 && md <= 605)))
+        return NULL;
     ks_lunar_date l, next;
     if (ks_lunar_from_solar(d, &l, NULL))
         return NULL;

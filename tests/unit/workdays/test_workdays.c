@@ -63,6 +63,22 @@ int main(void)
     }
     CHECK_MSG(bad == 0, "%d days do not round-trip", bad);
 
+    /* every Tết and Giỗ Tổ of 1900–2199 is a holiday (the solar windows that skip lunar
+     * arithmetic elsewhere hold) */
+    int missed = 0;
+    for (int y = 1900; y < 2200; y++) {
+        ks_date tet, hung;
+        if (ks_lunar_to_solar((ks_lunar_date){y, 1, 1, false}, &tet, NULL) ||
+            ks_lunar_to_solar((ks_lunar_date){y, 3, 10, false}, &hung, NULL)) {
+            missed++;
+            continue;
+        }
+        for (int k = -1; k <= 3; k++)
+            missed += !ks_workdays_is_holiday(ks_date_from_jdn(ks_date_jdn(tet) + k), NULL);
+        missed += !ks_workdays_is_holiday(hung, NULL);
+    }
+    CHECK_MSG(missed == 0, "%d Tết or Giỗ Tổ days not holidays", missed);
+
     /* dates and time zone: 2026-12-31T17:00:00Z is already 1 January in Hà Nội */
     CHECK(eq(ks_date_of_time((time_t)1798736400), D(2027, 1, 1)));
     CHECK(eq(ks_date_of_time((time_t)1798736399), D(2026, 12, 31)));
