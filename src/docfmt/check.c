@@ -1,6 +1,6 @@
 /* docfmt/check.c — the driver of the format check: extracts every page's text lines once, runs
  * the geometry, font and parts rules over them and names the classification stamp. Part of
- * docfmt/, above pdf/ text extraction and below sign/ and verify/. */
+ * docfmt/, above text/ extraction and below sign/ and verify/. */
 #include <stdlib.h>
 #include <string.h>
 

@@ -11,6 +11,7 @@ K=${KYSO:?}
 SRC=${KYSO_SOURCE:?}/tests/data/docfmt
 W=${KYSO_BUILD:?}/test-pdf-check
 rm -rf "$W"; mkdir -p "$W/src" "$W/pdf" "$W/docx"
+W=$(realpath "$W")  # soffice needs an absolute profile URL
 cd "$W" || exit 1
 pass=0; fail=0
 check() { if eval "$2"; then pass=$((pass+1)); else fail=$((fail+1)); echo "FAIL: $1"; fi; }
@@ -51,7 +52,7 @@ variant nosigner signer-block '/>TM. ỦY BAN NHÂN DÂN</d; />CHỦ TỊCH</d; 
 variant classified classified 's#<text:p text:style-name="C13">Số: 15/QĐ-UBND</text:p>#&<text:p text:style-name="C14B">MẬT</text:p>#'
 variant topsecret classified 's#<text:p text:style-name="C13">Số: 15/QĐ-UBND</text:p>#&<text:p text:style-name="C14B">TUYỆT MẬT</text:p>#'
 
-LO=(soffice --headless "-env:UserInstallation=file://$W/lo-profile")
+LO=(timeout 600 soffice --headless "-env:UserInstallation=file://$W/lo-profile")
 "${LO[@]}" --convert-to pdf --outdir pdf src/*.fodt >lo.log 2>&1
 # Word's format: the conforming sources and the Arial variant through .docx and back
 "${LO[@]}" --convert-to docx --outdir docx src/qd.fodt src/cv.fodt src/arial.fodt >>lo.log 2>&1
