@@ -3,6 +3,7 @@
 # and an AddressSanitizer + UndefinedBehaviorSanitizer build), then each fuzz target for a
 # short bounded time on its seed corpus. Exits non-zero if anything fails.
 #   KYSO_SKIP_ASAN=1  skip the sanitizer pass      KYSO_SKIP_FUZZ=1  skip fuzzing
+#   KYSO_SKIP_TSAN=1  skip the ThreadSanitizer pass (tests labelled tsan)
 #   KYSO_FUZZ_SECONDS total fuzzing budget in seconds (default 60)
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -39,6 +40,24 @@ if [ "${KYSO_SKIP_ASAN:-0}" != 1 ]; then
   export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
   run_suite "asan+ubsan" build-asan -DKYSO_SANITIZE=ON -DKYSO_WERROR=ON -DCMAKE_BUILD_TYPE=Debug
   unset ASAN_OPTIONS UBSAN_OPTIONS
+fi
+
+# ThreadSanitizer: only the tests labelled "tsan" (many threads through one ks_ctx), built in
+# their own tree, so that the whole suite is not run a third time.
+if [ "${KYSO_SKIP_TSAN:-0}" != 1 ]; then
+  echo "=== tsan: configure + build (build-tsan)"
+  if cmake -S . -B build-tsan -G Ninja -DKYSO_TSAN=ON -DKYSO_WERROR=ON \
+       -DCMAKE_BUILD_TYPE=RelWithDebInfo >build-tsan.cmake.log 2>&1 &&
+     ninja -C build-tsan -j "$JOBS" kyso_po sign_test_threads util_test_msg; then
+    if TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
+         ctest --test-dir build-tsan -L tsan --output-on-failure --timeout 1800; then
+      summary+=("tsan: no data race")
+    else
+      summary+=("tsan: FAILED"); status=1
+    fi
+  else
+    cat build-tsan.cmake.log; summary+=("tsan: build FAILED"); status=1
+  fi
 fi
 
 if [ "${KYSO_SKIP_FUZZ:-0}" != 1 ]; then

@@ -14,6 +14,7 @@
 
 #include "kyso/error.h"
 #include "kyso/net.h"
+#include "kyso/util.h"
 #include "kyso/signer.h"
 
 #ifdef __cplusplus
@@ -57,6 +58,43 @@ size_t ks_cms_estimate_size(const ks_signer *signer, const ks_cms_sign_opts *opt
 ks_status ks_cms_sign_digest(ks_signer *signer, const uint8_t *digest, size_t digest_len,
                              const ks_cms_sign_opts *opts, uint8_t **der, size_t *der_len,
                              ks_error *err);
+
+/* ---- signing in two halves (a remote signer: the desktop agent, a network HSM) ----
+ * ks_cms_begin builds the signed attributes and hands out what the remote key must sign;
+ * minutes later (another request, another process: ks_cms_pending_save / _load),
+ * ks_cms_finish takes the signature value, checks it against the certificate's public key
+ * before using it, adds the signature timestamp (B-T) and returns the SignedData. */
+typedef struct ks_cms_pending ks_cms_pending;
+
+typedef struct ks_cms_tbs {
+    uint8_t hash[64]; /* the hash under `md` of the DER SET OF signed attributes */
+    size_t hash_len;
+    /* RSA PKCS#1 v1.5: DigestInfo(md, hash), the input of a raw RSA-PKCS mechanism (PKCS#11
+     * CKM_RSA_PKCS, pkcs11-tool -m RSA-PKCS); empty for other schemes */
+    uint8_t digest_info[128];
+    size_t digest_info_len;
+    ks_md md;
+    ks_sig_scheme scheme; /* the value expected: RSA raw, ECDSA DER ECDSA-Sig-Value */
+    X509 *cert;           /* borrowed from the pending state: the key that must sign */
+} ks_cms_tbs;
+
+/* `signer` gives the certificate, chain and key type (its `sign` is not used and may be NULL).
+ * Errors as ks_cms_sign_digest's checks (KS_E_USAGE, KS_E_LIMIT). */
+ks_status ks_cms_begin(const ks_signer *signer, const uint8_t *digest, size_t digest_len,
+                       const ks_cms_sign_opts *opts, ks_cms_pending **out, ks_cms_tbs *tbs,
+                       ks_error *err);
+/* KS_E_CRYPTO ("does not verify with its certificate") for a wrong value; network errors of
+ * the TSA. `*der` is malloc'd. The pending state may be finished again (e.g. after a TSA
+ * failure). */
+ks_status ks_cms_finish(ks_cms_pending *p, const uint8_t *sig, size_t sig_len, uint8_t **der,
+                        size_t *der_len, ks_error *err);
+/* What to sign, again (e.g. after ks_cms_pending_load). */
+ks_status ks_cms_pending_tbs(ks_cms_pending *p, ks_cms_tbs *tbs, ks_error *err);
+/* Appends a compact binary form (a few KB: options, certificates, signed attributes). */
+ks_status ks_cms_pending_save(const ks_cms_pending *p, ks_buf *out, ks_error *err);
+/* Reads it back: KS_E_FORMAT naming a damaged state (bounded parser of untrusted bytes). */
+ks_status ks_cms_pending_load(const uint8_t *data, size_t len, ks_cms_pending **out, ks_error *err);
+void ks_cms_pending_free(ks_cms_pending *p); /* NULL is a no-op */
 
 /* ---- RFC 3161 ---- */
 /* Asks the TSA at `url` (HTTP POST application/timestamp-query, with a nonce and certReq) for a

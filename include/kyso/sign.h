@@ -77,6 +77,8 @@ typedef ks_status (*ks_sign_appearance_fn)(void *user, ks_sign_appearance *app, 
  * prints: the program decides. `w->status` is the class of what went wrong. */
 typedef void (*ks_sign_warn_fn)(void *user, const ks_error *w);
 
+#define KS_SIGN_PAGE_LAST (-1L) /* ks_sign_opts.page: the last page */
+
 struct ks_sign_opts {
     ks_sign_kind kind;
     ks_sign_level level;
@@ -97,10 +99,13 @@ struct ks_sign_opts {
     time_t signing_time;      /* 0: ks_now() */
 
     /* Options of the visible kinds, passed through to the appearance provider as given. */
-    const char *image_path;
-    const char *seal_mm;
-    const char *page;
-    const char *rect;
+    const char *image_path;    /* a PNG file, or the name of image_data in messages */
+    const uint8_t *image_data; /* a PNG in memory (used instead of reading image_path) */
+    size_t image_len;
+    double seal_mm;   /* the seal's diameter in mm (5 to 200); 0: from the PNG's pHYs */
+    long page;        /* 1-based page of a visible signature; KS_SIGN_PAGE_LAST; 0: the kind's */
+    bool has_rect;    /* place the widget at `rect` instead of finding its place */
+    ks_pdf_rect rect; /* default user space, points; x0 < x1, y0 < y1 */
     const char *title;
     const char *name;
     const char *copy_form;
@@ -120,7 +125,10 @@ void ks_sign_opts_init(ks_sign_opts *o);
 /* ---- the four steps ---- */
 typedef struct ks_sign_ctx ks_sign_ctx;
 
-/* Step 1. Opens `in_path` (strict; KS_PDF_REPAIR with opts->repair), refuses a document
+/* Step 1. Checks the request as every path does: a level of B-T or above needs opts->tsa_url
+ * (KS_E_USAGE) and the signer's certificate must be acceptable now (ks_sign_check_signer:
+ * dates, key usage, revocation; KS_E_TRUST). Then opens `in_path` (strict; KS_PDF_REPAIR with
+ * opts->repair), refuses a document
  * certified with /DocMDP P=1 (KS_E_STATE), finds or creates the signature field, adds the
  * widget to its page, creates or updates the AcroForm (/SigFlags 3) and builds the signature
  * dictionary with its /ByteRange and /Contents placeholders; the new revision is held in
@@ -129,6 +137,16 @@ typedef struct ks_sign_ctx ks_sign_ctx;
  * Errors: KS_E_IO, KS_E_FORMAT, KS_E_PASSWORD, KS_E_STATE, KS_E_USAGE, KS_E_NOMEM. */
 ks_status ks_sign_prepare(const char *in_path, const ks_sign_opts *opts, const ks_signer *signer,
                           ks_sign_ctx **out, ks_error *err);
+
+/* The same over a document in memory (copied: the context does not keep `data`), or read from
+ * `fd` to its end (a pipe, a socket, a file), at most KS_SIGN_MAX_INPUT bytes (KS_E_LIMIT).
+ * `name` is what messages call the document. */
+#define KS_SIGN_MAX_INPUT ((size_t)1 << 30)
+ks_status ks_sign_prepare_mem(const uint8_t *data, size_t len, const char *name,
+                              const ks_sign_opts *opts, const ks_signer *signer, ks_sign_ctx **out,
+                              ks_error *err);
+ks_status ks_sign_prepare_fd(int fd, const char *name, const ks_sign_opts *opts,
+                             const ks_signer *signer, ks_sign_ctx **out, ks_error *err);
 
 /* Step 2. The hash under opts->md of the bytes the /ByteRange covers: the input followed by
  * the new revision, without the /Contents string. Read in blocks; the input is not copied.
@@ -150,6 +168,31 @@ ks_status ks_sign_embed(ks_sign_ctx *ctx, const uint8_t *der, size_t der_len, ks
  * the rename. OUT equal to IN is refused (KS_E_USAGE) unless opts->in_place. The input is
  * never modified. */
 ks_status ks_sign_write(ks_sign_ctx *ctx, const char *out_path, ks_error *err);
+
+/* The same into memory (`*out` malloc'd) or onto `fd` (written, not closed). */
+ks_status ks_sign_write_mem(ks_sign_ctx *ctx, uint8_t **out, size_t *out_len, ks_error *err);
+ks_status ks_sign_write_fd(ks_sign_ctx *ctx, int fd, ks_error *err);
+
+/* ---- a signature made elsewhere, maybe much later (kysod + kyso-agent, a network HSM) ----
+ * prepare → ks_sign_begin (what the key must sign) → ks_sign_prepared_save (a few KB: the new
+ * revision, certificates, signed attributes and the base document's SHA-256) ... then, in any
+ * process: ks_sign_prepared_load (with the same base document) → ks_sign_finish (the value is
+ * checked against the certificate, then timestamped for B-T and embedded) → ks_sign_write*. */
+ks_status ks_sign_begin(ks_sign_ctx *ctx, ks_cms_tbs *tbs, ks_error *err);
+/* KS_E_CRYPTO when `sig` does not verify with the signer's certificate: nothing is embedded. */
+ks_status ks_sign_finish(ks_sign_ctx *ctx, const uint8_t *sig, size_t sig_len, ks_error *err);
+/* `*out` malloc'd. KS_E_USAGE before the digest is made. Not encrypted or authenticated: keep it
+ * where only the server can change it (its database). */
+ks_status ks_sign_prepared_save(const ks_sign_ctx *ctx, uint8_t **out, size_t *out_len,
+                                ks_error *err);
+/* Rebuilds the context from a saved state and the base document's bytes (copied). KS_E_STATE
+ * naming the document when the bytes are not those the signature was prepared for;
+ * KS_E_FORMAT for a damaged state. `opts` (may be NULL) gives what the state does not fix:
+ * network timeout, offline, password, warning callback; level, digest, profile, scheme and TSA
+ * come from the state. */
+ks_status ks_sign_prepared_load(const uint8_t *state, size_t state_len, const uint8_t *base,
+                                size_t base_len, const char *name, const ks_sign_opts *opts,
+                                ks_sign_ctx **out, ks_error *err);
 
 void ks_sign_ctx_free(ks_sign_ctx *ctx); /* NULL is a no-op */
 

@@ -107,7 +107,8 @@ void ks_time_label_vn(time_t t, char out[32]);
 /* Parses ISO 8601 ("2026-03-05T09:41:07+07:00", "...Z", or a date "2026-03-05" taken as
  * 00:00 +07:00) or a PDF date ("D:2026..."). */
 ks_status ks_time_parse(const char *s, time_t *out, ks_error *err);
-/* Current time; KYSO_NOW (ISO 8601) overrides it, for reproducible tests. */
+/* Current time (the library reads no environment: a program that wants a fixed clock gives
+ * one to its ks_ctx and the times in the options). */
 time_t ks_now(void);
 
 /* ---- text ---- */

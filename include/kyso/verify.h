@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "kyso/ctx.h"
 #include "kyso/error.h"
 #include "kyso/util.h"
 
@@ -57,17 +58,18 @@ const char *ks_subindication_name(ks_subindication sub);
 #define KS_VERIFY_MAX_TRUST 32
 
 typedef struct ks_verify_opts {
-    const char *trust_files[KS_VERIFY_MAX_TRUST]; /* PEM files of trust anchors (--trust) */
+    /* The context: clock, trust store (used when no trust_files/trust_dir are given below).
+     * NULL: time(NULL) and only the anchors given here. */
+    const ks_ctx *ctx;
+    /* Per-run anchors, read at each run (a server loads a ks_trust into the context once). */
+    const char *trust_files[KS_VERIFY_MAX_TRUST]; /* PEM files of trust anchors */
     size_t ntrust;
-    /* Directory of further anchors (*.pem, *.crt). NULL: $KYSO_TRUST_DIR, else /etc/kyso/trust
-     * when it exists. */
-    const char *trust_dir;
-    time_t at;    /* validation time; 0 = now (ks_now()) */
-    bool offline; /* use only revocation data embedded in the file (CMS, DSS) */
-    const char
-        *cache;      /* revocation cache directory; NULL = $XDG_CACHE_HOME/kyso or ~/.cache/kyso */
-    long timeout_ms; /* network timeout for OCSP/CRL (0 = 10 s) */
-    const char *password; /* of an encrypted document; NULL = try the empty user password */
+    const char *trust_dir; /* directory of further anchors (*.pem, *.crt); NULL: none */
+    time_t at;             /* validation time; 0 = now (the context's clock) */
+    bool offline;          /* use only revocation data embedded in the file (CMS, DSS) */
+    const char *cache;     /* revocation cache directory; NULL = no disk cache */
+    long timeout_ms;       /* network timeout for OCSP/CRL (0 = 10 s) */
+    const char *password;  /* of an encrypted document; NULL = try the empty user password */
 } ks_verify_opts;
 
 /* ---- report model ---- */
@@ -96,9 +98,10 @@ typedef enum ks_rev_status {
     KS_REV_UNKNOWN,
 } ks_rev_status;
 
-/* A user-readable line, in the catalogue language (`text`) and in English (`text_en`). */
+/* A user-readable line: its msgid and arguments (`msg`, rendered in any language by
+ * ks_text_str / ks_text_append, kyso/ctx.h) and its English text. */
 typedef struct ks_verify_msg {
-    char *text;
+    ks_text *msg;
     char *text_en;
 } ks_verify_msg;
 
@@ -107,8 +110,8 @@ typedef struct ks_verify_change {
     unsigned revision; /* 1-based revision that made the change */
     uint32_t num;
     uint16_t gen;
-    char *what;    /* English, stable ("page content replaced") */
-    char *what_tr; /* in the catalogue language */
+    char *what;        /* English, stable ("page content replaced") */
+    ks_text *what_msg; /* the same, for rendering in another language */
     bool allowed;
 } ks_verify_change;
 
@@ -169,16 +172,25 @@ ks_status ks_verify_run(const char *path, const ks_verify_opts *opts, ks_verify_
 /* Same over bytes the caller keeps alive until the call returns; `name` is used in the report. */
 ks_status ks_verify_run_mem(const uint8_t *data, size_t len, const char *name,
                             const ks_verify_opts *opts, ks_verify_report **out, ks_error *err);
+/* Same over everything `fd` gives until its end (a pipe, a socket, a file), at most
+ * KS_VERIFY_MAX_INPUT bytes (KS_E_LIMIT). */
+#define KS_VERIFY_MAX_INPUT ((size_t)1 << 30)
+ks_status ks_verify_run_fd(int fd, const char *name, const ks_verify_opts *opts,
+                           ks_verify_report **out, ks_error *err);
 void ks_verify_report_free(ks_verify_report *r); /* NULL is a no-op */
 
-/* ---- renderers: append to `out` ---- */
-/* Text for a receiving clerk, in the catalogue language chosen with ks_i18n_init. */
-bool ks_verify_render_text(const ks_verify_report *r, ks_buf *out);
-/* One JSON object, the schema of docs/design.md (contract) plus extra fields. `en` selects the
- * language of "messages" (English when true, else the catalogue language). */
-bool ks_verify_render_json(const ks_verify_report *r, bool en, ks_buf *out);
-/* A self-contained HTML page (inline CSS, no scripts), in the catalogue language. */
-bool ks_verify_render_html(const ks_verify_report *r, ks_buf *out);
+/* ---- renderers: append to `out`, in `lang` ("vi", "en"; NULL: the context's default) with
+ * the context's catalogue (a NULL context renders English) ---- */
+/* Text for a receiving clerk. */
+bool ks_verify_render_text(const ks_ctx *ctx, const char *lang, const ks_verify_report *r,
+                           ks_buf *out);
+/* One JSON object, the schema of docs/design.md (contract) plus extra fields; "messages" and
+ * "what_text" are in `lang`. */
+bool ks_verify_render_json(const ks_ctx *ctx, const char *lang, const ks_verify_report *r,
+                           ks_buf *out);
+/* A self-contained HTML page (inline CSS, no scripts). */
+bool ks_verify_render_html(const ks_ctx *ctx, const char *lang, const ks_verify_report *r,
+                           ks_buf *out);
 
 /* The exit code of `kyso verify` for a report (contract): 0 every signature TOTAL-PASSED,
  * 1 any TOTAL-FAILED, 2 INDETERMINATE (also: no signature at all). */

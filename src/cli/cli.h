@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "kyso/ctx.h"
 #include "kyso/error.h"
 
 /* Exit codes (contract). */
@@ -27,6 +28,15 @@ int ks_cli_fail(const ks_error *err);
 int ks_cli_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* The language chosen for output: "vi" (default) or "en". */
 const char *ks_cli_lang(void);
+/* The program's library context (catalogue, clock honouring $KYSO_NOW, HTTP fetcher). */
+const ks_ctx *ks_cli_ctx(void);
+/* Translates a msgid into the output language (the program's; the library translates late). */
+const char *ks_tr(const char *msgid);
+/* An error's message in the output language (a buffer of the program's, valid until the next
+ * call). */
+const char *ks_cli_msg(const ks_error *err);
+/* Now, or $KYSO_NOW (ISO 8601) for reproducible tests. */
+time_t ks_cli_now(void);
 
 /* Minimal long-option scanner shared by all commands: options are "--name" or "--name VALUE".
  * `spec` lists options as "name" (flag) or "name=" (takes a value); repeatable options keep

@@ -358,7 +358,7 @@ static int list_one(void *user, const ks_ca_cert_info *c)
 static int cmd_list(const ks_cli_args *a)
 {
     ks_error e;
-    list_ctx x = {ks_cli_has(a, "json"), 0, ks_now(), KS_BUF_INIT};
+    list_ctx x = {ks_cli_has(a, "json"), 0, ks_cli_now(), KS_BUF_INIT};
     ks_status st = ks_ca_list(a->pos[1], list_one, &x, &e);
     if (st != KS_OK) {
         ks_buf_free(&x.out);
@@ -413,9 +413,7 @@ static int cmd_audit(const ks_cli_args *a)
         ks_buf mid = KS_BUF_INIT;
         ks_buf_printf(&mid, "\"intact\": %s, \"entries\": %ld, \"problem\": ",
                       st == KS_OK ? "true" : "false", n);
-        ks_buf_json_str(&mid, st == KS_OK                        ? NULL
-                              : strcmp(ks_cli_lang(), "en") == 0 ? e.msg_en
-                                                                 : e.msg);
+        ks_buf_json_str(&mid, st == KS_OK ? NULL : ks_cli_msg(&e));
         print_json_list(a->pos[1], &mid, "log", &x);
         ks_buf_free(&mid);
     } else {

@@ -92,7 +92,7 @@ static void warn_cb(void *user, const ks_error *w)
     if (strcmp(ks_cli_lang(), "en") == 0)
         fprintf(stderr, "kyso: warning: %s\n", w->msg_en);
     else
-        fprintf(stderr, "kyso: cảnh báo: %s\n", w->msg);
+        fprintf(stderr, "kyso: cảnh báo: %s\n", ks_cli_msg(w));
 }
 
 static int load_signer(const ks_cli_args *a, ks_signer **out)
@@ -157,6 +157,7 @@ int ks_cmd_sign(int argc, char **argv)
 
     ks_sign_opts o;
     ks_sign_opts_init(&o);
+    o.signing_time = ks_cli_now();
     const char *v;
     if ((v = ks_cli_get(&a, "kind")) && !ks_sign_kind_parse(v, &o.kind))
         return ks_cli_usage(N_("unknown --kind \"%s\""), v);
@@ -191,9 +192,32 @@ int ks_cmd_sign(int argc, char **argv)
     o.repair = ks_cli_has(&a, "repair");
     o.in_place = ks_cli_has(&a, "in-place");
     o.image_path = ks_cli_get(&a, "image");
-    o.seal_mm = ks_cli_get(&a, "seal-mm");
-    o.page = ks_cli_get(&a, "page");
-    o.rect = ks_cli_get(&a, "rect");
+    /* the visible signature's place and size: typed here, where the flags are known */
+    if ((v = ks_cli_get(&a, "seal-mm"))) {
+        char *end = NULL;
+        o.seal_mm = strtod(v, &end);
+        if (!*v || *end || !(o.seal_mm >= 5 && o.seal_mm <= 200))
+            return ks_cli_usage(N_("--seal-mm \"%s\" is not a diameter from 5 to 200 millimetres"),
+                                v);
+    }
+    if ((v = ks_cli_get(&a, "page"))) {
+        char *end = NULL;
+        o.page = strcmp(v, "last") == 0 ? KS_SIGN_PAGE_LAST : strtol(v, &end, 10);
+        if (o.page != KS_SIGN_PAGE_LAST && (!*v || *end || o.page < 1))
+            return ks_cli_usage(N_("--page \"%s\" is not \"last\" or a page number"), v);
+    }
+    if ((v = ks_cli_get(&a, "rect"))) {
+        double r[4];
+        int used = 0;
+        if (sscanf(v, "%lf,%lf,%lf,%lf%n", &r[0], &r[1], &r[2], &r[3], &used) != 4 || v[used] ||
+            r[0] == r[2] || r[1] == r[3])
+            return ks_cli_usage(N_("--rect \"%s\" is not four numbers X0,Y0,X1,Y1 of a rectangle "
+                                   "with an area"),
+                                v);
+        o.has_rect = true;
+        o.rect = (ks_pdf_rect){r[0] < r[2] ? r[0] : r[2], r[1] < r[3] ? r[1] : r[3],
+                               r[0] < r[2] ? r[2] : r[0], r[1] < r[3] ? r[3] : r[1]};
+    }
     o.title = ks_cli_get(&a, "title");
     o.name = ks_cli_get(&a, "name");
     o.copy_form = ks_cli_get(&a, "copy-form");
@@ -208,6 +232,10 @@ int ks_cmd_sign(int argc, char **argv)
     o.warn = warn_cb;
     if (o.level >= KS_SIGN_B_T && !o.tsa_url)
         return ks_cli_usage(N_("--level %s needs --tsa URL"), ks_sign_level_name(o.level));
+    if ((o.kind == KS_SIGN_PERSONAL || o.kind == KS_SIGN_ORGANIZATION) && !o.image_path)
+        return ks_cli_usage(N_("--kind %s needs --image PNG"), ks_cli_get(&a, "kind"));
+    if (o.kind == KS_SIGN_ATTACHMENT && !o.doc_number)
+        return ks_cli_usage(N_("--kind attachment needs --doc-number"));
 
     ks_error err;
     char *pdf_pw = NULL;
@@ -220,7 +248,14 @@ int ks_cmd_sign(int argc, char **argv)
         ks_secret_free(pdf_pw);
         return rc;
     }
-    ks_status st = ks_sign_file(a.pos[0], out, &o, signer, &err);
+    ks_status st = KS_OK;
+    if (!o.in_place && (strcmp(a.pos[0], out) == 0 || ks_same_file(a.pos[0], out))) {
+        ks_error_set(&err, KS_E_USAGE,
+                     N_("output \"%s\" is the input file; use --in-place to replace it"), out);
+        st = KS_E_USAGE;
+    }
+    if (st == KS_OK)
+        st = ks_sign_file(a.pos[0], out, &o, signer, &err);
     ks_signer_free(signer);
     bool had_pw = pdf_pw != NULL;
     ks_secret_free(pdf_pw);

@@ -3,6 +3,7 @@
  * with --lang en, or the JSON contract); the exit code follows docs/design.md (0 all
  * TOTAL-PASSED, 1 any TOTAL-FAILED, 2 INDETERMINATE or no signature, 3 usage, 4 input). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -45,7 +46,22 @@ int ks_cmd_verify(int argc, char **argv)
     memset(&opts, 0, sizeof opts);
     int nt = ks_cli_all(&a, "trust", opts.trust_files, KS_VERIFY_MAX_TRUST);
     opts.ntrust = (size_t)nt;
+    /* the defaults that come from the environment are the program's to read */
+    opts.ctx = ks_cli_ctx();
     opts.trust_dir = ks_cli_get(&a, "trust-dir");
+    if (!opts.trust_dir)
+        opts.trust_dir = getenv("KYSO_TRUST_DIR");
+    if (!opts.trust_dir || !*opts.trust_dir)
+        opts.trust_dir = "/etc/kyso/trust";
+    char cache[4096];
+    const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+    if (xdg && *xdg)
+        snprintf(cache, sizeof cache, "%s/kyso", xdg);
+    else if (home && *home)
+        snprintf(cache, sizeof cache, "%s/.cache/kyso", home);
+    else
+        cache[0] = 0;
+    opts.cache = cache[0] ? cache : NULL;
     opts.offline = ks_cli_has(&a, "offline");
     ks_error err;
     ks_error_clear(&err);
@@ -65,17 +81,18 @@ int ks_cmd_verify(int argc, char **argv)
     if (vst != KS_OK)
         return ks_cli_fail_doc(&err, "", had_pw);
     rc = ks_verify_exit_code(r);
-    bool en = strcmp(ks_cli_lang(), "en") == 0;
+    const ks_ctx *ctx = ks_cli_ctx();
+    const char *lang = ks_cli_lang();
     ks_buf out = KS_BUF_INIT;
-    bool ok = ks_cli_has(&a, "json") ? ks_verify_render_json(r, en, &out)
-                                     : ks_verify_render_text(r, &out);
+    bool ok = ks_cli_has(&a, "json") ? ks_verify_render_json(ctx, lang, r, &out)
+                                     : ks_verify_render_text(ctx, lang, r, &out);
     if (ok)
         fwrite(out.data, 1, out.len, stdout);
     ks_buf_free(&out);
     const char *html = ks_cli_get(&a, "html");
     if (ok && html) {
         ks_buf h = KS_BUF_INIT;
-        ok = ks_verify_render_html(r, &h) &&
+        ok = ks_verify_render_html(ctx, lang, r, &h) &&
              ks_write_file_atomic(html, h.data, h.len, &err) == KS_OK;
         ks_buf_free(&h);
         if (!ok && err.status != KS_OK) {

@@ -1,19 +1,86 @@
 /* cli/main.c — the `kyso` program: picks the message language and dispatches to a command
  * group. All behaviour lives in libkyso; this file only parses and prints. */
+#include <locale.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "kyso/net.h"
 #include "kyso/util.h"
 #include "kyso/version.h"
 
+/* The program's state (a program may have some; the library has none). */
 static const char *g_lang = "vi";
+static ks_ctx *g_ctx;
 
 const char *ks_cli_lang(void)
 {
     return g_lang;
+}
+
+const ks_ctx *ks_cli_ctx(void)
+{
+    return g_ctx;
+}
+
+const char *ks_tr(const char *msgid)
+{
+    return ks_ctx_tr(g_ctx, g_lang, msgid);
+}
+
+const char *ks_cli_msg(const ks_error *err)
+{
+    static char buf[2 * KS_ERROR_MSG_MAX];
+    return ks_error_str(g_ctx, g_lang, err, buf, sizeof buf);
+}
+
+time_t ks_cli_now(void)
+{
+    const char *e = getenv("KYSO_NOW");
+    time_t t;
+    if (e && *e && ks_time_parse(e, &t, NULL) == KS_OK)
+        return t;
+    return time(NULL);
+}
+
+static time_t cli_clock(void *arg)
+{
+    (void)arg;
+    return ks_cli_now();
+}
+
+static ks_status cli_fetch(void *arg, const char *url, const char *content_type,
+                           const uint8_t *body, size_t body_len, long timeout_ms, size_t max_len,
+                           uint8_t **out, size_t *out_len, ks_error *err)
+{
+    (void)arg;
+    if (!content_type)
+        return ks_http_get(url, timeout_ms, max_len, out, out_len, err);
+    return ks_http_post(url, content_type, body, body_len, timeout_ms, max_len, out, out_len, err);
+}
+
+/* Locale and catalogue: the environment is read here, never by the library. */
+static void i18n_init(void)
+{
+    /* multibyte terminal output in the user's locale, numbers always with '.' */
+    if (!setlocale(LC_ALL, ""))
+        setlocale(LC_ALL, "C.UTF-8");
+    setlocale(LC_NUMERIC, "C");
+    const char *dir = getenv("KYSO_LOCALEDIR");
+    ks_ctx_opts o = {.localedir = dir && *dir ? dir : NULL,
+                     .lang = g_lang,
+                     .clock = cli_clock,
+                     .fetch = cli_fetch};
+    ks_error e;
+    if (ks_ctx_new(&o, &g_ctx, &e) != KS_OK) {
+        fprintf(stderr, "kyso: warning: %s\n", e.msg_en);
+        o.localedir = "";
+        o.lang = "en";
+        g_lang = "en";
+        ks_ctx_new(&o, &g_ctx, NULL); /* English only */
+    }
 }
 
 int ks_cli_exit_code(ks_status st)
@@ -37,8 +104,9 @@ int ks_cli_fail(const ks_error *err)
     if (strcmp(g_lang, "en") == 0) {
         fprintf(stderr, "kyso: error: %s\n", err->msg_en);
     } else {
-        fprintf(stderr, "kyso: lỗi: %s\n", err->msg);
-        if (strcmp(err->msg, err->msg_en) != 0)
+        const char *msg = ks_cli_msg(err);
+        fprintf(stderr, "kyso: lỗi: %s\n", msg);
+        if (strcmp(msg, err->msg_en) != 0)
             fprintf(stderr, "kyso: error: %s\n", err->msg_en);
     }
     return ks_cli_exit_code(err->status);
@@ -208,7 +276,7 @@ int main(int argc, char **argv)
         return KS_EXIT_USAGE;
     }
     g_lang = lang ? lang : "vi";
-    ks_i18n_init(NULL, g_lang);
+    i18n_init();
     /* Ctrl-C while a token signs, or a kill by a supervisor: no OUT.tmp-* is left behind. */
     ks_out_cleanup_on_signals();
 

@@ -172,11 +172,10 @@ size_t ks_cms_estimate_size(const ks_signer *signer, const ks_cms_sign_opts *opt
 
 /* Verifies what the signer returned with the public key of its certificate, so that a token
  * holding another key, or a remote signer that misbehaves, fails here and not at the receiver. */
-static ks_status check_own_signature(const ks_signer *signer, ks_sig_scheme scheme, ks_md md,
-                                     const uint8_t *h, size_t hlen, const uint8_t *sig,
-                                     size_t sig_len, ks_error *err)
+static ks_status check_own_signature(X509 *cert, ks_sig_scheme scheme, ks_md md, const uint8_t *h,
+                                     size_t hlen, const uint8_t *sig, size_t sig_len, ks_error *err)
 {
-    EVP_PKEY *pub = X509_get0_pubkey(signer->cert);
+    EVP_PKEY *pub = X509_get0_pubkey(cert);
     EVP_PKEY_CTX *ctx = pub ? EVP_PKEY_CTX_new_from_pkey(NULL, pub, NULL) : NULL;
     bool ok = ctx && EVP_PKEY_verify_init(ctx) > 0 &&
               EVP_PKEY_CTX_set_signature_md(ctx, ks_md_evp(md)) > 0;
@@ -199,7 +198,7 @@ static ks_status check_own_signature(const ks_signer *signer, ks_sig_scheme sche
 static ks_status check_opts(const ks_signer *signer, const ks_cms_sign_opts *opts,
                             size_t digest_len, ks_error *err)
 {
-    if (!signer || !signer->cert || !signer->sign || !opts)
+    if (!signer || !signer->cert || !opts)
         return ks_error_set(err, KS_E_USAGE, N_("signing needs a signer with a certificate"));
     if (opts->md != KS_MD_SHA256 && opts->md != KS_MD_SHA384 && opts->md != KS_MD_SHA512)
         return ks_error_set(err, KS_E_USAGE, N_("unknown digest algorithm %d"), (int)opts->md);
@@ -221,7 +220,7 @@ static ks_status check_opts(const ks_signer *signer, const ks_cms_sign_opts *opt
 }
 
 /* Builds the signed attributes (sorted, without the outer tag) into `out`. */
-static bool build_signed_attrs(ks_buf *out, ks_signer *signer, const uint8_t *digest,
+static bool build_signed_attrs(ks_buf *out, const ks_signer *signer, const uint8_t *digest,
                                size_t digest_len, const ks_cms_sign_opts *opts)
 {
     ks_buf a[4] = {KS_BUF_INIT, KS_BUF_INIT, KS_BUF_INIT, KS_BUF_INIT};
@@ -284,48 +283,130 @@ static bool build_certs(ks_buf *out, const ks_signer *signer)
     return ok;
 }
 
-ks_status ks_cms_sign_digest(ks_signer *signer, const uint8_t *digest, size_t digest_len,
-                             const ks_cms_sign_opts *opts, uint8_t **der, size_t *der_len,
-                             ks_error *err)
+struct ks_cms_pending {
+    ks_cms_sign_opts opts;
+    char *tsa_url;          /* owned copy of opts.tsa_url */
+    X509 *cert;             /* owned */
+    STACK_OF(X509) * chain; /* owned, may be NULL */
+    ks_buf attrs;           /* the signed attributes, sorted, without the SET tag */
+    uint8_t hash[EVP_MAX_MD_SIZE];
+    size_t hash_len;
+};
+
+void ks_cms_pending_free(ks_cms_pending *p)
 {
+    if (!p)
+        return;
+    free(p->tsa_url);
+    X509_free(p->cert);
+    sk_X509_pop_free(p->chain, X509_free);
+    ks_buf_free(&p->attrs);
+    free(p);
+}
+
+/* The hash of the DER SET OF signed attributes (RFC 5652 §5.4) and, for RSA PKCS#1 v1.5, the
+ * DigestInfo a raw RSA-PKCS mechanism signs (RFC 8017 §9.2). */
+static ks_status fill_tbs(ks_cms_pending *p, ks_cms_tbs *tbs, ks_error *err)
+{
+    ks_buf set = KS_BUF_INIT;
+    unsigned hlen = 0;
+    bool ok = wrap(&set, 0x31, &p->attrs) &&
+              EVP_Digest(set.data, set.len, p->hash, &hlen, ks_md_evp(p->opts.md), NULL) == 1;
+    ks_buf_free(&set);
+    if (!ok)
+        return ks_error_set(err, KS_E_CRYPTO, N_("cannot hash the signed attributes"));
+    p->hash_len = hlen;
+    if (!tbs)
+        return KS_OK;
+    memset(tbs, 0, sizeof *tbs);
+    memcpy(tbs->hash, p->hash, hlen);
+    tbs->hash_len = hlen;
+    tbs->md = p->opts.md;
+    tbs->scheme = p->opts.scheme;
+    tbs->cert = p->cert;
+    if (p->opts.scheme == KS_SIG_RSA_PKCS1) {
+        ks_buf alg = KS_BUF_INIT, di = KS_BUF_INIT, out = KS_BUF_INIT;
+        /* RFC 8017 §9.2 note 1: here the parameters are NULL (CMS omits them) */
+        static const char *oid[] = {"2.16.840.1.101.3.4.2.1", "2.16.840.1.101.3.4.2.2",
+                                    "2.16.840.1.101.3.4.2.3"};
+        ks_buf a0 = KS_BUF_INIT;
+        ok = ks_der_put_oid(&a0, oid[p->opts.md]) && ks_der_put(&a0, 0x05, NULL, 0) &&
+             wrap(&alg, 0x30, &a0) && ks_buf_append(&di, alg.data, alg.len) &&
+             ks_der_put(&di, 0x04, p->hash, hlen) && wrap(&out, 0x30, &di) &&
+             out.len <= sizeof tbs->digest_info;
+        if (ok) {
+            memcpy(tbs->digest_info, out.data, out.len);
+            tbs->digest_info_len = out.len;
+        }
+        ks_buf_free(&a0);
+        ks_buf_free(&alg);
+        ks_buf_free(&di);
+        ks_buf_free(&out);
+        if (!ok)
+            return ks_error_set(err, KS_E_NOMEM, N_("out of memory"));
+    }
+    return KS_OK;
+}
+
+ks_status ks_cms_begin(const ks_signer *signer, const uint8_t *digest, size_t digest_len,
+                       const ks_cms_sign_opts *opts, ks_cms_pending **out, ks_cms_tbs *tbs,
+                       ks_error *err)
+{
+    *out = NULL;
     ks_status st = check_opts(signer, opts, digest_len, err);
     if (st)
         return st;
-    if (!digest || !der || !der_len)
+    if (!digest)
+        return ks_error_set(err, KS_E_USAGE, N_("signing needs a digest and an output buffer"));
+    ks_cms_pending *p = calloc(1, sizeof *p);
+    if (!p)
+        return ks_error_set(err, KS_E_NOMEM, N_("out of memory"));
+    p->opts = *opts;
+    p->opts.tsa_url = NULL;
+    if (opts->tsa_url && !(p->tsa_url = strdup(opts->tsa_url)))
+        goto nomem;
+    p->opts.tsa_url = p->tsa_url;
+    X509_up_ref(signer->cert);
+    p->cert = signer->cert;
+    if (signer->chain && !(p->chain = X509_chain_up_ref(signer->chain)))
+        goto nomem;
+    if (!build_signed_attrs(&p->attrs, signer, digest, digest_len, opts))
+        goto nomem;
+    if ((st = fill_tbs(p, tbs, err)) != KS_OK) {
+        ks_cms_pending_free(p);
+        return st;
+    }
+    *out = p;
+    return KS_OK;
+nomem:
+    ks_cms_pending_free(p);
+    return ks_error_set(err, KS_E_NOMEM, N_("out of memory"));
+}
+
+ks_status ks_cms_finish(ks_cms_pending *p, const uint8_t *sig, size_t sig_len, uint8_t **der,
+                        size_t *der_len, ks_error *err)
+{
+    if (!p || !der || !der_len)
         return ks_error_set(err, KS_E_USAGE, N_("signing needs a digest and an output buffer"));
     *der = NULL;
     *der_len = 0;
+    if (!sig || sig_len == 0 || sig_len > 16384)
+        return ks_error_set(err, KS_E_CRYPTO, N_("the signer returned a signature of %zu bytes"),
+                            sig_len);
+    const ks_cms_sign_opts *opts = &p->opts;
     ks_md md = opts->md;
-    ks_buf attrs = KS_BUF_INIT, tbs = KS_BUF_INIT, si = KS_BUF_INIT, sis = KS_BUF_INIT;
+    ks_signer who = {0};
+    who.cert = p->cert;
+    who.chain = p->chain;
+    ks_buf si = KS_BUF_INIT, sis = KS_BUF_INIT;
     ks_buf issuer = KS_BUF_INIT, serial = KS_BUF_INIT, ias = KS_BUF_INIT;
     ks_buf unsig = KS_BUF_INIT, sd = KS_BUF_INIT, sdseq = KS_BUF_INIT, ci = KS_BUF_INIT;
     ks_buf tmp = KS_BUF_INIT, out = KS_BUF_INIT;
-    uint8_t *sig = NULL, *token = NULL;
+    uint8_t *token = NULL;
     size_t token_len = 0;
-
-    if (!build_signed_attrs(&attrs, signer, digest, digest_len, opts) || !wrap(&tbs, 0x31, &attrs))
-        goto nomem;
-    /* RFC 5652 §5.4: the signature covers the DER of the SET OF signed attributes */
-    uint8_t h[EVP_MAX_MD_SIZE];
-    unsigned hlen = 0;
-    if (EVP_Digest(tbs.data, tbs.len, h, &hlen, ks_md_evp(md), NULL) != 1) {
-        st = ks_error_set(err, KS_E_CRYPTO, N_("cannot hash the signed attributes"));
-        goto done;
-    }
-    size_t sig_cap = signer->max_sig_len ? signer->max_sig_len : 1024;
-    size_t sig_len = sig_cap;
-    sig = malloc(sig_cap);
-    if (!sig)
-        goto nomem;
-    st = signer->sign(signer, opts->scheme, md, h, hlen, sig, &sig_len, err);
-    if (st)
-        goto done;
-    if (sig_len == 0 || sig_len > sig_cap) {
-        st = ks_error_set(err, KS_E_CRYPTO, N_("the signer returned a signature of %zu bytes"),
-                          sig_len);
-        goto done;
-    }
-    st = check_own_signature(signer, opts->scheme, md, h, hlen, sig, sig_len, err);
+    /* the value must verify with the certificate's key before anything is embedded */
+    ks_status st =
+        check_own_signature(p->cert, opts->scheme, md, p->hash, p->hash_len, sig, sig_len, err);
     if (st)
         goto done;
     if (opts->tsa_url) {
@@ -343,10 +424,10 @@ ks_status ks_cms_sign_digest(ks_signer *signer, const uint8_t *digest, size_t di
         tmp.len = 0;
     }
     /* SignerInfo, version 1 with issuerAndSerialNumber (RFC 5652 §5.3) */
-    if (!put_issuer_serial_parts(&issuer, &serial, signer->cert) ||
+    if (!put_issuer_serial_parts(&issuer, &serial, p->cert) ||
         !ks_buf_append(&ias, issuer.data, issuer.len) ||
         !ks_buf_append(&ias, serial.data, serial.len) || !ks_der_put_small_int(&si, 1) ||
-        !wrap(&si, 0x30, &ias) || !ks_der_put_digest_alg(&si, md) || !wrap(&si, 0xA0, &attrs) ||
+        !wrap(&si, 0x30, &ias) || !ks_der_put_digest_alg(&si, md) || !wrap(&si, 0xA0, &p->attrs) ||
         !put_sig_alg(&si, opts->scheme, md) || !ks_der_put(&si, 0x04, sig, sig_len) ||
         !ks_buf_append(&si, unsig.data, unsig.len) || !wrap(&tmp, 0x30, &si) ||
         !wrap(&sis, 0x31, &tmp))
@@ -356,7 +437,7 @@ ks_status ks_cms_sign_digest(ks_signer *signer, const uint8_t *digest, size_t di
     ks_buf algs = KS_BUF_INIT, eci = KS_BUF_INIT;
     bool ok = ks_der_put_small_int(&sd, 1) && ks_der_put_digest_alg(&algs, md) &&
               wrap(&sd, 0x31, &algs) && ks_der_put_oid(&eci, OID_DATA) && wrap(&sd, 0x30, &eci) &&
-              build_certs(&sd, signer) && ks_buf_append(&sd, sis.data, sis.len) &&
+              build_certs(&sd, &who) && ks_buf_append(&sd, sis.data, sis.len) &&
               wrap(&sdseq, 0x30, &sd) && ks_der_put_oid(&ci, OID_SIGNED_DATA) &&
               wrap(&ci, 0xA0, &sdseq) && wrap(&out, 0x30, &ci);
     ks_buf_free(&algs);
@@ -368,10 +449,166 @@ ks_status ks_cms_sign_digest(ks_signer *signer, const uint8_t *digest, size_t di
 nomem:
     st = ks_error_set(err, KS_E_NOMEM, N_("out of memory"));
 done:
-    free(sig);
     free(token);
-    ks_buf bufs[] = {attrs, tbs, si, sis, issuer, serial, ias, unsig, sd, sdseq, ci, tmp, out};
+    ks_buf bufs[] = {si, sis, issuer, serial, ias, unsig, sd, sdseq, ci, tmp, out};
     for (size_t i = 0; i < sizeof bufs / sizeof bufs[0]; i++)
         ks_buf_free(&bufs[i]);
     return st;
+}
+
+ks_status ks_cms_sign_digest(ks_signer *signer, const uint8_t *digest, size_t digest_len,
+                             const ks_cms_sign_opts *opts, uint8_t **der, size_t *der_len,
+                             ks_error *err)
+{
+    if (!signer || !signer->sign)
+        return ks_error_set(err, KS_E_USAGE, N_("signing needs a signer with a certificate"));
+    if (!der || !der_len)
+        return ks_error_set(err, KS_E_USAGE, N_("signing needs a digest and an output buffer"));
+    *der = NULL;
+    *der_len = 0;
+    ks_cms_pending *p = NULL;
+    ks_cms_tbs tbs;
+    ks_status st = ks_cms_begin(signer, digest, digest_len, opts, &p, &tbs, err);
+    if (st)
+        return st;
+    size_t sig_cap = signer->max_sig_len ? signer->max_sig_len : 1024;
+    size_t sig_len = sig_cap;
+    uint8_t *sig = malloc(sig_cap);
+    if (!sig) {
+        st = ks_error_set(err, KS_E_NOMEM, N_("out of memory"));
+        goto done;
+    }
+    st = signer->sign(signer, opts->scheme, opts->md, tbs.hash, tbs.hash_len, sig, &sig_len, err);
+    if (st)
+        goto done;
+    if (sig_len == 0 || sig_len > sig_cap) {
+        st = ks_error_set(err, KS_E_CRYPTO, N_("the signer returned a signature of %zu bytes"),
+                          sig_len);
+        goto done;
+    }
+    st = ks_cms_finish(p, sig, sig_len, der, der_len, err);
+done:
+    free(sig);
+    OPENSSL_cleanse(&tbs, sizeof tbs);
+    ks_cms_pending_free(p);
+    return st;
+}
+
+/* ---- saving a pending signature: "KSCMSP1\0", then (tag u8, length u32 BE, bytes) ---- */
+#define PEND_MAGIC "KSCMSP1"
+enum { T_OPTS = 1, T_TSA, T_CERT, T_CHAIN, T_ATTRS };
+
+static bool put_tlv(ks_buf *b, uint8_t tag, const void *data, size_t len)
+{
+    uint8_t h[5] = {tag, (uint8_t)(len >> 24), (uint8_t)(len >> 16), (uint8_t)(len >> 8),
+                    (uint8_t)len};
+    return len <= 0xFFFFFFFFu && ks_buf_append(b, h, 5) && ks_buf_append(b, data, len);
+}
+
+static bool put_cert_tlv(ks_buf *b, uint8_t tag, X509 *x)
+{
+    unsigned char *p = NULL;
+    int n = i2d_X509(x, &p);
+    bool ok = n > 0 && put_tlv(b, tag, p, (size_t)n);
+    OPENSSL_free(p);
+    return ok;
+}
+
+ks_status ks_cms_pending_save(const ks_cms_pending *p, ks_buf *out, ks_error *err)
+{
+    uint8_t o[12] = {(uint8_t)p->opts.profile, (uint8_t)p->opts.md, (uint8_t)p->opts.scheme};
+    int64_t t = (int64_t)p->opts.signing_time;
+    for (int i = 0; i < 8; i++)
+        o[3 + i] = (uint8_t)((uint64_t)t >> (56 - 8 * i));
+    long tmo = p->opts.timeout_ms > 0 && p->opts.timeout_ms < 255000 ? p->opts.timeout_ms : 0;
+    o[11] = (uint8_t)(tmo / 1000);
+    bool ok = ks_buf_append(out, PEND_MAGIC, 8) && put_tlv(out, T_OPTS, o, sizeof o) &&
+              (!p->tsa_url || put_tlv(out, T_TSA, p->tsa_url, strlen(p->tsa_url))) &&
+              put_cert_tlv(out, T_CERT, p->cert) &&
+              put_tlv(out, T_ATTRS, p->attrs.data, p->attrs.len);
+    for (int i = 0; ok && p->chain && i < sk_X509_num(p->chain); i++)
+        ok = put_cert_tlv(out, T_CHAIN, sk_X509_value(p->chain, i));
+    if (!ok || out->failed)
+        return ks_error_set(err, KS_E_NOMEM, N_("out of memory"));
+    return KS_OK;
+}
+
+ks_status ks_cms_pending_load(const uint8_t *data, size_t len, ks_cms_pending **out, ks_error *err)
+{
+    *out = NULL;
+    if (len < 8 || len > KS_CMS_MAX_DER || memcmp(data, PEND_MAGIC, 8) != 0)
+        return ks_error_set(err, KS_E_FORMAT, N_("not a saved signature state"));
+    ks_cms_pending *p = calloc(1, sizeof *p);
+    if (!p)
+        return ks_error_set(err, KS_E_NOMEM, N_("out of memory"));
+    bool have_opts = false;
+    size_t pos = 8;
+    while (pos < len) {
+        if (len - pos < 5)
+            goto bad;
+        uint8_t tag = data[pos];
+        size_t n = (size_t)data[pos + 1] << 24 | (size_t)data[pos + 2] << 16 |
+                   (size_t)data[pos + 3] << 8 | data[pos + 4];
+        pos += 5;
+        if (n > len - pos)
+            goto bad;
+        const uint8_t *v = data + pos;
+        pos += n;
+        if (tag == T_OPTS) {
+            if (n != 12 || v[0] > KS_CMS_PKCS7 || v[1] > KS_MD_SHA512 || v[2] > KS_SIG_ECDSA)
+                goto bad;
+            p->opts.profile = (ks_cms_profile)v[0];
+            p->opts.md = (ks_md)v[1];
+            p->opts.scheme = (ks_sig_scheme)v[2];
+            uint64_t t = 0;
+            for (int i = 0; i < 8; i++)
+                t = t << 8 | v[3 + i];
+            p->opts.signing_time = (time_t)(int64_t)t;
+            p->opts.timeout_ms = (long)v[11] * 1000;
+            have_opts = true;
+        } else if (tag == T_TSA && !p->tsa_url && n > 0 && n < 4096 && !memchr(v, 0, n)) {
+            if (!(p->tsa_url = strndup((const char *)v, n)))
+                goto nomem;
+            p->opts.tsa_url = p->tsa_url;
+        } else if ((tag == T_CERT && !p->cert) || tag == T_CHAIN) {
+            const unsigned char *q = v;
+            X509 *x = d2i_X509(NULL, &q, (long)n);
+            if (!x || q != v + n) {
+                X509_free(x);
+                goto bad;
+            }
+            if (tag == T_CERT)
+                p->cert = x;
+            else if ((!p->chain && !(p->chain = sk_X509_new_null())) ||
+                     sk_X509_num(p->chain) >= MAX_CHAIN || !sk_X509_push(p->chain, x)) {
+                X509_free(x);
+                goto bad;
+            }
+        } else if (tag == T_ATTRS && p->attrs.len == 0 && n > 0) {
+            if (!ks_buf_append(&p->attrs, v, n))
+                goto nomem;
+        } else {
+            goto bad;
+        }
+    }
+    if (!have_opts || !p->cert || p->attrs.len == 0)
+        goto bad;
+    ks_status st = fill_tbs(p, NULL, err);
+    if (st) {
+        ks_cms_pending_free(p);
+        return st;
+    }
+    *out = p;
+    return KS_OK;
+bad:
+    ks_cms_pending_free(p);
+    return ks_error_set(err, KS_E_FORMAT, N_("the saved signature state is damaged"));
+nomem:
+    ks_cms_pending_free(p);
+    return ks_error_set(err, KS_E_NOMEM, N_("out of memory"));
+}
+
+ks_status ks_cms_pending_tbs(ks_cms_pending *p, ks_cms_tbs *tbs, ks_error *err)
+{
+    return fill_tbs(p, tbs, err);
 }

@@ -122,7 +122,7 @@ static ks_status parse_listen(const char *listen, struct sockaddr_in *sa, ks_err
     return KS_OK;
 bad:
     return ks_error_set(err, KS_E_USAGE,
-                        N_("--listen \"%s\" must be an IPv4 address and port, e.g. "
+                        N_("the listening address \"%s\" must be an IPv4 address and port, e.g. "
                            "127.0.0.1:8080"),
                         listen ? listen : "");
 }

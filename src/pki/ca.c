@@ -27,7 +27,7 @@ static ks_status check_base_url(const char *url, ks_error *err)
         ok = false;
     return ok ? KS_OK
               : ks_error_set(err, KS_E_USAGE,
-                             N_("--base-url \"%s\" must be an http:// URL without a trailing "
+                             N_("the base URL \"%s\" must be an http:// URL without a trailing "
                                 "slash, spaces or commas"),
                              url);
 }
@@ -73,8 +73,8 @@ ks_status ks_ca_init(const char *dir, const ks_ca_init_opts *opts, ks_error *err
     const char *ca_spec = opts && opts->ca_key_spec ? opts->ca_key_spec : NULL;
     if (module && (!token || !*token || !pin))
         return ks_error_set(err, KS_E_USAGE,
-                            N_("CA keys in a PKCS#11 token need --token LABEL and the user PIN "
-                               "(--pin-env or --pin-file)"));
+                            N_("CA keys in a PKCS#11 token need the token's label and its user "
+                               "PIN"));
     if ((st = check_base_url(base, err)) != KS_OK)
         return st;
     if (mkdir(dir, 0700) != 0 && errno != EEXIST)

@@ -105,10 +105,9 @@ ks_status ks_pki_subject_name(const ks_pki_subject *s, X509_NAME **out, ks_error
 {
     *out = NULL;
     if (!s->name || !*s->name)
-        return ks_error_set(err, KS_E_USAGE, N_("a certificate needs a name (--name)"));
+        return ks_error_set(err, KS_E_USAGE, N_("a certificate needs a name"));
     if (s->profile == KS_PROFILE_ORGANIZATION && s->title && *s->title)
-        return ks_error_set(err, KS_E_USAGE,
-                            N_("a title (--title) belongs in personal certificates only"));
+        return ks_error_set(err, KS_E_USAGE, N_("a title belongs in personal certificates only"));
     ks_status st = check_email(s->email, err);
     if (st != KS_OK)
         return st;
@@ -117,14 +116,15 @@ ks_status ks_pki_subject_name(const ks_pki_subject *s, X509_NAME **out, ks_error
         return ks_error_set(err, KS_E_NOMEM, N_("out of memory"));
     /* Order as in Ban Cơ yếu certificates: C, L, street, O, OU, identifiers, CN, e-mail. */
     if ((st = add_attr(n, NID_countryName, "C", "VN", err)) != KS_OK ||
-        (st = add_attr(n, NID_localityName, "--locality", s->locality, err)) != KS_OK ||
-        (st = add_attr(n, NID_streetAddress, "--street", s->street, err)) != KS_OK ||
-        (st = add_attr(n, NID_organizationName, "--org", s->org, err)) != KS_OK ||
-        (st = add_attr(n, NID_organizationalUnitName, "--unit", s->unit, err)) != KS_OK ||
-        (st = add_attr(n, NID_organizationIdentifier, "--org-id", s->org_id, err)) != KS_OK ||
-        (st = add_attr(n, NID_title, "--title", s->title, err)) != KS_OK ||
-        (st = add_attr(n, NID_commonName, "--name", s->name, err)) != KS_OK ||
-        (st = add_attr(n, NID_pkcs9_emailAddress, "--email", s->email, err)) != KS_OK) {
+        (st = add_attr(n, NID_localityName, "locality", s->locality, err)) != KS_OK ||
+        (st = add_attr(n, NID_streetAddress, "street", s->street, err)) != KS_OK ||
+        (st = add_attr(n, NID_organizationName, "organization", s->org, err)) != KS_OK ||
+        (st = add_attr(n, NID_organizationalUnitName, "unit", s->unit, err)) != KS_OK ||
+        (st = add_attr(n, NID_organizationIdentifier, "organization identifier", s->org_id, err)) !=
+            KS_OK ||
+        (st = add_attr(n, NID_title, "title", s->title, err)) != KS_OK ||
+        (st = add_attr(n, NID_commonName, "name", s->name, err)) != KS_OK ||
+        (st = add_attr(n, NID_pkcs9_emailAddress, "email", s->email, err)) != KS_OK) {
         X509_NAME_free(n);
         return st;
     }

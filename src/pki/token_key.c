@@ -150,7 +150,7 @@ ks_status ks_pki_role_key(sqlite3 *db, const char *dir, const char *role_file, c
         if (!pin)
             return ks_error_set(err, KS_E_TOKEN,
                                 N_("the keys of this CA are in token \"%s\": its user PIN is "
-                                   "needed (--pin-env or --pin-file)"),
+                                   "needed"),
                                 token);
         if ((st = ks_token_key_signer(module, token, label, pin, signer, err)) != KS_OK)
             return st;

@@ -42,42 +42,22 @@ static char *cert_attr(X509 *cert, int nid)
     return s;
 }
 
-/* --page: NULL → `dflt`; "last"; or a 1-based number. */
-static ks_status parse_page(const char *s, size_t count, size_t dflt, size_t *out, ks_error *err)
+/* The page of opts->page: 0 → `dflt`; KS_SIGN_PAGE_LAST; or a 1-based number. */
+static ks_status page_index(long want, size_t count, size_t dflt, size_t *out, ks_error *err)
 {
-    if (!s) {
+    if (want == 0) {
         *out = dflt;
         return KS_OK;
     }
-    if (!strcmp(s, "last")) {
+    if (want == KS_SIGN_PAGE_LAST) {
         *out = count - 1;
         return KS_OK;
     }
-    char *end = NULL;
-    long v = strtol(s, &end, 10);
-    if (!*s || *end || v < 1 || (size_t)v > count)
+    if (want < 1 || (unsigned long)want > count)
         return ks_error_set(err, KS_E_USAGE,
-                            N_("--page \"%s\" is not \"last\" or a page number from 1 to %zu"), s,
+                            N_("page %ld is not in the document, whose pages are 1 to %zu"), want,
                             count);
-    *out = (size_t)v - 1;
-    return KS_OK;
-}
-
-/* --rect X0,Y0,X1,Y1 in default user space (points). */
-static ks_status parse_rect(const char *s, ks_pdf_rect *r, ks_error *err)
-{
-    double v[4];
-    int used = 0;
-    if (sscanf(s, "%lf,%lf,%lf,%lf%n", &v[0], &v[1], &v[2], &v[3], &used) != 4 || s[used] != 0 ||
-        v[0] == v[2] || v[1] == v[3])
-        return ks_error_set(err, KS_E_USAGE,
-                            N_("--rect \"%s\" is not four numbers X0,Y0,X1,Y1 of a rectangle "
-                               "with an area"),
-                            s);
-    r->x0 = v[0] < v[2] ? v[0] : v[2];
-    r->x1 = v[0] < v[2] ? v[2] : v[0];
-    r->y0 = v[1] < v[3] ? v[1] : v[3];
-    r->y1 = v[1] < v[3] ? v[3] : v[1];
+    *out = (size_t)want - 1;
     return KS_OK;
 }
 
@@ -95,15 +75,16 @@ static ks_status page_frame(ks_pdf_doc *doc, size_t index, ks_appear_frame *fr, 
     return st;
 }
 
-/* --rect on --page: parses both and checks that the rectangle (default user space) lies on the
+/* opts->rect on opts->page: checks that the rectangle (default user space) lies on the
  * page's crop box, so that a visible signature cannot end up where nobody sees it. */
 static ks_status rect_on_page(const ks_sign_opts *o, ks_pdf_doc *doc, size_t count, size_t *page,
                               ks_appear_frame *fr, ks_pdf_rect *vis, ks_error *err)
 {
-    ks_pdf_rect r;
-    ks_status st = parse_rect(o->rect, &r, err);
-    if (st == KS_OK)
-        st = parse_page(o->page, count, count - 1, page, err);
+    ks_pdf_rect r = o->rect;
+    if (!(r.x0 < r.x1) || !(r.y0 < r.y1))
+        return ks_error_set(err, KS_E_USAGE, N_("the rectangle [%.2f %.2f %.2f %.2f] has no area"),
+                            r.x0, r.y0, r.x1, r.y1);
+    ks_status st = page_index(o->page, count, count - 1, page, err);
     if (st == KS_OK)
         st = page_frame(doc, *page, fr, err);
     if (st != KS_OK)
@@ -112,9 +93,9 @@ static ks_status rect_on_page(const ks_sign_opts *o, ks_pdf_doc *doc, size_t cou
     const ks_pdf_rect *c = &fr->crop;
     if (r.x0 < c->x0 - tol || r.y0 < c->y0 - tol || r.x1 > c->x1 + tol || r.y1 > c->y1 + tol)
         return ks_error_set(err, KS_E_USAGE,
-                            N_("--rect %s is not inside page %zu, whose visible area is "
-                               "[%.2f %.2f %.2f %.2f]"),
-                            o->rect, *page + 1, c->x0, c->y0, c->x1, c->y1);
+                            N_("the rectangle [%.2f %.2f %.2f %.2f] is not inside page %zu, "
+                               "whose visible area is [%.2f %.2f %.2f %.2f]"),
+                            r.x0, r.y0, r.x1, r.y1, *page + 1, c->x0, c->y0, c->x1, c->y1);
     *vis = ks_appear_to_visible(fr, r);
     return KS_OK;
 }
@@ -161,8 +142,12 @@ done:
 static ks_status load_image(const ks_sign_opts *o, const char *kind, ks_pdf_image **img,
                             ks_error *err)
 {
+    if (o->image_data)
+        return ks_pdf_png_decode(o->image_data, o->image_len,
+                                 o->image_path ? o->image_path : "image", img, err);
     if (!o->image_path)
-        return ks_error_set(err, KS_E_USAGE, N_("--kind %s needs --image PNG"), kind);
+        return ks_error_set(err, KS_E_USAGE, N_("a %s signature needs a signature image (PNG)"),
+                            kind);
     return ks_pdf_png_load(o->image_path, img, err);
 }
 
@@ -187,7 +172,7 @@ static ks_status personal(ks_sign_appearance *app, ks_error *err)
         st = ks_error_set(err, KS_E_FORMAT, N_("the document has no pages"));
         goto done;
     }
-    if (o->rect) {
+    if (o->has_rect) {
         st = rect_on_page(o, app->doc, count, &page, &fr, &vis, err);
         if (st != KS_OK)
             goto done;
@@ -199,18 +184,19 @@ static ks_status personal(ks_sign_appearance *app, ks_error *err)
     name = o->name ? strdup(o->name) : cert_attr(app->cert, NID_commonName);
     if (!title || !name) {
         if (!title)
-            st = ks_error_set(err, KS_E_USAGE,
-                              N_("cannot place the personal signature: the certificate has no "
-                                 "title (2.5.4.12); give --title and --name, or --rect"));
+            st =
+                ks_error_set(err, KS_E_USAGE,
+                             N_("cannot place the personal signature: the certificate has no "
+                                "title (2.5.4.12); give the title and name lines, or a rectangle"));
         else
             st = ks_error_set(err, KS_E_USAGE,
                               N_("cannot place the personal signature: the certificate has no "
-                                 "common name; give --title and --name, or --rect"));
+                                 "common name; give the title and name lines, or a rectangle"));
         goto done;
     }
     size_t first = 0, last = count - 1;
     if (o->page) {
-        st = parse_page(o->page, count, 0, &first, err);
+        st = page_index(o->page, count, 0, &first, err);
         if (st != KS_OK)
             goto done;
         last = first;
@@ -239,14 +225,14 @@ static ks_status personal(ks_sign_appearance *app, ks_error *err)
         if (o->page)
             st = ks_error_set(err, KS_E_USAGE,
                               N_("signature block not found on page %zu: no line with the name "
-                                 "\"%s\" below a title line \"%s\" (give --title/--name or "
-                                 "--rect)"),
+                                 "\"%s\" below a title line \"%s\" (give the title and name "
+                                 "lines, or a rectangle)"),
                               first + 1, name, title);
         else
             st = ks_error_set(err, KS_E_USAGE,
                               N_("signature block not found on any of the %zu pages: no line "
-                                 "with the name \"%s\" below a title line \"%s\" (give "
-                                 "--title/--name or --rect)"),
+                                 "with the name \"%s\" below a title line \"%s\" (give the "
+                                 "title and name lines, or a rectangle)"),
                               count, name, title);
         goto done;
     }
@@ -278,13 +264,11 @@ static ks_status organization(ks_sign_appearance *app, ks_error *err)
     }
 
     double w_mm, h_mm;
-    if (o->seal_mm) {
-        char *end = NULL;
-        double d = strtod(o->seal_mm, &end);
-        if (!*o->seal_mm || *end || !(d >= 5 && d <= 200)) {
+    if (o->seal_mm != 0) {
+        double d = o->seal_mm;
+        if (!(d >= 5 && d <= 200)) {
             st = ks_error_set(err, KS_E_USAGE,
-                              N_("--seal-mm \"%s\" is not a diameter from 5 to 200 millimetres"),
-                              o->seal_mm);
+                              N_("the seal diameter %.1f mm is not from 5 to 200 millimetres"), d);
             goto done;
         }
         w_mm = d;
@@ -292,13 +276,13 @@ static ks_status organization(ks_sign_appearance *app, ks_error *err)
     } else if (!ks_pdf_image_size_mm(img, &w_mm, &h_mm)) {
         st = ks_error_set(err, KS_E_USAGE,
                           N_("the seal image \"%s\" does not record its physical size (PNG "
-                             "pHYs): give --seal-mm DIAMETER"),
-                          o->image_path);
+                             "pHYs): give the seal's diameter"),
+                          o->image_path ? o->image_path : "image");
         goto done;
     }
 
     ks_pdf_rect vis;
-    if (o->rect) {
+    if (o->has_rect) {
         st = rect_on_page(o, app->doc, count, &page, &fr, &vis, err);
         if (st != KS_OK)
             goto done;
@@ -311,7 +295,8 @@ static ks_status organization(ks_sign_appearance *app, ks_error *err)
         if (!found) {
             st = ks_error_set(err, KS_E_USAGE,
                               N_("no visible signature in the file to place the seal on: sign "
-                                 "with --kind personal first, or give --rect"));
+                                 "as the competent person (kind personal) first, or give a "
+                                 "rectangle"));
             goto done;
         }
         st = page_frame(app->doc, page, &fr, err);
@@ -394,7 +379,7 @@ static ks_status text_appearance(ks_sign_appearance *app, const char *const *ite
     if (st == KS_OK && count == 0)
         st = ks_error_set(err, KS_E_FORMAT, N_("the document has no pages"));
     if (st == KS_OK)
-        st = parse_page(o->page, count, 0, &page, err);
+        st = page_index(o->page, count, 0, &page, err);
     if (st == KS_OK)
         st = page_frame(app->doc, page, &fr, err);
     if (st == KS_OK)
@@ -473,10 +458,12 @@ static ks_status copy_or_attachment(ks_sign_appearance *app, const ks_appear_ext
 
     if (o->kind == KS_SIGN_ATTACHMENT) {
         if (!o->doc_number)
-            return ks_error_set(err, KS_E_USAGE, N_("--kind attachment needs --doc-number"));
+            return ks_error_set(err, KS_E_USAGE,
+                                N_("an attachment signature needs the document's number and "
+                                   "symbol"));
         if (!ks_appear_docnum_valid(o->doc_number))
             return ks_error_set(err, KS_E_USAGE,
-                                N_("--doc-number \"%s\" is not a number and symbol like "
+                                N_("the document number \"%s\" is not a number and symbol like "
                                    "\"123/QĐ-UBND\""),
                                 o->doc_number);
         const char *items[2] = {o->doc_number, when};
@@ -484,17 +471,17 @@ static ks_status copy_or_attachment(ks_sign_appearance *app, const ks_appear_ext
     }
     const char *form = o->copy_form ? o->copy_form : "SAO Y";
     if (strcmp(form, "SAO Y") && strcmp(form, "SAO LỤC") && strcmp(form, "TRÍCH SAO"))
-        return ks_error_set(err, KS_E_USAGE,
-                            N_("--copy-form \"%s\" is not \"SAO Y\", \"SAO LỤC\" or \"TRÍCH SAO\""),
-                            form);
+        return ks_error_set(
+            err, KS_E_USAGE,
+            N_("the copy form \"%s\" is not \"SAO Y\", \"SAO LỤC\" or \"TRÍCH SAO\""), form);
     if (o->org_name)
         org = strdup(o->org_name);
     else if (!(org = cert_attr(app->cert, NID_organizationName)))
         org = cert_attr(app->cert, NID_commonName);
     if (!org)
         return ks_error_set(err, KS_E_USAGE,
-                            N_("--kind copy needs --org-name (the certificate names no "
-                               "organisation)"));
+                            N_("a copy signature needs the copying organisation's name (the "
+                               "certificate names no organisation)"));
     const char *items[3] = {form, org, when};
     st = text_appearance(app, items, 3, err);
     free(org);

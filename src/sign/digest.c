@@ -94,3 +94,17 @@ ks_status ks_sign_copy_fd(int fd, uint64_t len, ks_out *o, ks_error *err)
     free(blk);
     return st;
 }
+
+ks_status ks_sig_slot_digest_mem(const ks_sig_slot *s, const uint8_t *base, ks_md md, uint8_t *out,
+                                 size_t *out_len, ks_error *err)
+{
+    size_t gap_rel = (size_t)(s->gap_off - s->base_len);
+    size_t after = gap_rel + (size_t)s->gap_len;
+    ks_slice parts[3] = {{base, (size_t)s->base_len},
+                         {s->upd.data, gap_rel},
+                         {s->upd.data + after, s->upd.len - after}};
+    ks_status st = ks_digest_slices(md, parts, 3, out, err);
+    if (st == KS_OK)
+        *out_len = ks_md_len(md);
+    return st;
+}

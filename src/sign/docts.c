@@ -8,8 +8,8 @@
 
 #define DOCTS_CONTENTS 16384 /* bytes reserved for the token (TSA chains are a few KB) */
 
-ks_status ks_sign_build_docts(ks_pdf_doc *doc, int fd, const ks_sign_opts *opts, ks_buf *out,
-                              ks_error *err)
+ks_status ks_sign_build_docts(ks_pdf_doc *doc, int fd, const uint8_t *mem, const ks_sign_opts *opts,
+                              ks_buf *out, ks_error *err)
 {
     ks_sig_slot slot;
     memset(&slot, 0, sizeof slot);
@@ -18,14 +18,15 @@ ks_status ks_sign_build_docts(ks_pdf_doc *doc, int fd, const ks_sign_opts *opts,
     ks_sig_rev_params p = {0};
     p.doc_ts = true;
     p.contents_bytes = DOCTS_CONTENTS;
-    p.signing_time = ks_now();
+    p.signing_time = opts->signing_time ? opts->signing_time : ks_now();
     p.opts = opts;
     ks_status st = ks_sign_build_revision(doc, &p, &slot, err);
     if (st != KS_OK)
         goto done;
     uint8_t digest[64];
     size_t dlen = 0;
-    st = ks_sig_slot_digest(&slot, fd, ks_pdf_name(doc), opts->md, digest, &dlen, err);
+    st = mem ? ks_sig_slot_digest_mem(&slot, mem, opts->md, digest, &dlen, err)
+             : ks_sig_slot_digest(&slot, fd, ks_pdf_name(doc), opts->md, digest, &dlen, err);
     if (st != KS_OK)
         goto done;
     st = ks_tsa_request(opts->tsa_url, opts->md, digest, dlen, opts->timeout_ms, &tst, &tst_len,

@@ -54,51 +54,58 @@ bool ks_sign_kind_parse(const char *s, ks_sign_kind *out)
     return false;
 }
 
-static void cms_opts_of(const ks_sign_ctx *ctx, const ks_signer *signer, ks_cms_sign_opts *c)
+static void cms_opts_of(const ks_sign_ctx *ctx, int key_type, ks_cms_sign_opts *c)
 {
     const ks_sign_opts *o = ctx->opts;
     memset(c, 0, sizeof *c);
     c->profile = o->profile;
     c->md = o->md;
-    c->scheme = signer && signer->key_type == EVP_PKEY_EC ? KS_SIG_ECDSA : o->scheme;
+    c->scheme = key_type == EVP_PKEY_EC ? KS_SIG_ECDSA : o->scheme;
     c->signing_time = ctx->signing_time;
     c->tsa_url = o->level >= KS_SIGN_B_T ? o->tsa_url : NULL;
     c->timeout_ms = o->timeout_ms;
 }
 
-ks_status ks_sign_prepare(const char *in_path, const ks_sign_opts *opts, const ks_signer *signer,
-                          ks_sign_ctx **out, ks_error *err)
+/* What every way into signing checks first: a level that needs a TSA has one, and the signer's
+ * certificate is acceptable now (dates, key usage, revocation). */
+static ks_status check_request(const ks_sign_opts *opts, const ks_signer *signer,
+                               time_t signing_time, ks_error *err)
 {
-    *out = NULL;
-    ks_status st = KS_OK;
+    if (opts->level >= KS_SIGN_B_T && (!opts->tsa_url || !opts->tsa_url[0]))
+        return ks_error_set(err, KS_E_USAGE, N_("level %s needs a timestamp authority URL"),
+                            ks_sign_level_name(opts->level));
+    if (!signer || !signer->cert)
+        return ks_error_set(err, KS_E_USAGE, N_("signing needs a signer with a certificate"));
+    return ks_sign_check_signer(signer, opts, signing_time, err);
+}
+
+static ks_sign_ctx *ctx_new(const ks_sign_opts *opts, const ks_signer *signer)
+{
     ks_sign_ctx *ctx = calloc(1, sizeof *ctx);
     if (!ctx)
-        return ks_error_set(err, KS_E_NOMEM, N_("out of memory"));
+        return NULL;
     ctx->opts = opts;
-    ctx->in_path = strdup(in_path);
-    if (!ctx->in_path) {
-        st = ks_error_set(err, KS_E_NOMEM, N_("out of memory"));
-        goto done;
-    }
     if (signer && signer->cert) {
         X509_up_ref(signer->cert);
         ctx->cert = signer->cert;
         ctx->chain = signer->chain ? X509_chain_up_ref(signer->chain) : NULL;
+        ctx->key_type = signer->key_type;
     }
     ctx->signing_time = opts->signing_time ? opts->signing_time : ks_now();
+    return ctx;
+}
 
-    ks_pdf_open_opts oo = {opts->repair ? KS_PDF_REPAIR : KS_PDF_STRICT, opts->pdf_password};
-    st = ks_pdf_open(in_path, &oo, &ctx->doc, err);
+/* After the document is open: DocMDP, the field, the revision with its placeholders. */
+static ks_status prepare_revision(ks_sign_ctx *ctx, const ks_signer *signer, ks_error *err)
+{
+    const ks_sign_opts *opts = ctx->opts;
+    ks_status st = ks_sign_check_docmdp(ctx->doc, err);
     if (st != KS_OK)
-        goto done;
-    st = ks_sign_check_docmdp(ctx->doc, err);
-    if (st != KS_OK)
-        goto done;
-
+        return st;
     size_t contents = opts->contents_size;
     if (contents == 0) {
         ks_cms_sign_opts co;
-        cms_opts_of(ctx, signer, &co);
+        cms_opts_of(ctx, ctx->key_type, &co);
         contents = ks_cms_estimate_size(signer, &co) + CONTENTS_MARGIN;
     }
     ks_sig_rev_params p = {0};
@@ -109,14 +116,94 @@ ks_status ks_sign_prepare(const char *in_path, const ks_sign_opts *opts, const k
     p.opts = opts;
     p.cert = ctx->cert;
     p.chosen_name = ctx->field_name;
-    st = ks_sign_build_revision(ctx->doc, &p, &ctx->slot, err);
-done:
+    return ks_sign_build_revision(ctx->doc, &p, &ctx->slot, err);
+}
+
+ks_status ks_sign_prepare(const char *in_path, const ks_sign_opts *opts, const ks_signer *signer,
+                          ks_sign_ctx **out, ks_error *err)
+{
+    *out = NULL;
+    ks_status st =
+        check_request(opts, signer, opts->signing_time ? opts->signing_time : ks_now(), err);
+    if (st != KS_OK)
+        return st;
+    ks_sign_ctx *ctx = ctx_new(opts, signer);
+    if (!ctx || !(ctx->in_path = strdup(in_path))) {
+        ks_sign_ctx_free(ctx);
+        return ks_error_set(err, KS_E_NOMEM, N_("out of memory"));
+    }
+    snprintf(ctx->name, sizeof ctx->name, "%s", in_path);
+    ks_pdf_open_opts oo = {opts->repair ? KS_PDF_REPAIR : KS_PDF_STRICT, opts->pdf_password};
+    st = ks_pdf_open(in_path, &oo, &ctx->doc, err);
+    if (st == KS_OK)
+        st = prepare_revision(ctx, signer, err);
     if (st != KS_OK) {
         ks_sign_ctx_free(ctx);
         return st;
     }
     *out = ctx;
     return KS_OK;
+}
+
+ks_status ks_sign_prepare_mem(const uint8_t *data, size_t len, const char *name,
+                              const ks_sign_opts *opts, const ks_signer *signer, ks_sign_ctx **out,
+                              ks_error *err)
+{
+    *out = NULL;
+    ks_status st =
+        check_request(opts, signer, opts->signing_time ? opts->signing_time : ks_now(), err);
+    if (st != KS_OK)
+        return st;
+    ks_sign_ctx *ctx = ctx_new(opts, signer);
+    if (!ctx || !(ctx->base_mem = malloc(len ? len : 1))) {
+        ks_sign_ctx_free(ctx);
+        return ks_error_set(err, KS_E_NOMEM, N_("out of memory"));
+    }
+    memcpy(ctx->base_mem, data, len);
+    snprintf(ctx->name, sizeof ctx->name, "%s", name ? name : "document");
+    ks_pdf_open_opts oo = {opts->repair ? KS_PDF_REPAIR : KS_PDF_STRICT, opts->pdf_password};
+    st = ks_pdf_open_mem(ctx->base_mem, len, ctx->name, &oo, &ctx->doc, err);
+    if (st == KS_OK)
+        st = prepare_revision(ctx, signer, err);
+    if (st != KS_OK) {
+        ks_sign_ctx_free(ctx);
+        return st;
+    }
+    *out = ctx;
+    return KS_OK;
+}
+
+/* Reads all of `fd` (a pipe, a socket or a file) into memory, at most `max` bytes. */
+static ks_status read_fd(int fd, size_t max, ks_buf *b, ks_error *err)
+{
+    uint8_t blk[65536];
+    for (;;) {
+        ssize_t r = read(fd, blk, sizeof blk);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0)
+            return ks_error_set(err, KS_E_IO, N_("cannot read the document: %s"), strerror(errno));
+        if (r == 0)
+            break;
+        if (b->len + (size_t)r > max)
+            return ks_error_set(err, KS_E_LIMIT, N_("the document is larger than %zu bytes"), max);
+        if (!ks_buf_append(b, blk, (size_t)r))
+            return ks_error_set(err, KS_E_NOMEM, N_("out of memory"));
+    }
+    return KS_OK;
+}
+
+ks_status ks_sign_prepare_fd(int fd, const char *name, const ks_sign_opts *opts,
+                             const ks_signer *signer, ks_sign_ctx **out, ks_error *err)
+{
+    ks_buf b = KS_BUF_INIT;
+    *out = NULL;
+    ks_status st = read_fd(fd, KS_SIGN_MAX_INPUT, &b, err);
+    if (st == KS_OK)
+        st = ks_sign_prepare_mem(b.data ? b.data : (const uint8_t *)"", b.len, name, opts, signer,
+                                 out, err);
+    ks_buf_free(&b);
+    return st;
 }
 
 /* Opens `path` for reading and checks that it still has `len` bytes. */
@@ -161,6 +248,13 @@ static ks_status stage_output(ks_sign_ctx *ctx, const char *out_path, ks_error *
 
 ks_status ks_sign_digest(ks_sign_ctx *ctx, uint8_t *digest, size_t *digest_len, ks_error *err)
 {
+    if (!ctx->digested && ctx->base_mem) {
+        ks_status st = ks_sig_slot_digest_mem(&ctx->slot, ctx->base_mem, ctx->opts->md, ctx->digest,
+                                              &ctx->digest_len, err);
+        if (st != KS_OK)
+            return st;
+        ctx->digested = true;
+    }
     if (!ctx->digested) {
         int fd = -1;
         ks_status st = KS_OK;
@@ -190,8 +284,12 @@ ks_status ks_sign_sign(ks_sign_ctx *ctx, ks_signer *signer, uint8_t **der, size_
     ks_status st = ks_sign_digest(ctx, NULL, NULL, err);
     if (st != KS_OK)
         return st;
+    if (!signer || !signer->cert || !ctx->cert || X509_cmp(signer->cert, ctx->cert) != 0)
+        return ks_error_set(err, KS_E_USAGE,
+                            N_("the signer's certificate is not the one the signature was "
+                               "prepared for"));
     ks_cms_sign_opts co;
-    cms_opts_of(ctx, signer, &co);
+    cms_opts_of(ctx, signer->key_type, &co);
     return ks_cms_sign_digest(signer, ctx->digest, ctx->digest_len, &co, der, der_len, err);
 }
 
@@ -213,10 +311,29 @@ ks_status ks_sign_embed(ks_sign_ctx *ctx, const uint8_t *der, size_t der_len, ks
 static ks_status check_out_path(const char *in, const char *out, bool in_place, ks_error *err)
 {
     if (!in_place && (strcmp(in, out) == 0 || ks_same_file(in, out)))
-        return ks_error_set(err, KS_E_USAGE,
-                            N_("output \"%s\" is the input file; use --in-place to replace it"),
-                            out);
+        return ks_error_set(
+            err, KS_E_USAGE,
+            N_("output \"%s\" is the input file, and replacing it was not asked for"), out);
     return KS_OK;
+}
+
+/* Builds the B-LT (DSS) or B-LTA (document timestamp) revision on top of `doc`, whose bytes are
+ * in `fd` or at `mem`. */
+static ks_status build_level(ks_pdf_doc *doc, int fd, const uint8_t *mem, bool docts,
+                             ks_sign_ctx *ctx, ks_buf *upd, ks_error *err)
+{
+    if (docts)
+        return ks_sign_build_docts(doc, fd, mem, ctx->opts, upd, err);
+    /* The /VRI key hashes the whole /Contents value, zero padding included. */
+    size_t room = (size_t)(ctx->slot.gap_len - 2) / 2;
+    uint8_t *contents = calloc(1, room ? room : 1);
+    if (!contents)
+        return ks_error_set(err, KS_E_NOMEM, N_("out of memory"));
+    memcpy(contents, ctx->cms_der, ctx->cms_der_len);
+    ks_status st =
+        ks_sign_build_dss(doc, contents, room, ctx->cert, ctx->chain, ctx->opts, upd, err);
+    free(contents);
+    return st;
 }
 
 /* Appends a revision built on top of the temporary output (B-LT, B-LTA). */
@@ -240,22 +357,10 @@ static ks_status append_level(ks_out *o, bool docts, ks_sign_ctx *ctx, ks_error 
                               strerror(errno));
             goto done;
         }
-        st = ks_sign_build_docts(doc, fd, ctx->opts, &upd, err);
-    } else {
-        /* The /VRI key hashes the whole /Contents value, zero padding included. */
-        size_t room = (size_t)(ctx->slot.gap_len - 2) / 2;
-        uint8_t *contents = calloc(1, room ? room : 1);
-        if (!contents) {
-            st = ks_error_set(err, KS_E_NOMEM, N_("out of memory"));
-            goto done;
-        }
-        memcpy(contents, ctx->cms_der, ctx->cms_der_len);
-        st = ks_sign_build_dss(doc, contents, room, ctx->cert, ctx->chain, ctx->opts, &upd, err);
-        free(contents);
     }
-    if (st != KS_OK)
-        goto done;
-    st = ks_out_write(o, upd.data, upd.len, err);
+    st = build_level(doc, fd, NULL, docts, ctx, &upd, err);
+    if (st == KS_OK)
+        st = ks_out_write(o, upd.data, upd.len, err);
 done:
     if (fd >= 0)
         close(fd);
@@ -264,10 +369,92 @@ done:
     return st;
 }
 
+/* The same on a signed document held in memory. */
+static ks_status append_level_mem(ks_buf *b, bool docts, ks_sign_ctx *ctx, ks_error *err)
+{
+    ks_pdf_doc *doc = NULL;
+    ks_buf upd = KS_BUF_INIT;
+    ks_pdf_open_opts oo = {ctx->opts->repair ? KS_PDF_REPAIR : KS_PDF_STRICT,
+                           ctx->opts->pdf_password};
+    ks_status st = ks_pdf_open_mem(b->data, b->len, ctx->name, &oo, &doc, err);
+    if (st != KS_OK) {
+        ks_error_prefix(err, N_("while reopening the signed file: "));
+        goto done;
+    }
+    st = build_level(doc, -1, b->data, docts, ctx, &upd, err);
+    ks_pdf_close(doc); /* before b grows: the document reads b's bytes */
+    doc = NULL;
+    if (st == KS_OK && !ks_buf_append(b, upd.data, upd.len))
+        st = ks_error_set(err, KS_E_NOMEM, N_("out of memory"));
+done:
+    ks_pdf_close(doc);
+    ks_buf_free(&upd);
+    return st;
+}
+
+ks_status ks_sign_write_mem(ks_sign_ctx *ctx, uint8_t **out, size_t *out_len, ks_error *err)
+{
+    *out = NULL;
+    *out_len = 0;
+    if (!ctx->embedded)
+        return ks_error_set(err, KS_E_USAGE, N_("no signature has been embedded yet"));
+    ks_buf b = KS_BUF_INIT;
+    ks_status st = KS_OK;
+    if (ctx->base_mem) {
+        if (!ks_buf_append(&b, ctx->base_mem, (size_t)ctx->slot.base_len))
+            st = ks_error_set(err, KS_E_NOMEM, N_("out of memory"));
+    } else {
+        int fd = -1;
+        st = open_base(ctx->in_path, ctx->slot.base_len, &fd, err);
+        if (st == KS_OK) {
+            st = read_fd(fd, (size_t)ctx->slot.base_len, &b, err);
+            close(fd);
+        }
+    }
+    if (st == KS_OK && !ks_buf_append(&b, ctx->slot.upd.data, ctx->slot.upd.len))
+        st = ks_error_set(err, KS_E_NOMEM, N_("out of memory"));
+    if (st == KS_OK && ctx->opts->level >= KS_SIGN_B_LT)
+        st = append_level_mem(&b, false, ctx, err);
+    if (st == KS_OK && ctx->opts->level >= KS_SIGN_B_LTA)
+        st = append_level_mem(&b, true, ctx, err);
+    if (st == KS_OK && !(*out = ks_buf_steal(&b, out_len)))
+        st = ks_error_set(err, KS_E_NOMEM, N_("out of memory"));
+    ks_buf_free(&b);
+    return st;
+}
+
+ks_status ks_sign_write_fd(ks_sign_ctx *ctx, int fd, ks_error *err)
+{
+    uint8_t *data = NULL;
+    size_t len = 0;
+    ks_status st = ks_sign_write_mem(ctx, &data, &len, err);
+    for (size_t off = 0; st == KS_OK && off < len;) {
+        ssize_t w = write(fd, data + off, len - off);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            st = ks_error_set(err, KS_E_IO, N_("cannot write the signed document: %s"),
+                              w < 0 ? strerror(errno) : "short write");
+        else
+            off += (size_t)w;
+    }
+    free(data);
+    return st;
+}
+
 ks_status ks_sign_write(ks_sign_ctx *ctx, const char *out_path, ks_error *err)
 {
     if (!ctx->embedded)
         return ks_error_set(err, KS_E_USAGE, N_("no signature has been embedded yet"));
+    if (!ctx->in_path) { /* a base in memory: build it there, then write it atomically */
+        uint8_t *data = NULL;
+        size_t len = 0;
+        ks_status st = ks_sign_write_mem(ctx, &data, &len, err);
+        if (st == KS_OK)
+            st = ks_write_file_atomic(out_path, data, len, err);
+        free(data);
+        return st;
+    }
     ks_status st = check_out_path(ctx->in_path, out_path, ctx->opts->in_place, err);
     if (st != KS_OK)
         return st;
@@ -314,6 +501,9 @@ void ks_sign_ctx_free(ks_sign_ctx *ctx)
     ks_pdf_close(ctx->doc);
     ks_buf_free(&ctx->slot.upd);
     free(ctx->in_path);
+    free(ctx->base_mem);
+    free(ctx->own_tsa_url);
+    ks_cms_pending_free(ctx->cms);
     free(ctx->cms_der);
     X509_free(ctx->cert);
     sk_X509_pop_free(ctx->chain, X509_free);
@@ -337,13 +527,7 @@ ks_status ks_sign_file(const char *in_path, const char *out_path, const ks_sign_
     ks_status st = check_out_path(in_path, out_path, opts->in_place, err);
     if (st != KS_OK)
         return st;
-    if (opts->level >= KS_SIGN_B_T && (!opts->tsa_url || !opts->tsa_url[0]))
-        return ks_error_set(err, KS_E_USAGE, N_("level %s needs a timestamp authority (--tsa URL)"),
-                            ks_sign_level_name(opts->level));
-    st =
-        ks_sign_check_signer(signer, opts, opts->signing_time ? opts->signing_time : ks_now(), err);
-    if (st != KS_OK)
-        return st;
+    /* the TSA and certificate checks run in ks_sign_prepare, as on every path */
     ks_sign_ctx *ctx = NULL;
     uint8_t *der = NULL;
     size_t der_len = 0;

@@ -21,9 +21,15 @@ typedef struct ks_sig_slot {
 } ks_sig_slot;
 
 struct ks_sign_ctx {
-    const ks_sign_opts *opts;
-    ks_pdf_doc *doc;
-    char *in_path;
+    const ks_sign_opts *opts; /* the caller's, or &own after ks_sign_prepared_load */
+    ks_sign_opts own;
+    char *own_tsa_url;
+    ks_pdf_doc *doc;     /* NULL after ks_sign_prepared_load (not needed to finish) */
+    char *in_path;       /* the base file, or NULL when it is in memory */
+    uint8_t *base_mem;   /* the base document's bytes when prepared from memory (owned) */
+    char name[256];      /* what messages call the base document */
+    int key_type;        /* of the signer's key: EVP_PKEY_RSA or EVP_PKEY_EC */
+    ks_cms_pending *cms; /* after ks_sign_begin */
     ks_sig_slot slot;
     char field_name[256];
     time_t signing_time;
@@ -51,6 +57,9 @@ bool ks_sig_put_placeholders(ks_buf *b, size_t contents_bytes);
 ks_status ks_sig_slot_locate(ks_sig_slot *s, uint64_t obj_off, ks_error *err);
 /* Writes `der` as hex into the gap. */
 ks_status ks_sig_slot_embed(ks_sig_slot *s, const uint8_t *der, size_t len, ks_error *err);
+/* Hash over [base bytes in memory] + update without the gap. */
+ks_status ks_sig_slot_digest_mem(const ks_sig_slot *s, const uint8_t *base, ks_md md, uint8_t *out,
+                                 size_t *out_len, ks_error *err);
 /* Streamed hash over [base file bytes from fd] + update without the gap. */
 ks_status ks_sig_slot_digest(const ks_sig_slot *s, int base_fd, const char *base_name, ks_md md,
                              uint8_t *out, size_t *out_len, ks_error *err);
@@ -95,9 +104,10 @@ ks_status ks_sign_build_revision(ks_pdf_doc *doc, const ks_sig_rev_params *p, ks
 ks_status ks_sign_build_dss(ks_pdf_doc *doc, const uint8_t *cms_der, size_t cms_len, X509 *cert,
                             STACK_OF(X509) * chain, const ks_sign_opts *opts, ks_buf *out,
                             ks_error *err);
-/* Builds a document-timestamp revision on top of `doc` (whose bytes are in `fd`). */
-ks_status ks_sign_build_docts(ks_pdf_doc *doc, int fd, const ks_sign_opts *opts, ks_buf *out,
-                              ks_error *err);
+/* Builds a document-timestamp revision on top of `doc` (whose bytes are in `fd`, or in memory
+ * at `mem` when it is not NULL). */
+ks_status ks_sign_build_docts(ks_pdf_doc *doc, int fd, const uint8_t *mem, const ks_sign_opts *opts,
+                              ks_buf *out, ks_error *err);
 
 /* ---- textstring.c ---- */
 /* Appends `utf8` as a PDF text string (literal if ASCII, else UTF-16BE hex with BOM). */
@@ -108,6 +118,11 @@ bool ks_sign_text_bytes(ks_buf *b, const char *utf8);
 /* ---- revision.c ---- */
 /* The catalog's object reference (from the trailer /Root). */
 ks_status ks_sign_catalog_ref(ks_pdf_doc *doc, ks_pdf_ref *out, ks_error *err);
+/* tagging.c: in a tagged document, a /Form structure element for the new signature widget
+ * `widget` (object `widget_num`, on page `page`; its /StructParent is set here, before it is
+ * put) and the structure tree updates that place it. Untagged documents: nothing. */
+ks_status ks_sign_tag_widget(ks_pdf_doc *doc, ks_pdf_update *u, ks_pdf_obj *widget,
+                             uint32_t widget_num, ks_pdf_ref page, ks_error *err);
 
 /* ---- check.c ---- */
 void ks_sign_warn(const ks_sign_opts *opts, ks_status st, const char *fmt, ...)

@@ -40,7 +40,7 @@ ks_status ks_token_keygen(const char *module_path, const char *token_label, cons
                             N_("unknown key type \"%s\" (rsa:2048, rsa:3072, ec:P-256, ec:P-384)"),
                             spec);
     if (!key_label || !*key_label)
-        return ks_error_set(err, KS_E_USAGE, N_("a key needs a label (--key-label)"));
+        return ks_error_set(err, KS_E_USAGE, N_("a key needs a label"));
     ks_p11_sess s;
     ks_status st = ks_p11_open(module_path, token_label, true, CKU_USER, pin, &s, err);
     if (st != KS_OK)
@@ -105,7 +105,7 @@ ks_status ks_token_delete_label(const char *module_path, const char *token_label
                                 const char *label, ks_error *err)
 {
     if (!label || !*label)
-        return ks_error_set(err, KS_E_USAGE, N_("a key needs a label (--key-label)"));
+        return ks_error_set(err, KS_E_USAGE, N_("a key needs a label"));
     ks_p11_sess s;
     ks_status st = ks_p11_open(module_path, token_label, true, CKU_USER, pin, &s, err);
     if (st != KS_OK)

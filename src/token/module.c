@@ -78,7 +78,7 @@ ks_status ks_p11_load(const char *module_path, ks_p11 **out, ks_error *err)
 {
     *out = NULL;
     if (!module_path || !*module_path)
-        return ks_error_set(err, KS_E_USAGE, N_("no PKCS#11 module given (--pkcs11 MODULE)"));
+        return ks_error_set(err, KS_E_USAGE, N_("no PKCS#11 module given"));
     pthread_mutex_lock(&g_lock);
     ks_status st = load_locked(module_path, out, err);
     pthread_mutex_unlock(&g_lock);

@@ -101,19 +101,13 @@ ks_status ks_p11_fail(ks_error *err, CK_RV rv, const char *fn, const char *token
     const char *what_en = d ? d->what : N_("unknown error");
     if (!err)
         return KS_E_TOKEN;
-    /* The description is a msgid of its own: translated in msg, English in msg_en. */
+    /* The description is a msgid of its own, rendered in the same language as the rest. */
+    ks_error_set_id(err, KS_E_TOKEN, what_en);
     if (token)
-        ks_error_set(err, KS_E_TOKEN, N_("%s failed on token \"%s\": %s (%s)"), fn, token,
-                     ks_tr(what_en), ks_p11_rv_name(rv));
+        ks_error_wrap(err, N_("%s failed on token \"%s\": %s (%s)"), fn, token, KS_MSG_REST,
+                      ks_p11_rv_name(rv));
     else
-        ks_error_set(err, KS_E_TOKEN, N_("%s failed: %s (%s)"), fn, ks_tr(what_en),
-                     ks_p11_rv_name(rv));
-    if (token)
-        snprintf(err->msg_en, sizeof err->msg_en, "%s failed on token \"%s\": %s (%s)", fn, token,
-                 what_en, ks_p11_rv_name(rv));
-    else
-        snprintf(err->msg_en, sizeof err->msg_en, "%s failed: %s (%s)", fn, what_en,
-                 ks_p11_rv_name(rv));
+        ks_error_wrap(err, N_("%s failed: %s (%s)"), fn, KS_MSG_REST, ks_p11_rv_name(rv));
     return KS_E_TOKEN;
 }
 

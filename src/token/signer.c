@@ -141,7 +141,7 @@ static ks_status find_key(ks_p11_sess *s, const char *key_label, CK_OBJECT_HANDL
                             N_("token \"%s\" has %zu private keys labelled \"%s\""), s->info.label,
                             n, key_label);
     return ks_error_set(err, KS_E_USAGE,
-                        N_("token \"%s\" holds %zu private keys; choose one with --key-label"),
+                        N_("token \"%s\" holds %zu private keys; choose one by its label"),
                         s->info.label, n);
 }
 
@@ -186,9 +186,7 @@ static ks_status make_signer(const char *module_path, const char *token_label,
     *out = NULL;
     /* Never try an empty PIN: on a real token a wrong try brings the lock closer. */
     if (!pin || !*pin)
-        return ks_error_set(
-            err, KS_E_USAGE,
-            N_("signing with a token needs the user PIN (--pin-file or --pin-env)"));
+        return ks_error_set(err, KS_E_USAGE, N_("signing with a token needs the user PIN"));
     ks_signer *s = calloc(1, sizeof *s);
     tok_ctx *c = calloc(1, sizeof *c);
     EVP_PKEY *pub = NULL;
@@ -216,7 +214,7 @@ static ks_status make_signer(const char *module_path, const char *token_label,
     if (!s->cert && need_cert) {
         st = ks_error_set(err, KS_E_TOKEN,
                           N_("token \"%s\" holds no certificate for the key (same CKA_ID or "
-                             "label); store one with kyso token import --cert"),
+                             "label); store one in the token first"),
                           tl);
         goto fail;
     }

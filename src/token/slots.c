@@ -112,8 +112,8 @@ ks_status ks_p11_find_token(ks_p11 *p, const char *label, ks_token_info *out, ks
     if (label)
         return ks_error_set(err, KS_E_TOKEN,
                             N_("%zu tokens are labelled \"%s\"; unplug the others"), hits, label);
-    return ks_error_set(err, KS_E_USAGE,
-                        N_("%zu tokens are present; choose one with --token LABEL"), hits);
+    return ks_error_set(err, KS_E_USAGE, N_("%zu tokens are present; choose one by its label"),
+                        hits);
 }
 
 const char *ks_token_pin_state(const ks_token_info *ti)

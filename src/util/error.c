@@ -1,55 +1,24 @@
 /* util/error.c — the single error mechanism of libkyso (bottom layer).
- * Formats each message twice: the English msgid and its gettext translation. */
+ * An error keeps its msgid and arguments (util/msg.c) and its English rendering; other languages
+ * are rendered on demand (ks_error_render, util/ctx.c). */
 #include "kyso/error.h"
 
-#include <libintl.h>
-#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static int g_translate = 1;
-
-const char *ks_tr(const char *msgid)
+static void render_en(ks_error *err)
 {
-    if (!g_translate || !msgid || !*msgid)
-        return msgid;
-    return dgettext("kyso", msgid);
-}
-
-void ks_i18n_init(const char *localedir, const char *lang)
-{
-    const char *env = getenv("KYSO_LOCALEDIR");
-    if (!localedir)
-        localedir = env && *env ? env : KYSO_LOCALEDIR;
-    if (!lang || !*lang) {
-        const char *l = getenv("KYSO_LANG");
-        lang = l && *l ? l : "vi";
-    }
-    /* gettext ignores LANGUAGE in the "C" locale; C.UTF-8 is always present on Debian. */
-    if (!setlocale(LC_ALL, ""))
-        setlocale(LC_ALL, "C.UTF-8");
-    const char *cur = setlocale(LC_MESSAGES, NULL);
-    if (cur && (strcmp(cur, "C") == 0 || strcmp(cur, "POSIX") == 0))
-        setlocale(LC_ALL, "C.UTF-8");
-    setlocale(LC_NUMERIC, "C"); /* numbers in PDF and JSON output always use '.' */
-    g_translate = strncmp(lang, "en", 2) != 0;
-    if (g_translate)
-        setenv("LANGUAGE", lang, 1);
-    bindtextdomain("kyso", localedir);
-    bind_textdomain_codeset("kyso", "UTF-8");
+    ks_text_render(&err->text, NULL, NULL, err->msg_en, sizeof err->msg_en);
 }
 
 ks_status ks_error_setv(ks_error *err, ks_status status, const char *fmt, va_list ap)
 {
     if (!err)
         return status;
-    va_list ap2;
-    va_copy(ap2, ap);
     err->status = status;
-    vsnprintf(err->msg_en, sizeof err->msg_en, fmt, ap);
-    vsnprintf(err->msg, sizeof err->msg, ks_tr(fmt), ap2);
-    va_end(ap2);
+    ks_text_setv(&err->text, fmt, ap);
+    render_en(err);
     return status;
 }
 
@@ -62,34 +31,36 @@ ks_status ks_error_set(ks_error *err, ks_status status, const char *fmt, ...)
     return status;
 }
 
-static void prepend(char *dst, size_t cap, const char *prefix)
+ks_status ks_error_set_id(ks_error *err, ks_status status, const char *msgid)
 {
-    char tmp[KS_ERROR_MSG_MAX];
-    size_t pl = strlen(prefix), dl = strlen(dst);
-    if (pl >= sizeof tmp)
-        pl = sizeof tmp - 1;
-    memcpy(tmp, prefix, pl);
-    if (dl > sizeof tmp - 1 - pl)
-        dl = sizeof tmp - 1 - pl;
-    memcpy(tmp + pl, dst, dl);
-    tmp[pl + dl] = 0;
-    snprintf(dst, cap, "%s", tmp);
+    if (!err)
+        return status;
+    err->status = status;
+    ks_text_set_id(&err->text, msgid);
+    render_en(err);
+    return status;
 }
 
 void ks_error_prefix(ks_error *err, const char *fmt, ...)
 {
     if (!err)
         return;
-    char en[KS_ERROR_MSG_MAX], tr[KS_ERROR_MSG_MAX];
-    va_list ap, ap2;
+    va_list ap;
     va_start(ap, fmt);
-    va_copy(ap2, ap);
-    vsnprintf(en, sizeof en, fmt, ap);
-    vsnprintf(tr, sizeof tr, ks_tr(fmt), ap2);
-    va_end(ap2);
+    ks_text_prefixv(&err->text, fmt, ap);
     va_end(ap);
-    prepend(err->msg_en, sizeof err->msg_en, en);
-    prepend(err->msg, sizeof err->msg, tr);
+    render_en(err);
+}
+
+void ks_error_wrap(ks_error *err, const char *fmt, ...)
+{
+    if (!err)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    ks_text_prefixv(&err->text, fmt, ap);
+    va_end(ap);
+    render_en(err);
 }
 
 void ks_error_clear(ks_error *err)
@@ -98,7 +69,7 @@ void ks_error_clear(ks_error *err)
         return;
     err->status = KS_OK;
     err->msg_en[0] = '\0';
-    err->msg[0] = '\0';
+    err->text.nparts = 0;
 }
 
 const char *ks_status_name(ks_status s)

@@ -52,8 +52,8 @@ ks_status ks_secret_read(const char *pin_file, const char *pin_env, const char *
     int fd = open("/dev/tty", O_RDWR | O_CLOEXEC);
     if (fd < 0)
         return ks_error_set(err, KS_E_USAGE,
-                            N_("a PIN or password is needed: give --pin-file FILE or --pin-env "
-                               "VAR (no terminal to ask on)"));
+                            N_("a PIN or password is needed: none was given in a file or an "
+                               "environment variable, and there is no terminal to ask on"));
     struct termios old, noecho;
     bool tty = tcgetattr(fd, &old) == 0;
     if (tty) {

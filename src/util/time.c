@@ -139,9 +139,5 @@ bad:
 
 time_t ks_now(void)
 {
-    const char *e = getenv("KYSO_NOW");
-    time_t t;
-    if (e && *e && ks_time_parse(e, &t, NULL) == KS_OK)
-        return t;
     return time(NULL);
 }

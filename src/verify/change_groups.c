@@ -8,8 +8,8 @@
 
 static bool same_kind(const ks_verify_change *a, const ks_verify_change *b)
 {
-    return a->allowed && b->allowed && a->revision == b->revision && a->what_tr && b->what_tr &&
-           strcmp(a->what_tr, b->what_tr) == 0;
+    return a->allowed && b->allowed && a->revision == b->revision && a->what && b->what &&
+           strcmp(a->what, b->what) == 0;
 }
 
 bool ks_vf_change_groups(const ks_verify_sig *s, ks_vf_change_groups_t *g)

@@ -3,29 +3,29 @@
  * renderers, plus the stable English tokens of the JSON contract. */
 #include "labels.h"
 
-const char *ks_vf_verdict_label(ks_indication ind)
+const char *ks_vf_verdict_label(const ks_vf_lang *L, ks_indication ind)
 {
     switch (ind) {
     case KS_IND_TOTAL_PASSED:
-        return ks_tr(N_("Signature is valid"));
+        return TR(N_("Signature is valid"));
     case KS_IND_TOTAL_FAILED:
-        return ks_tr(N_("Signature is NOT valid"));
+        return TR(N_("Signature is NOT valid"));
     default:
-        return ks_tr(N_("Validity could not be established"));
+        return TR(N_("Validity could not be established"));
     }
 }
 
-const char *ks_vf_doc_verdict_label(const ks_verify_report *r)
+const char *ks_vf_doc_verdict_label(const ks_vf_lang *L, const ks_verify_report *r)
 {
     if (r->nsigs == 0)
-        return ks_tr(N_("The document has no signature"));
+        return TR(N_("The document has no signature"));
     switch (r->indication) {
     case KS_IND_TOTAL_PASSED:
-        return ks_tr(N_("All signatures are valid"));
+        return TR(N_("All signatures are valid"));
     case KS_IND_TOTAL_FAILED:
-        return ks_tr(N_("At least one signature is NOT valid"));
+        return TR(N_("At least one signature is NOT valid"));
     default:
-        return ks_tr(N_("The validity of at least one signature could not be established"));
+        return TR(N_("The validity of at least one signature could not be established"));
     }
 }
 
@@ -41,15 +41,15 @@ const char *ks_vf_type_token(ks_sig_type t)
     }
 }
 
-const char *ks_vf_type_label(ks_sig_type t)
+const char *ks_vf_type_label(const ks_vf_lang *L, ks_sig_type t)
 {
     switch (t) {
     case KS_SIGTYPE_DOC_TIMESTAMP:
-        return ks_tr(N_("document timestamp"));
+        return TR(N_("document timestamp"));
     case KS_SIGTYPE_USAGE_RIGHTS:
-        return ks_tr(N_("usage rights signature"));
+        return TR(N_("usage rights signature"));
     default:
-        return ks_tr(N_("signature"));
+        return TR(N_("signature"));
     }
 }
 
@@ -65,15 +65,15 @@ const char *ks_vf_coverage_token(ks_coverage c)
     }
 }
 
-const char *ks_vf_coverage_label(ks_coverage c)
+const char *ks_vf_coverage_label(const ks_vf_lang *L, ks_coverage c)
 {
     switch (c) {
     case KS_COVER_WHOLE_FILE:
-        return ks_tr(N_("the whole file"));
+        return TR(N_("the whole file"));
     case KS_COVER_EARLIER_REVISION:
-        return ks_tr(N_("an earlier revision of the file (later changes are listed below)"));
+        return TR(N_("an earlier revision of the file (later changes are listed below)"));
     default:
-        return ks_tr(N_("a nonstandard part of the file"));
+        return TR(N_("a nonstandard part of the file"));
     }
 }
 
@@ -89,15 +89,15 @@ const char *ks_vf_chain_token(ks_chain_status c)
     }
 }
 
-const char *ks_vf_chain_label(ks_chain_status c)
+const char *ks_vf_chain_label(const ks_vf_lang *L, ks_chain_status c)
 {
     switch (c) {
     case KS_CHAIN_TRUSTED:
-        return ks_tr(N_("reaches a trusted root certificate"));
+        return TR(N_("reaches a trusted root certificate"));
     case KS_CHAIN_UNTRUSTED:
-        return ks_tr(N_("ends at a root certificate that is not trusted"));
+        return TR(N_("ends at a root certificate that is not trusted"));
     default:
-        return ks_tr(N_("incomplete (an issuing certificate is missing)"));
+        return TR(N_("incomplete (an issuing certificate is missing)"));
     }
 }
 
@@ -115,16 +115,21 @@ const char *ks_vf_rev_token(ks_rev_status r)
     }
 }
 
-const char *ks_vf_rev_label(ks_rev_status r)
+const char *ks_vf_rev_label(const ks_vf_lang *L, ks_rev_status r)
 {
     switch (r) {
     case KS_REV_GOOD:
-        return ks_tr(N_("not revoked"));
+        return TR(N_("not revoked"));
     case KS_REV_REVOKED:
-        return ks_tr(N_("REVOKED"));
+        return TR(N_("REVOKED"));
     case KS_REV_UNKNOWN:
-        return ks_tr(N_("status unknown"));
+        return TR(N_("status unknown"));
     default:
-        return ks_tr(N_("not checked"));
+        return TR(N_("not checked"));
     }
+}
+
+const char *ks_vf_text(const ks_vf_lang *L, const ks_text *t, char *buf, size_t cap)
+{
+    return ks_text_str(L->ctx, L->lang, t, buf, cap);
 }

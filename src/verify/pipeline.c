@@ -2,8 +2,10 @@
  * timestamp, and for each runs ByteRange sanity → digest and CMS → signing time → certificate
  * path → revocation → algorithm policy → difference analysis of later revisions, then sets
  * the ETSI EN 319 102-1 indications and the document verdict (worst of all). */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <openssl/evp.h>
 #include <openssl/obj_mac.h>
@@ -25,12 +27,11 @@ static int64_t br_end(ks_pdf_doc *doc, ks_pdf_obj *sd)
     return INT64_MAX;
 }
 
-static ks_vctx *g_sort_ctx; /* qsort has no context argument; runs are single-threaded here */
-
+/* Signatures in file order: by where their ByteRange ends (computed before sorting, so that
+ * the comparison needs no context: runs go on in many threads at once). */
 static int cmp_found(const void *x, const void *y)
 {
-    int64_t a = br_end(g_sort_ctx->doc, ((const ks_vf_found *)x)->sigdict);
-    int64_t b = br_end(g_sort_ctx->doc, ((const ks_vf_found *)y)->sigdict);
+    int64_t a = ((const ks_vf_found *)x)->br_end, b = ((const ks_vf_found *)y)->br_end;
     return a < b ? -1 : a > b;
 }
 
@@ -317,10 +318,7 @@ static void verify_one(ks_vctx *c, ks_vf_found *f, ks_verify_report *r)
     s->byte_range_ok = b.problem == KS_BR_OK;
     s->coverage = b.coverage;
     if (b.problem != KS_BR_OK) {
-        ks_vf_sig_msg(s, "%s", ks_tr(ks_vf_br_problem_msgid(b.problem)));
-        /* the msgid itself is translated above; keep the English twin exact */
-        free(s->messages[s->nmessages - 1].text_en);
-        s->messages[s->nmessages - 1].text_en = ks_vf_strdup(ks_vf_br_problem_msgid(b.problem));
+        ks_vf_sig_msg(s, ks_vf_br_problem_msgid(b.problem)); /* a msgid without conversions */
         ks_vf_degrade(s, KS_IND_TOTAL_FAILED, KS_SUB_FORMAT_FAILURE);
         if (b.problem == KS_BR_MISSING || b.problem == KS_BR_OUT_OF_BOUNDS ||
             b.problem == KS_BR_NOT_ZERO_START || b.problem == KS_BR_BAD_NUMBERS || !cont ||
@@ -366,7 +364,7 @@ static void verify_one(ks_vctx *c, ks_vf_found *f, ks_verify_report *r)
     if (s->byte_range_ok && b.coverage == KS_COVER_EARLIER_REVISION) {
         ks_error e;
         ks_error_clear(&e);
-        if (ks_vf_diff(c, s, b.revision, s->docmdp_p, &e) != KS_OK) {
+        if (ks_vf_diff(c, s, b.revision, s->docmdp_p, sd, &e) != KS_OK) {
             ks_vf_sig_msg_err(s, N_("The changes made after signing could not be analysed: %s"),
                               &e);
             ks_vf_degrade(s, KS_IND_INDETERMINATE, KS_SUB_GENERIC);
@@ -391,6 +389,33 @@ static void finish_levels(ks_vctx *c, ks_verify_report *r)
     }
 }
 
+/* The anchors: those the options name, read now; else the context's shared store. */
+static ks_status trust_load(ks_vctx *c, ks_error *err)
+{
+    const ks_verify_opts *o = c->opts;
+    if (o && (o->ntrust || o->trust_dir)) {
+        ks_status st = ks_trust_new(&c->own_trust, err);
+        for (size_t i = 0; st == KS_OK && i < o->ntrust && i < KS_VERIFY_MAX_TRUST; i++)
+            st = ks_trust_add_file(c->own_trust, o->trust_files[i], err);
+        if (st == KS_OK)
+            st = ks_trust_add_dir(c->own_trust, o->trust_dir, err);
+        if (st != KS_OK)
+            return st;
+        c->trust = c->own_trust;
+    } else {
+        c->trust = ks_ctx_trust(o ? o->ctx : NULL);
+    }
+    if (!c->trust) { /* nothing trusted: an empty store */
+        ks_status st = ks_trust_new(&c->own_trust, err);
+        if (st != KS_OK)
+            return st;
+        c->trust = c->own_trust;
+    }
+    c->store = ks_trust_store(c->trust);
+    c->anchors = ks_trust_anchors(c->trust);
+    return KS_OK;
+}
+
 static void ctx_free(ks_vctx *c)
 {
     for (size_t i = 0; i < c->nfound; i++)
@@ -398,8 +423,7 @@ static void ctx_free(ks_vctx *c)
     free(c->found);
     free(c->poes);
     free(c->eof_ends);
-    X509_STORE_free(c->store);
-    sk_X509_pop_free(c->anchors, X509_free);
+    ks_trust_free(c->own_trust);
     sk_X509_pop_free(c->dss_certs, X509_free);
     sk_X509_CRL_pop_free(c->dss_crls, X509_CRL_free);
     sk_OCSP_RESPONSE_pop_free(c->dss_ocsps, OCSP_RESPONSE_free);
@@ -413,7 +437,7 @@ static ks_status run(ks_vctx *c, const char *name, ks_verify_report **out, ks_er
     if (!r)
         return ks_error_set(err, KS_E_NOMEM, N_("out of memory"));
     r->file = ks_vf_strdup(name);
-    c->now = c->opts && c->opts->at ? c->opts->at : ks_now();
+    c->now = c->opts && c->opts->at ? c->opts->at : ks_ctx_now(c->opts ? c->opts->ctx : NULL);
     r->validation_time = c->now;
     c->doc_ts_rev = -1;
     c->data = ks_pdf_data(c->doc, &c->len);
@@ -426,12 +450,13 @@ static ks_status run(ks_vctx *c, const char *name, ks_verify_report **out, ks_er
     }
     for (size_t i = 0; i < c->nrev; i++)
         c->eof_ends[i] = ks_pdf_revision_at(c->doc, i)->eof_end;
-    if ((st = ks_vf_trust_load(c, err)) != KS_OK)
+    if ((st = trust_load(c, err)) != KS_OK)
         goto done;
     ks_vf_dss_load(c, r);
     if ((st = ks_vf_find_signatures(c, err)) != KS_OK)
         goto done;
-    g_sort_ctx = c;
+    for (size_t i = 0; i < c->nfound; i++)
+        c->found[i].br_end = br_end(c->doc, c->found[i].sigdict);
     if (c->nfound > 1)
         qsort(c->found, c->nfound, sizeof *c->found, cmp_found);
     /* Document timestamps first: a valid one is a proof of existence for the signatures of
@@ -455,7 +480,7 @@ static ks_status run(ks_vctx *c, const char *name, ks_verify_report **out, ks_er
                          nw);
     for (size_t i = 0; i < nw; i++) {
         const ks_error *w = ks_pdf_warning(c->doc, i);
-        ks_vf_report_msg_pair(r, w->msg, w->msg_en);
+        ks_vf_report_msg_err(r, w);
     }
     ks_vf_summarise(r);
 done:
@@ -494,5 +519,34 @@ ks_status ks_verify_run(const char *path, const ks_verify_opts *opts, ks_verify_
     if (st == KS_OK)
         st = run(&c, path, out, err);
     ctx_free(&c);
+    return st;
+}
+
+ks_status ks_verify_run_fd(int fd, const char *name, const ks_verify_opts *opts,
+                           ks_verify_report **out, ks_error *err)
+{
+    *out = NULL;
+    ks_buf b = KS_BUF_INIT;
+    uint8_t blk[65536];
+    for (;;) {
+        ssize_t r = read(fd, blk, sizeof blk);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            ks_buf_free(&b);
+            return ks_error_set(err, KS_E_IO, N_("cannot read \"%s\": %s"), name ? name : "",
+                                strerror(errno));
+        }
+        if (r == 0)
+            break;
+        if (b.len + (size_t)r > KS_VERIFY_MAX_INPUT || !ks_buf_append(&b, blk, (size_t)r)) {
+            ks_buf_free(&b);
+            return ks_error_set(err, KS_E_LIMIT, N_("the document is larger than %zu bytes"),
+                                KS_VERIFY_MAX_INPUT);
+        }
+    }
+    ks_status st = ks_verify_run_mem(b.data ? b.data : (const uint8_t *)"", b.len, name ? name : "",
+                                     opts, out, err);
+    ks_buf_free(&b);
     return st;
 }

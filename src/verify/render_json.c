@@ -30,8 +30,9 @@ static void jtime(ks_buf *b, time_t t)
     jstr(b, s);
 }
 
-static void render_sig(const ks_verify_sig *s, bool en, ks_buf *b)
+static void render_sig(const ks_vf_lang *L, const ks_verify_sig *s, ks_buf *b)
 {
+    char buf[4096];
     ks_buf_putc(b, '{');
     jkey(b, "field", true);
     jstr(b, s->field ? s->field : "");
@@ -61,7 +62,7 @@ static void render_sig(const ks_verify_sig *s, bool en, ks_buf *b)
         jkey(b, "allowed", false);
         ks_buf_puts(b, c->allowed ? "true" : "false");
         jkey(b, "what_text", false);
-        jstr(b, en ? c->what : c->what_tr);
+        jstr(b, ks_vf_text(L, c->what_msg, buf, sizeof buf));
         ks_buf_putc(b, '}');
     }
     ks_buf_putc(b, ']');
@@ -101,7 +102,7 @@ static void render_sig(const ks_verify_sig *s, bool en, ks_buf *b)
     for (size_t i = 0; i < s->nmessages; i++) {
         if (i)
             ks_buf_puts(b, ", ");
-        jstr(b, en ? s->messages[i].text_en : s->messages[i].text);
+        jstr(b, ks_vf_text(L, s->messages[i].msg, buf, sizeof buf));
     }
     ks_buf_putc(b, ']');
     /* extras */
@@ -130,8 +131,11 @@ static void render_sig(const ks_verify_sig *s, bool en, ks_buf *b)
     ks_buf_putc(b, '}');
 }
 
-bool ks_verify_render_json(const ks_verify_report *r, bool en, ks_buf *out)
+bool ks_verify_render_json(const ks_ctx *ctx, const char *lang, const ks_verify_report *r,
+                           ks_buf *out)
 {
+    const ks_vf_lang lang_ = {ctx, lang}, *L = &lang_;
+    char buf[4096];
     ks_buf_putc(out, '{');
     jkey(out, "file", true);
     jstr(out, r->file ? r->file : "");
@@ -144,7 +148,7 @@ bool ks_verify_render_json(const ks_verify_report *r, bool en, ks_buf *out)
     for (size_t i = 0; i < r->nsigs; i++) {
         if (i)
             ks_buf_puts(out, ", ");
-        render_sig(&r->sigs[i], en, out);
+        render_sig(L, &r->sigs[i], out);
     }
     ks_buf_putc(out, ']');
     jkey(out, "revisions", false);
@@ -156,7 +160,7 @@ bool ks_verify_render_json(const ks_verify_report *r, bool en, ks_buf *out)
     for (size_t i = 0; i < r->nmessages; i++) {
         if (i)
             ks_buf_puts(out, ", ");
-        jstr(out, en ? r->messages[i].text_en : r->messages[i].text);
+        jstr(out, ks_vf_text(L, r->messages[i].msg, buf, sizeof buf));
     }
     ks_buf_puts(out, "]}\n");
     return !out->failed;

@@ -14,20 +14,22 @@ static void line(ks_buf *b, const char *label, const char *value)
 
 /* One line per group: a single change names its object; a group gives the count and the
  * objects ("revision 3: validation data (DSS) added — 8 objects: 35 0, 36 0, ..."). */
-static void render_group(const ks_verify_sig *s, const ks_vf_change_groups_t *g, size_t i,
-                         ks_buf *b)
+static void render_group(const ks_vf_lang *L, const ks_verify_sig *s,
+                         const ks_vf_change_groups_t *g, size_t i, ks_buf *b)
 {
+    char what[1024];
     size_t n = g->start[i + 1] - g->start[i];
     const ks_verify_change *c = &s->changes[g->idx[g->start[i]]];
-    const char *verdict = c->allowed ? ks_tr(N_("allowed")) : ks_tr(N_("NOT allowed"));
+    const char *verdict = c->allowed ? TR(N_("allowed")) : TR(N_("NOT allowed"));
     if (n == 1) {
-        ks_buf_printf(b, "    - %s %u, %s %u %u: %s (%s)\n", ks_tr(N_("revision")), c->revision,
-                      ks_tr(N_("object")), (unsigned)c->num, (unsigned)c->gen, c->what_tr, verdict);
+        ks_buf_printf(b, "    - %s %u, %s %u %u: %s (%s)\n", TR(N_("revision")), c->revision,
+                      TR(N_("object")), (unsigned)c->num, (unsigned)c->gen,
+                      ks_vf_text(L, c->what_msg, what, sizeof what), verdict);
         return;
     }
-    ks_buf_printf(b, "    - %s %u: %s (%s) — ", ks_tr(N_("revision")), c->revision, c->what_tr,
-                  verdict);
-    ks_buf_printf(b, ks_tr(N_("%zu objects")), n);
+    ks_buf_printf(b, "    - %s %u: %s (%s) — ", TR(N_("revision")), c->revision,
+                  ks_vf_text(L, c->what_msg, what, sizeof what), verdict);
+    ks_buf_printf(b, TR(N_("%zu objects")), n);
     for (size_t k = 0; k < n; k++) {
         const ks_verify_change *m = &s->changes[g->idx[g->start[i] + k]];
         ks_buf_printf(b, "%s%u %u", k ? ", " : ": ", (unsigned)m->num, (unsigned)m->gen);
@@ -35,68 +37,73 @@ static void render_group(const ks_verify_sig *s, const ks_vf_change_groups_t *g,
     ks_buf_puts(b, "\n");
 }
 
-static void render_sig(const ks_verify_sig *s, size_t idx, ks_buf *b)
+static void render_sig(const ks_vf_lang *L, const ks_verify_sig *s, size_t idx, ks_buf *b)
 {
-    ks_buf_printf(b, "\n%s %zu — %s \"%s\" (%s)\n", ks_tr(N_("Signature")), idx + 1,
-                  ks_tr(N_("field")), s->field ? s->field : "", ks_vf_type_label(s->type));
-    ks_buf_printf(b, "  %s: %s [%s%s%s]\n", ks_tr(N_("Result")), ks_vf_verdict_label(s->indication),
+    char line_buf[4096];
+    ks_buf_printf(b, "\n%s %zu — %s \"%s\" (%s)\n", TR(N_("Signature")), idx + 1, TR(N_("field")),
+                  s->field ? s->field : "", ks_vf_type_label(L, s->type));
+    ks_buf_printf(b, "  %s: %s [%s%s%s]\n", TR(N_("Result")), ks_vf_verdict_label(L, s->indication),
                   ks_indication_name(s->indication), s->subindication ? " / " : "",
                   ks_subindication_name(s->subindication));
-    line(b, ks_tr(N_("Signer")), s->signer.name);
-    line(b, ks_tr(N_("Title")), s->signer.title);
-    line(b, ks_tr(N_("Organization")), s->signer.organization);
-    line(b, ks_tr(N_("Certificate serial")), s->signer.serial);
-    line(b, ks_tr(N_("Issued by")), s->signer.issuer);
+    line(b, TR(N_("Signer")), s->signer.name);
+    line(b, TR(N_("Title")), s->signer.title);
+    line(b, TR(N_("Organization")), s->signer.organization);
+    line(b, TR(N_("Certificate serial")), s->signer.serial);
+    line(b, TR(N_("Issued by")), s->signer.issuer);
     if (s->signing_time) {
         char t[32];
         ks_time_iso_vn(s->signing_time, t);
-        ks_buf_printf(b, "  %s: %s (%s)\n", ks_tr(N_("Signing time")), t,
-                      s->time_from_timestamp ? ks_tr(N_("proven by a timestamp"))
-                                             : ks_tr(N_("claimed by the signer")));
+        ks_buf_printf(b, "  %s: %s (%s)\n", TR(N_("Signing time")), t,
+                      s->time_from_timestamp ? TR(N_("proven by a timestamp"))
+                                             : TR(N_("claimed by the signer")));
     }
-    line(b, ks_tr(N_("Integrity")),
-         s->integrity ? ks_tr(N_("intact: the signed content has not been altered"))
-                      : ks_tr(N_("BROKEN: the signed content does not match the signature")));
-    line(b, ks_tr(N_("Covers")), ks_vf_coverage_label(s->coverage));
+    line(b, TR(N_("Integrity")),
+         s->integrity ? TR(N_("intact: the signed content has not been altered"))
+                      : TR(N_("BROKEN: the signed content does not match the signature")));
+    line(b, TR(N_("Covers")), ks_vf_coverage_label(L, s->coverage));
     if (s->type != KS_SIGTYPE_DOC_TIMESTAMP || s->signer.name) {
-        line(b, ks_tr(N_("Certificate chain")), ks_vf_chain_label(s->chain));
-        line(b, ks_tr(N_("Revocation")), ks_vf_rev_label(s->revocation));
+        line(b, TR(N_("Certificate chain")), ks_vf_chain_label(L, s->chain));
+        line(b, TR(N_("Revocation")), ks_vf_rev_label(L, s->revocation));
     }
-    line(b, ks_tr(N_("Level")), s->level);
+    line(b, TR(N_("Level")), s->level);
     if (s->nchanges) {
-        ks_buf_printf(b, "  %s:\n", ks_tr(N_("Changes after signing")));
+        ks_buf_printf(b, "  %s:\n", TR(N_("Changes after signing")));
         ks_vf_change_groups_t g;
         if (!ks_vf_change_groups(s, &g)) {
             b->failed = true;
             return;
         }
         for (size_t i = 0; i < g.n; i++)
-            render_group(s, &g, i, b);
+            render_group(L, s, &g, i, b);
         ks_vf_change_groups_free(&g);
     }
     if (s->nmessages) {
-        ks_buf_printf(b, "  %s:\n", ks_tr(N_("Details")));
+        ks_buf_printf(b, "  %s:\n", TR(N_("Details")));
         for (size_t i = 0; i < s->nmessages; i++)
-            ks_buf_printf(b, "    - %s\n", s->messages[i].text);
+            ks_buf_printf(b, "    - %s\n",
+                          ks_vf_text(L, s->messages[i].msg, line_buf, sizeof line_buf));
     }
 }
 
-bool ks_verify_render_text(const ks_verify_report *r, ks_buf *out)
+bool ks_verify_render_text(const ks_ctx *ctx, const char *lang, const ks_verify_report *r,
+                           ks_buf *out)
 {
-    ks_buf_printf(out, "%s: %s\n", ks_tr(N_("File")), r->file ? r->file : "");
-    ks_buf_printf(out, "%s: %s [%s%s%s]\n", ks_tr(N_("Conclusion")), ks_vf_doc_verdict_label(r),
+    const ks_vf_lang lang_ = {ctx, lang}, *L = &lang_;
+    char line_buf[4096];
+    ks_buf_printf(out, "%s: %s\n", TR(N_("File")), r->file ? r->file : "");
+    ks_buf_printf(out, "%s: %s [%s%s%s]\n", TR(N_("Conclusion")), ks_vf_doc_verdict_label(L, r),
                   ks_indication_name(r->indication), r->subindication ? " / " : "",
                   ks_subindication_name(r->subindication));
-    ks_buf_printf(out, ks_tr(N_("Signatures: %zu; revisions of the file: %u\n")), r->nsigs,
+    ks_buf_printf(out, TR(N_("Signatures: %zu; revisions of the file: %u\n")), r->nsigs,
                   r->revisions);
     if (r->validation_time) {
         char t[32];
         ks_time_iso_vn(r->validation_time, t);
-        ks_buf_printf(out, "%s: %s\n", ks_tr(N_("Validation time")), t);
+        ks_buf_printf(out, "%s: %s\n", TR(N_("Validation time")), t);
     }
     for (size_t i = 0; i < r->nmessages; i++)
-        ks_buf_printf(out, "- %s\n", r->messages[i].text);
+        ks_buf_printf(out, "- %s\n", ks_vf_text(L, r->messages[i].msg, line_buf, sizeof line_buf));
     for (size_t i = 0; i < r->nsigs; i++)
-        render_sig(&r->sigs[i], i, out);
+        render_sig(L, &r->sigs[i], i, out);
     return !out->failed;
 }

@@ -1,5 +1,6 @@
-/* verify/report.c — the report model: building signatures, messages and changes in both
- * languages, the worst-of rule for the document verdict, and freeing everything. */
+/* verify/report.c — the report model: building signatures, messages and changes (msgid and
+ * arguments, rendered in any language later; English kept at once), the worst-of rule for the
+ * document verdict, and freeing everything. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,53 +19,31 @@ char *ks_vf_strdup(const char *s)
     return d;
 }
 
-static char *vformat(const char *fmt, va_list ap)
+/* Appends a message, taking over `t` (freed on failure); its English text is rendered now. */
+static bool push_text(ks_verify_msg **msgs, size_t *n, ks_text *t)
 {
-    va_list ap2;
-    va_copy(ap2, ap);
-    int n = vsnprintf(NULL, 0, fmt, ap2);
-    va_end(ap2);
-    if (n < 0)
-        return NULL;
-    char *s = malloc((size_t)n + 1);
-    if (s)
-        vsnprintf(s, (size_t)n + 1, fmt, ap);
-    return s;
-}
-
-/* Appends a message made of two malloc'd texts, taking them over (freed on failure). */
-static bool push_msg(ks_verify_msg **msgs, size_t *n, char *text, char *text_en)
-{
-    ks_verify_msg *m = text && text_en ? realloc(*msgs, (*n + 1) * sizeof **msgs) : NULL;
+    size_t len = t ? ks_text_render(t, NULL, NULL, NULL, 0) : 0;
+    char *en = t ? malloc(len + 1) : NULL;
+    ks_verify_msg *m = en ? realloc(*msgs, (*n + 1) * sizeof **msgs) : NULL;
     if (!m) {
-        free(text);
-        free(text_en);
+        free(t);
+        free(en);
         return false;
     }
+    ks_text_render(t, NULL, NULL, en, len + 1);
     *msgs = m;
-    m[*n].text = text;
-    m[*n].text_en = text_en;
+    m[*n].msg = t;
+    m[*n].text_en = en;
     (*n)++;
     return true;
 }
 
 static bool vmsg(ks_verify_msg **msgs, size_t *n, const char *fmt, va_list ap)
 {
-    va_list ap2;
-    va_copy(ap2, ap);
-    char *en = vformat(fmt, ap);
-    char *tr = vformat(ks_tr(fmt), ap2);
-    va_end(ap2);
-    return push_msg(msgs, n, tr, en);
-}
-
-static char *format(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    char *s = vformat(fmt, ap);
-    va_end(ap);
-    return s;
+    ks_text *t = malloc(sizeof *t);
+    if (t)
+        ks_text_setv(t, fmt, ap);
+    return push_text(msgs, n, t);
 }
 
 bool ks_vf_msg(ks_verify_msg **msgs, size_t *n, const char *fmt, ...)
@@ -94,16 +73,41 @@ bool ks_vf_report_msg(ks_verify_report *r, const char *fmt, ...)
     return ok;
 }
 
-bool ks_vf_sig_msg_err(ks_verify_sig *s, const char *fmt, const ks_error *e)
+/* A copy of an error's text (or of its English line when it was filled by hand). */
+static ks_text *error_text(const ks_error *e)
 {
-    /* fmt is a msgid with one %s; the library's message is already in both languages. */
-    return push_msg(&s->messages, &s->nmessages, format(ks_tr(fmt), e->msg),
-                    format(fmt, e->msg_en));
+    ks_text *t = malloc(sizeof *t);
+    if (!t)
+        return NULL;
+    if (e->text.nparts)
+        *t = e->text;
+    else
+        ks_text_set(t, "%s", e->msg_en);
+    return t;
 }
 
-bool ks_vf_report_msg_pair(ks_verify_report *r, const char *text, const char *text_en)
+bool ks_vf_sig_msg_err(ks_verify_sig *s, const char *fmt, const ks_error *e)
 {
-    return push_msg(&r->messages, &r->nmessages, ks_vf_strdup(text), ks_vf_strdup(text_en));
+    /* fmt is a msgid with one %s: the error, rendered in the same language as fmt. */
+    ks_text *t = error_text(e);
+    if (t)
+        ks_text_wrap(t, fmt, KS_MSG_REST);
+    return push_text(&s->messages, &s->nmessages, t);
+}
+
+bool ks_vf_report_msg_err(ks_verify_report *r, const ks_error *e)
+{
+    return push_text(&r->messages, &r->nmessages, error_text(e));
+}
+
+bool ks_vf_sig_msg_change(ks_verify_sig *s, const char *fmt, const ks_verify_change *ch)
+{
+    ks_text *t = malloc(sizeof *t);
+    if (!t)
+        return false;
+    *t = *ch->what_msg;
+    ks_text_wrap(t, fmt, KS_MSG_REST, (unsigned)ch->num, (unsigned)ch->gen, ch->revision);
+    return push_text(&s->messages, &s->nmessages, t);
 }
 
 void ks_vf_degrade(ks_verify_sig *s, ks_indication ind, ks_subindication sub)
@@ -123,18 +127,21 @@ bool ks_vf_change(ks_verify_sig *s, unsigned revision, uint32_t num, uint16_t ge
     s->changes = c;
     c += s->nchanges;
     memset(c, 0, sizeof *c);
-    va_list ap, ap2;
+    c->what_msg = malloc(sizeof *c->what_msg);
+    if (!c->what_msg)
+        return false;
+    va_list ap;
     va_start(ap, fmt);
-    va_copy(ap2, ap);
-    c->what = vformat(fmt, ap);
-    c->what_tr = vformat(ks_tr(fmt), ap2);
-    va_end(ap2);
+    ks_text_setv(c->what_msg, fmt, ap);
     va_end(ap);
-    if (!c->what || !c->what_tr) {
-        free(c->what);
-        free(c->what_tr);
+    size_t len = ks_text_render(c->what_msg, NULL, NULL, NULL, 0);
+    c->what = malloc(len + 1);
+    if (!c->what) {
+        free(c->what_msg);
+        c->what_msg = NULL;
         return false;
     }
+    ks_text_render(c->what_msg, NULL, NULL, c->what, len + 1);
     c->revision = revision;
     c->num = num;
     c->gen = gen;
@@ -194,7 +201,7 @@ int ks_verify_exit_code(const ks_verify_report *r)
 static void free_msgs(ks_verify_msg *m, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
-        free(m[i].text);
+        free(m[i].msg);
         free(m[i].text_en);
     }
     free(m);
@@ -210,7 +217,7 @@ void ks_verify_report_free(ks_verify_report *r)
         free(s->subfilter);
         for (size_t k = 0; k < s->nchanges; k++) {
             free(s->changes[k].what);
-            free(s->changes[k].what_tr);
+            free(s->changes[k].what_msg);
         }
         free(s->changes);
         free(s->signer.name);

@@ -112,20 +112,11 @@ static void cache_path(const ks_vctx *c, const char *kind, X509 *cert, char *out
 {
     const char *dir = c->opts ? c->opts->cache : NULL;
     char base[3072];
-    if (dir && *dir) {
-        snprintf(base, sizeof base, "%s", dir);
-    } else {
-        const char *x = getenv("XDG_CACHE_HOME");
-        const char *h = getenv("HOME");
-        if (x && *x)
-            snprintf(base, sizeof base, "%s/kyso", x);
-        else if (h && *h)
-            snprintf(base, sizeof base, "%s/.cache/kyso", h);
-        else {
-            out[0] = 0;
-            return;
-        }
+    if (!dir || !*dir) { /* no disk cache (programs choose the directory) */
+        out[0] = 0;
+        return;
     }
+    snprintf(base, sizeof base, "%s", dir);
     mkdir_p(base);
     unsigned char md[SHA256_DIGEST_LENGTH];
     unsigned int mdlen = 0;
@@ -257,7 +248,7 @@ void ks_vf_check_revocation(ks_vctx *c, ks_verify_sig *s, X509 *cert, X509 *issu
         s->revocation = KS_REV_UNKNOWN;
         ks_vf_sig_msg(s, offline ? N_("The revocation status of the signer's certificate is "
                                       "unknown: the document embeds no revocation data and "
-                                      "network checks are off (--offline)")
+                                      "network checks are off")
                                  : N_("The revocation status of the signer's certificate is "
                                       "unknown: no OCSP or CRL answer could be obtained"));
         ks_vf_degrade(s, KS_IND_INDETERMINATE, KS_SUB_TRY_LATER);

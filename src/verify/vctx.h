@@ -11,8 +11,7 @@
 #include "kyso/pdf.h"
 #include "verify_internal.h"
 
-#define KS_VF_MAX_FIELD_DEPTH 32 /* nesting of /Kids in the field tree */
-#define KS_VF_MAX_SIGS 1024      /* signatures considered in one file */
+#define KS_VF_MAX_SIGS 1024 /* signatures considered in one file */
 
 /* A signature dictionary found in the document. */
 typedef struct ks_vf_found {
@@ -22,6 +21,7 @@ typedef struct ks_vf_found {
     uint16_t gen;
     bool widget_only; /* reached only from a page's /Annots, not from /AcroForm /Fields */
     bool dropped;     /* listed by an earlier revision only, no longer by the latest one */
+    int64_t br_end;   /* where its ByteRange ends (INT64_MAX: unknown), for sorting */
 } ks_vf_found;
 
 typedef struct ks_vctx {
@@ -32,7 +32,9 @@ typedef struct ks_vctx {
     time_t now; /* validation time */
     size_t nrev;
     uint64_t *eof_ends;         /* per revision */
-    X509_STORE *store;          /* trust anchors */
+    const ks_trust *trust;      /* the anchors: the context's, or own_trust */
+    ks_trust *own_trust;        /* read from the options for this run */
+    X509_STORE *store;          /* borrowed from trust (shared read-only between threads) */
     STACK_OF(X509) * anchors;   /* the same, as a list */
     STACK_OF(X509) * dss_certs; /* certificates from /DSS */
     STACK_OF(X509_CRL) * dss_crls;
@@ -57,8 +59,6 @@ ks_status ks_vf_find_signatures(ks_vctx *c, ks_error *err);
  * taken as Latin-1). */
 char *ks_vf_text_string(const ks_pdf_obj *s);
 
-/* trust.c: loads anchors from opts and the trust directory into c->store / c->anchors. */
-ks_status ks_vf_trust_load(ks_vctx *c, ks_error *err);
 /* dss.c: loads /DSS certificates, CRLs and OCSP responses (best effort; notes go to r). */
 void ks_vf_dss_load(ks_vctx *c, ks_verify_report *r);
 
@@ -83,6 +83,7 @@ void ks_vf_check_revocation(ks_vctx *c, ks_verify_sig *s, X509 *cert, X509 *issu
 
 /* diff.c: compares every later revision with the signature's revision `rev` (0-based) and
  * records changes in s (degrading it for disallowed ones). */
-ks_status ks_vf_diff(ks_vctx *c, ks_verify_sig *s, size_t rev, int docmdp_p, ks_error *err);
+ks_status ks_vf_diff(ks_vctx *c, ks_verify_sig *s, size_t rev, int docmdp_p, ks_pdf_obj *sd,
+                     ks_error *err);
 
 #endif

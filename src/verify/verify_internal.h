@@ -11,7 +11,8 @@
 #include "kyso/verify.h"
 
 /* ---- report building (report.c) ---- */
-/* Adds a message formatted from msgid `fmt` in both languages. Returns false on no memory. */
+/* Adds a message made from msgid `fmt` and its arguments (late translation). Returns false on no
+ * memory. */
 bool ks_vf_msg(ks_verify_msg **msgs, size_t *n, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 bool ks_vf_sig_msg(ks_verify_sig *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -21,8 +22,11 @@ bool ks_vf_report_msg(ks_verify_report *r, const char *fmt, ...)
  * the error's own text in that language. */
 bool ks_vf_sig_msg_err(ks_verify_sig *s, const char *fmt, const ks_error *e)
     __attribute__((format(printf, 2, 0)));
-/* A document-level message already formatted in both languages. */
-bool ks_vf_report_msg_pair(ks_verify_report *r, const char *text, const char *text_en);
+/* A document-level message that is a library error (or warning), in its own words. */
+bool ks_vf_report_msg_err(ks_verify_report *r, const ks_error *e);
+/* A signature message `fmt` (msgid: %s = the change's description, then %u object number, %u
+ * generation, %u revision) about change `ch`. */
+bool ks_vf_sig_msg_change(ks_verify_sig *s, const char *fmt, const ks_verify_change *ch);
 /* Lowers the signature's indication to (ind, sub) unless it is already as bad or worse. */
 void ks_vf_degrade(ks_verify_sig *s, ks_indication ind, ks_subindication sub);
 /* Records a change after the signature (what = English msgid, formatted in both languages). */

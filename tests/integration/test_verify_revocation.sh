@@ -53,9 +53,9 @@ v "$W/bt.pdf" "$W/cache-a"
 [ "$(s0 'd["signatures"][0]["time_source"]')" = timestamp ] && ok || bad "B-T: time not from timestamp"
 [ "$(s0 'd["signatures"][0]["level"]')" = B-T ] && ok || bad "B-T: level $(s0 'd["signatures"][0]["level"]')"
 ls "$W/cache-a/kyso/"ocsp-*.der >/dev/null 2>&1 && ok || bad "no OCSP answer cached under XDG_CACHE_HOME/kyso"
-v "$W/bt.pdf" "$W/cache-none" --offline
+v "$W/bt.pdf" "$W/cache-none" --offline --lang en
 [ $rc -eq 2 ] && [ "$(s0 'd["signatures"][0]["subindication"]')" = TRY_LATER ] && ok || bad "--offline: expected INDETERMINATE/TRY_LATER, exit $rc"
-[ "$(s0 'any("--offline" in m for m in d["signatures"][0]["messages"])')" = True ] && ok || bad "--offline: reason"
+[ "$(s0 'any("network checks are off" in m for m in d["signatures"][0]["messages"])')" = True ] && ok || bad "--offline: reason"
 
 # ---- B-LTA twice (DSS + document timestamps): valid offline from embedded data alone ----
 PW=$CAPW "$KYSO" sign "$IN" -o "$W/lta1.pdf" --p12 "$W/b.p12" --pin-env PW --kind invisible \

@@ -26,7 +26,7 @@ int main(int argc, char **argv)
 
     /* --seal-mm gives the real size when the PNG has no pHYs (or overrides it). */
     char p_pdf[512], s_pdf[512];
-    sign_args s30 = {.kind = KS_SIGN_ORGANIZATION, .image = seal_png, .seal_mm = "30"};
+    sign_args s30 = {.kind = KS_SIGN_ORGANIZATION, .image = seal_png, .seal_mm = 30};
     ks_error e30;
     ks_status st30 = sign(path_in(p_pdf, "corpus-p.pdf"), path_in(s_pdf, "seal30.pdf"), &s30, &e30);
     CHECK_MSG(st30 == KS_OK, "--seal-mm 30: %s", e30.msg_en);
@@ -38,9 +38,9 @@ int main(int argc, char **argv)
         CHECK_MSG(fabs_(red.x1 - red.x0 - want) <= 0.02 * want, "--seal-mm 30: %.1f pt, want %.1f",
                   red.x1 - red.x0, want);
     }
-    sign_args s_bad = {.kind = KS_SIGN_ORGANIZATION, .image = seal_png, .seal_mm = "3mm"};
+    sign_args s_bad = {.kind = KS_SIGN_ORGANIZATION, .image = seal_png, .seal_mm = 3};
     CHECK(sign(p_pdf, path_in(buf, "bad-seal.pdf"), &s_bad, &e30) == KS_E_USAGE &&
-          strstr(e30.msg_en, "3mm"));
+          strstr(e30.msg_en, "3.0 mm"));
 
     char when[32], label[32];
     ks_time_iso_vn(sign_time, when);

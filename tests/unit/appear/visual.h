@@ -262,7 +262,9 @@ done:
 
 typedef struct sign_args {
     ks_sign_kind kind;
-    const char *image, *seal_mm, *page, *rect, *title, *name, *copy_form, *org_name, *doc_number;
+    const char *image, *title, *name, *copy_form, *org_name, *doc_number;
+    double seal_mm; /* 0: from the PNG */
+    long page;
     bool label;
 } sign_args;
 
@@ -277,7 +279,6 @@ static inline ks_status sign(const char *in, const char *out, const sign_args *s
     o.image_path = s->image;
     o.seal_mm = s->seal_mm;
     o.page = s->page;
-    o.rect = s->rect;
     o.title = s->title;
     o.name = s->name;
     o.copy_form = s->copy_form;

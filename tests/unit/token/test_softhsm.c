@@ -346,7 +346,7 @@ static void test_pins(void)
     ks_status st = ks_token_signer(g_mod, TOK, "rsa", "0000", &s, &e);
     CHECK(st == KS_E_TOKEN && !s);
     CHECK(strstr(e.msg_en, "wrong user PIN for token \"" TOK "\"") != NULL);
-    CHECK(strstr(e.msg_en, "0000") == NULL && strstr(e.msg, "0000") == NULL);
+    CHECK(strstr(e.msg_en, "0000") == NULL && strstr(e.text.parts[0].strs, "0000") == NULL);
 
     CHECK(ks_token_change_pin(g_mod, TOK, "0000", PIN2, &e) == KS_E_TOKEN);
     CHECK(ks_token_change_pin(g_mod, TOK, PIN, PIN2, &e) == KS_OK);

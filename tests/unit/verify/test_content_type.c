@@ -12,6 +12,7 @@
 #include <openssl/err.h>
 #include <openssl/pem.h>
 
+#include "kyso/ctx.h"
 #include "test.h"
 #include "verify_internal.h"
 
@@ -83,17 +84,21 @@ static const ks_verify_sig *verify(const uint8_t *pdf, size_t len, const char *t
     return &(*r)->sigs[0];
 }
 
+static ks_ctx *g_ctx;
+
 static bool has_msg(const ks_verify_sig *s, const char *en, const char *vi)
 {
+    char buf[4096];
     for (size_t i = 0; i < s->nmessages; i++)
-        if (strstr(s->messages[i].text_en, en) && strstr(s->messages[i].text, vi))
+        if (strstr(s->messages[i].text_en, en) &&
+            strstr(ks_text_str(g_ctx, "vi", s->messages[i].msg, buf, sizeof buf), vi))
             return true;
     return false;
 }
 
 int main(void)
 {
-    ks_i18n_init(NULL, "vi");
+    CHECK(ks_ctx_new(NULL, &g_ctx, NULL) == KS_OK);
     dir = ks_test_tmpdir("verify-content-type");
     const char *build = getenv("KYSO_BUILD");
     CHECK(build != NULL);

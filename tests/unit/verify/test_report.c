@@ -4,8 +4,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kyso/ctx.h"
 #include "test.h"
 #include "verify_internal.h"
+
+static ks_ctx *g_ctx;
+#define ks_tr(s) ks_ctx_tr(g_ctx, "vi", (s))
 
 static void test_degrade(void)
 {
@@ -38,7 +42,13 @@ static void test_degrade(void)
     /* messages and changes in both languages; English twin is the msgid filled in */
     CHECK(ks_vf_sig_msg(s, N_("the content of page %u was replaced"), 3u));
     CHECK_STR(s->messages[0].text_en, "the content of page 3 was replaced");
-    CHECK(s->messages[0].text != NULL);
+    CHECK(s->messages[0].msg != NULL);
+    /* late translation: the same message in each language, asked per call */
+    char vi[256], en[256];
+    ks_text_str(g_ctx, "vi", s->messages[0].msg, vi, sizeof vi);
+    ks_text_str(g_ctx, "en", s->messages[0].msg, en, sizeof en);
+    CHECK_STR(en, "the content of page 3 was replaced");
+    CHECK_MSG(strcmp(vi, en) != 0 && strstr(vi, "3") != NULL, "vi: %s", vi);
     CHECK(ks_vf_change(s, 2, 12, 0, false, N_("the content of page %u was replaced"), 1u));
     CHECK(s->nchanges == 1 && s->changes[0].num == 12 && !s->changes[0].allowed);
     CHECK_STR(s->changes[0].what, "the content of page 1 was replaced");
@@ -47,7 +57,7 @@ static void test_degrade(void)
     s->subfilter = ks_vf_strdup("ETSI.CAdES.detached");
     r->file = ks_vf_strdup("a \"quoted\" name.pdf");
     ks_buf b = KS_BUF_INIT;
-    CHECK(ks_verify_render_json(r, true, &b));
+    CHECK(ks_verify_render_json(g_ctx, "en", r, &b));
     const char *dir = ks_test_tmpdir("verify-report");
     char path[4096];
     snprintf(path, sizeof path, "%s/r.json", dir);
@@ -66,10 +76,10 @@ static void test_degrade(void)
     ks_buf_free(&b);
 
     ks_buf t = KS_BUF_INIT;
-    CHECK(ks_verify_render_text(r, &t) && t.len > 0);
+    CHECK(ks_verify_render_text(g_ctx, "vi", r, &t) && t.len > 0);
     CHECK(strstr((const char *)t.data, "HASH_FAILURE") != NULL);
     ks_buf_free(&t);
-    CHECK(ks_verify_render_html(r, &t));
+    CHECK(ks_verify_render_html(g_ctx, "vi", r, &t));
     CHECK(strstr((const char *)t.data, "<html") != NULL);
     CHECK(strstr((const char *)t.data, "Sig\"1") == NULL); /* escaped in HTML */
     ks_buf_free(&t);
@@ -101,7 +111,7 @@ static void test_change_groups(void)
     snprintf(bad, sizeof bad, "%s 4, %s 12 0: ", ks_tr("revision"), ks_tr("object"));
 
     ks_buf t = KS_BUF_INIT;
-    CHECK(ks_verify_render_text(r, &t) && ks_buf_putc(&t, 0));
+    CHECK(ks_verify_render_text(g_ctx, "vi", r, &t) && ks_buf_putc(&t, 0));
     const char *txt = (const char *)t.data;
     const char *pg = strstr(txt, grouped), *pb = strstr(txt, bad), *p4 = strstr(txt, dss4);
     CHECK_MSG(pg && pb && p4, "text:\n%s", txt);
@@ -112,12 +122,12 @@ static void test_change_groups(void)
     CHECK_MSG(lines == 4, "%zu change lines in\n%s", lines, txt); /* 6 changes, 4 lines */
     ks_buf_free(&t);
 
-    CHECK(ks_verify_render_html(r, &t) && ks_buf_putc(&t, 0));
+    CHECK(ks_verify_render_html(g_ctx, "vi", r, &t) && ks_buf_putc(&t, 0));
     CHECK_MSG(strstr((const char *)t.data, "35 0, 36 0, 37 0</li>") != NULL, "%s",
               (const char *)t.data);
     ks_buf_free(&t);
 
-    CHECK(ks_verify_render_json(r, true, &t) && ks_buf_putc(&t, 0));
+    CHECK(ks_verify_render_json(g_ctx, "en", r, &t) && ks_buf_putc(&t, 0));
     size_t objs = 0;
     for (const char *p = (const char *)t.data; (p = strstr(p, "\"allowed\"")); p++)
         objs++;
@@ -128,8 +138,9 @@ static void test_change_groups(void)
 
 int main(void)
 {
-    ks_i18n_init(NULL, "vi");
+    CHECK(ks_ctx_new(NULL, &g_ctx, NULL) == KS_OK);
     test_degrade();
     test_change_groups();
+    ks_ctx_free(g_ctx);
     return ks_test_done();
 }
