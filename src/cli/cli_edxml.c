@@ -123,7 +123,7 @@ static int cmd_pack(int argc, char **argv)
         att[i].content_type = content_type(att[i].name);
     }
     char ts[32];
-    ks_edxml_timestamp(ks_now(), ts);
+    ks_edxml_timestamp(ks_cli_now(), ts);
     ks_edxml_trace trace = {ks_cli_get(&a, "from"), ts};
     ks_edxml_doc d = {
         .from = {.organ_id = ks_cli_get(&a, "from"), .organ_name = ks_cli_get(&a, "from-name")},
@@ -367,7 +367,7 @@ static int cmd_status(int argc, char **argv)
         goto done;
     }
     char ts[32], codebuf[256];
-    ks_edxml_timestamp(ks_now(), ts);
+    ks_edxml_timestamp(ks_cli_now(), ts);
     snprintf(codebuf, sizeof codebuf, "%s/%s", p->doc.code_number, p->doc.code_notation);
     ks_edxml_status s = {
         .for_organ_id = p->doc.from.organ_id,

@@ -30,7 +30,7 @@ static void print_json(const char *path, const ks_docfmt_report *r)
         fprintf(stdout, "%s\n  {\"rule\": \"%s\", \"page\": %zu, ", i ? "," : "", f->rule, f->page);
         fprintf(stdout, "\"box\": [%.2f, %.2f, %.2f, %.2f], \"message\": ", f->box.x0, f->box.y0,
                 f->box.x1, f->box.y1);
-        json_str(stdout, f->message.msg);
+        json_str(stdout, ks_cli_msg(&f->message));
         fputs(", \"message_en\": ", stdout);
         json_str(stdout, f->message.msg_en);
         fputs("}", stdout);
@@ -49,7 +49,7 @@ static void print_human(const char *path, const ks_docfmt_report *r)
     for (size_t i = 0; i < r->count; i++) {
         const ks_docfmt_finding *f = &r->items[i];
         printf("  [%s] p.%zu (%.0f,%.0f)-(%.0f,%.0f): %s\n", f->rule, f->page, f->box.x0, f->box.y0,
-               f->box.x1, f->box.y1, f->message.msg);
+               f->box.x1, f->box.y1, ks_cli_msg(&f->message));
     }
 }
 
