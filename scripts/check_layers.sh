@@ -20,7 +20,11 @@ declare -A ALLOW=(
   [pki]="store token cms net util"
   [sign]="pdfgen text pdf cms token net util"
   [verify]="text pdf cms net util"
-  [cli]="verify sign pki store token cms pdfgen text pdf net util"
+  [docfmt]="register text pdf util"
+  [edxml]="util"
+  [register]="util"
+  [workdays]="util"
+  [cli]="verify sign pki store token cms docfmt edxml register workdays pdfgen text pdf net util"
   [server]="store util"
   # kyso-agent links no part of libkyso (libc and the token's module only: it cross-builds
   # for Windows); its generated message table is included as <agent_msgs.h>.
@@ -30,7 +34,7 @@ declare -A ALLOW=(
 declare -A HDR=(
   [error]=util [util]=util [version]=util [ctx]=util [net]=net [pdf]=pdf [text]=text
   [pdfgen]=pdfgen [cms]=cms [signer]=cms [token]=token [store]=store [pki]=pki [sign]=sign
-  [verify]=verify
+  [verify]=verify [docfmt]=docfmt [edxml]=edxml [register]=register [workdays]=workdays
 )
 
 fail=0
