@@ -141,6 +141,27 @@ const ks_pdf_revision *ks_pdf_revision_at(const ks_pdf_doc *doc, size_t i);
 ks_status ks_pdf_open_revision(ks_pdf_doc *doc, size_t i, ks_pdf_doc **out, ks_error *err);
 /* The revision (index) in which object `num` was last defined, or -1 if it is not defined. */
 long ks_pdf_object_revision(const ks_pdf_doc *doc, uint32_t num);
+/* What the xref entry of object `num` in this view points at (ISO 32000-2 §7.5.4, §7.5.8). */
+typedef struct ks_pdf_entry_info {
+    int kind;          /* 0: not defined or free, 1: at a byte offset, 2: in an object stream */
+    long revision;     /* revision (index) whose section gave the entry, -1 when none */
+    uint16_t gen;      /* generation the entry states */
+    uint64_t offset;   /* kind 1: the byte offset the xref states; kind 2: the stream's number */
+    bool header_ok;    /* kind 1: "num gen obj" begins at that offset */
+    bool other_header; /* kind 1: another object's header "M G obj" begins there instead */
+    bool relocated;    /* kind 1: the object was found by its header at found_offset */
+    uint64_t found_offset;
+    uint32_t other_num;
+    uint16_t other_gen;
+} ks_pdf_entry_info;
+/* Fills `out` for object `num` of `doc` (a document or a revision view). */
+void ks_pdf_entry(const ks_pdf_doc *doc, uint32_t num, ks_pdf_entry_info *out);
+/* Limits the strict-mode recovery of objects whose xref offset misses their header (located by
+ * scanning their revision) to revisions 0..`last`: a verifier calls it with the revision of the
+ * first signature, so that in later revisions such an entry stays a fault that it reports.
+ * Objects of later revisions already relocated are put back to their stated offset. Views
+ * opened from `doc` afterwards follow the same limit. */
+void ks_pdf_limit_recovery(ks_pdf_doc *doc, size_t last);
 /* Highest object number + 1 in the current xref (the /Size to continue from). */
 uint32_t ks_pdf_xref_size(const ks_pdf_doc *doc);
 
@@ -220,10 +241,34 @@ typedef struct ks_pdf_sig_field {
     const char *type;      /* /Type of /V ("Sig", "DocTimeStamp") or NULL */
 } ks_pdf_sig_field;
 
+/* One node of the field tree as ks_pdf_field_walk meets it. */
+#define KS_PDF_MAX_FIELD_DEPTH 64     /* nesting of the field tree */
+#define KS_PDF_MAX_FIELD_NODES 200000 /* fields and widgets visited by one walk */
+typedef struct ks_pdf_field_node {
+    ks_pdf_ref ref;    /* the node's object (num 0 when the node is a direct dictionary) */
+    ks_pdf_obj *dict;  /* the field or widget dictionary (borrowed) */
+    const char *name;  /* fully qualified name (ISO 32000-2 §12.7.4.2), UTF-8, doc arena */
+    bool partial;      /* the node has its own /T */
+    ks_pdf_ref parent; /* the parent node's object (num 0 at the top) */
+    int depth;         /* 0 for /Fields entries */
+    bool is_sig;       /* /FT /Sig, inherited */
+    ks_pdf_obj *value; /* /V (raw), inherited from the parent when absent; NULL when none */
+    bool terminal;     /* no kid has a /T: a terminal field (its kids are widgets) */
+    bool widget;       /* no /T under a terminal field: a widget of that field */
+} ks_pdf_field_node;
+typedef ks_status (*ks_pdf_field_fn)(void *ctx, const ks_pdf_field_node *node, ks_error *err);
+
+/* Walks the catalog's /AcroForm /Fields tree depth-first, fields and their widgets, calling
+ * `fn` for every node (parents before kids). A node reached a second time (a /Kids loop) is
+ * skipped and recorded once as a document warning, not an error. More than
+ * KS_PDF_MAX_FIELD_DEPTH levels or KS_PDF_MAX_FIELD_NODES nodes fail with KS_E_LIMIT; a
+ * non-OK status from `fn` stops the walk and is returned. The one field walker of kyso. */
+ks_status ks_pdf_field_walk(ks_pdf_doc *doc, ks_pdf_field_fn fn, void *ctx, ks_error *err);
+
 /* Lists the signature fields (/FT /Sig, inherited) of the catalog's /AcroForm /Fields tree, in
  * tree order, with and without a value. `*out` is malloc'd (free with free()); strings and
- * objects are borrowed from the document. Bounded: cycles and depth > 64 fail (KS_E_FORMAT,
- * KS_E_LIMIT). No /AcroForm gives zero fields. */
+ * objects are borrowed from the document. Walks with ks_pdf_field_walk (a loop is a warning). No
+ * /AcroForm gives zero fields. */
 ks_status ks_pdf_sig_fields(ks_pdf_doc *doc, ks_pdf_sig_field **out, size_t *count, ks_error *err);
 
 /* ---- encryption ---- */

@@ -33,6 +33,7 @@ static ks_pdf_doc *doc_alloc(const char *name, const ks_pdf_open_opts *opts)
     if (!doc)
         return NULL;
     doc->arena = ks_arena_new();
+    doc->recover_last = SIZE_MAX;
     doc->name = strdup(name ? name : "(memory)");
     if (!doc->arena || !doc->name) {
         ks_arena_free(doc->arena);
@@ -218,6 +219,53 @@ long ks_pdf_object_revision(const ks_pdf_doc *doc, uint32_t num)
     return doc->slots[num].e.rev;
 }
 
+void ks_pdf_entry(const ks_pdf_doc *doc, uint32_t num, ks_pdf_entry_info *out)
+{
+    memset(out, 0, sizeof *out);
+    out->revision = -1;
+    if (num >= doc->nslots)
+        return;
+    const ks_slot *s = &doc->slots[num];
+    if (s->e.type != KS_XE_INUSE && s->e.type != KS_XE_COMPRESSED)
+        return;
+    out->kind = s->e.type == KS_XE_INUSE ? 1 : 2;
+    out->revision = s->e.rev;
+    out->gen = s->e.gen;
+    out->offset = s->relocated ? s->stated_off : s->e.off;
+    out->relocated = s->relocated;
+    out->found_offset = s->e.off;
+    if (out->kind != 1)
+        return;
+    out->header_ok = ks_parse_header_is(doc, out->offset, num, s->e.gen);
+    if (!out->header_ok && out->offset < doc->len) {
+        ks_cur c = {doc->data, doc->len, (size_t)out->offset, 0, true};
+        uint64_t n, g;
+        if (ks_lex_uint(&c, &n) && ks_lex_uint(&c, &g) && ks_lex_peek_keyword(&c, "obj") &&
+            n <= UINT32_MAX && g <= UINT16_MAX) {
+            out->other_header = true;
+            out->other_num = (uint32_t)n;
+            out->other_gen = (uint16_t)g;
+        }
+    }
+}
+
+void ks_pdf_limit_recovery(ks_pdf_doc *doc, size_t last)
+{
+    ks_pdf_doc *base = doc->parent ? doc->parent : doc;
+    if (last > base->recover_last)
+        last = base->recover_last; /* only ever narrowed: the earliest signature wins */
+    base->recover_last = last;
+    doc->recover_last = last;
+    for (uint32_t i = 0; i < doc->nslots; i++) {
+        ks_slot *s = &doc->slots[i];
+        if (s->relocated && s->e.rev >= 0 && (size_t)s->e.rev > last && !s->loading) {
+            s->e.off = s->stated_off;
+            s->relocated = false;
+            s->cache = NULL; /* loaded again from the stated offset: a fault, reported */
+        }
+    }
+}
+
 ks_status ks_pdf_open_revision(ks_pdf_doc *doc, size_t i, ks_pdf_doc **out, ks_error *err)
 {
     *out = NULL;
@@ -241,6 +289,7 @@ ks_status ks_pdf_open_revision(ks_pdf_doc *doc, size_t i, ks_pdf_doc **out, ks_e
     v->repaired = base->repaired;
     v->warnings = base->warnings;
     v->nwarnings = base->nwarnings;
+    v->recover_last = base->recover_last;
     ks_status st = ks_xref_build_map(v, i, err);
     if (!st)
         st = ks_crypt_init(v, err);
@@ -282,6 +331,8 @@ ks_status ks_pdf_get(ks_pdf_doc *doc, uint32_t num, uint16_t gen, ks_pdf_obj **o
         /* Only when the xref entry misses its header: look within the entry's revision. */
         if (st == KS_E_FORMAT && !ks_parse_header_is(doc, s->e.off, num, gen) &&
             ks_xref_relocate(doc, s->e.rev, num, gen, s->e.off, &found)) {
+            s->relocated = true;
+            s->stated_off = s->e.off;
             s->e.off = found;
             st = ks_parse_indirect(doc, found, num, gen, &o, NULL, err);
         }

@@ -1,73 +1,131 @@
-/* pdf/fields.c — the interactive form's field tree (ISO 32000-2 §12.7.4): signature fields
- * (§12.7.5.5) with their full names and signature dictionaries, for info, signing, verifying. */
+/* pdf/fields.c — the interactive form's field tree (ISO 32000-2 §12.7.4): the one walker every
+ * module uses (info, signing, verifying, the difference analysis), and the signature fields
+ * (§12.7.5.5) with their full names and signature dictionaries. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
 
-#define KS_PDF_MAX_FIELD_DEPTH 64
-
 typedef struct fwalk {
     ks_pdf_doc *doc;
     uint8_t *seen;
-    ks_pdf_sig_field *list;
-    size_t n, cap;
+    size_t nodes;
+    ks_pdf_field_fn fn;
+    void *ctx;
 } fwalk;
 
-static ks_status visit(fwalk *w, ks_pdf_obj *ref, const char *parent_name, bool parent_sig,
-                       int depth, ks_error *err)
+static void warn_loop(ks_pdf_doc *doc, uint32_t num)
+{
+    ks_pdf_doc *base = doc->parent ? doc->parent : doc;
+    if (base->warned_field_loop)
+        return;
+    base->warned_field_loop = true;
+    ks_pdf_warn(base,
+                N_("%s: the form field tree reaches object %u a second time (a /Kids loop or a "
+                   "shared field); the repeated part is skipped"),
+                base->name, num);
+}
+
+static bool has_field_kids(ks_pdf_doc *doc, ks_pdf_obj *kids)
+{
+    for (size_t i = 0; kids && kids->type == KS_PDF_ARRAY && i < kids->u.arr.len; i++) {
+        ks_pdf_obj *k = ks_pdf_resolve(doc, kids->u.arr.items[i], NULL);
+        /* Kids without /T are widgets of this field, not fields (§12.7.4.1). */
+        if (k && k->type == KS_PDF_DICT && ks_pdf_dict_get(k, "T"))
+            return true;
+    }
+    return false;
+}
+
+static ks_status visit(fwalk *w, ks_pdf_obj *ref, const ks_pdf_field_node *parent, int depth,
+                       ks_error *err)
 {
     ks_pdf_doc *doc = w->doc;
     if (depth > KS_PDF_MAX_FIELD_DEPTH)
         return ks_error_set(err, KS_E_LIMIT, N_("%s: form field tree deeper than %d levels"),
                             doc->name, KS_PDF_MAX_FIELD_DEPTH);
-    ks_pdf_ref r = {0, 0};
+    if (++w->nodes > KS_PDF_MAX_FIELD_NODES)
+        return ks_error_set(err, KS_E_LIMIT, N_("%s: form field tree has more than %d nodes"),
+                            doc->name, KS_PDF_MAX_FIELD_NODES);
+    ks_pdf_field_node n;
+    memset(&n, 0, sizeof n);
     if (ref->type == KS_PDF_REF) {
-        r = ref->u.ref;
-        if (r.num < doc->nslots) {
-            if (w->seen[r.num / 8] & (1u << (r.num % 8)))
-                return ks_error_set(err, KS_E_FORMAT,
-                                    N_("%s: form field tree visits object %u twice"), doc->name,
-                                    r.num);
-            w->seen[r.num / 8] |= (uint8_t)(1u << (r.num % 8));
+        n.ref = ref->u.ref;
+        if (n.ref.num < doc->nslots) {
+            if (w->seen[n.ref.num / 8] & (1u << (n.ref.num % 8))) {
+                warn_loop(doc, n.ref.num);
+                return KS_OK;
+            }
+            w->seen[n.ref.num / 8] |= (uint8_t)(1u << (n.ref.num % 8));
         }
     }
     ks_pdf_obj *f = ks_pdf_resolve(doc, ref, NULL);
-    if (f->type != KS_PDF_DICT)
+    if (!f || f->type != KS_PDF_DICT)
         return KS_OK;
-    ks_pdf_obj *ft = ks_pdf_dict_getr(doc, f, "FT");
-    bool is_sig = ft ? ks_pdf_is_name(ft, "Sig") : parent_sig;
-    const char *name = parent_name;
+    n.dict = f;
+    n.depth = depth;
+    const char *pname = parent ? parent->name : "";
+    n.name = pname;
     char *t = ks_pdf_string_utf8(ks_pdf_dict_getr(doc, f, "T"));
     if (t) {
-        size_t n = strlen(parent_name) + strlen(t) + 2;
-        char *full = ks_arena_alloc(doc->arena, n);
+        size_t len = strlen(pname) + strlen(t) + 2;
+        char *full = ks_arena_alloc(doc->arena, len);
         if (!full) {
             free(t);
             return ks_error_set(err, KS_E_NOMEM, N_("out of memory"));
         }
-        if (*parent_name)
-            strcat(strcat(strcpy(full, parent_name), "."), t);
+        if (*pname)
+            strcat(strcat(strcpy(full, pname), "."), t);
         else
             strcpy(full, t);
         free(t);
-        name = full;
+        n.name = full;
+        n.partial = true;
     }
+    if (parent)
+        n.parent = parent->ref;
+    ks_pdf_obj *ft = ks_pdf_dict_getr(doc, f, "FT");
+    n.is_sig = ft ? ks_pdf_is_name(ft, "Sig") : parent && parent->is_sig;
+    n.value = ks_pdf_dict_get(f, "V");
+    if (!n.value && parent)
+        n.value = parent->value; /* /V is inheritable (§12.7.4.1, Table 226) */
     ks_pdf_obj *kids = ks_pdf_dict_getr(doc, f, "Kids");
-    bool has_field_kids = false;
-    if (kids && kids->type == KS_PDF_ARRAY) {
-        for (size_t i = 0; i < kids->u.arr.len; i++) {
-            ks_pdf_obj *k = ks_pdf_resolve(doc, kids->u.arr.items[i], NULL);
-            /* Kids without /T are widgets of this field, not fields (§12.7.4.1). */
-            if (k->type == KS_PDF_DICT && ks_pdf_dict_get(k, "T")) {
-                has_field_kids = true;
-                ks_status st = visit(w, kids->u.arr.items[i], name, is_sig, depth + 1, err);
-                if (st)
-                    return st;
-            }
-        }
-    }
-    if (!is_sig || has_field_kids)
+    n.terminal = !has_field_kids(doc, kids);
+    n.widget = !t && parent && parent->terminal;
+    ks_status st = w->fn(w->ctx, &n, err);
+    for (size_t i = 0; !st && kids && kids->type == KS_PDF_ARRAY && i < kids->u.arr.len; i++)
+        st = visit(w, kids->u.arr.items[i], &n, depth + 1, err);
+    return st;
+}
+
+ks_status ks_pdf_field_walk(ks_pdf_doc *doc, ks_pdf_field_fn fn, void *ctx, ks_error *err)
+{
+    ks_pdf_obj *cat = ks_pdf_catalog(doc);
+    ks_pdf_obj *af = cat ? ks_pdf_dict_getr(doc, cat, "AcroForm") : NULL;
+    ks_pdf_obj *fields = af && af->type == KS_PDF_DICT ? ks_pdf_dict_getr(doc, af, "Fields") : NULL;
+    if (!fields || fields->type != KS_PDF_ARRAY)
+        return KS_OK;
+    fwalk w = {doc, calloc((size_t)doc->nslots / 8 + 1, 1), 0, fn, ctx};
+    if (!w.seen)
+        return ks_error_set(err, KS_E_NOMEM, N_("out of memory"));
+    ks_status st = KS_OK;
+    for (size_t i = 0; i < fields->u.arr.len && !st; i++)
+        st = visit(&w, fields->u.arr.items[i], NULL, 0, err);
+    free(w.seen);
+    return st;
+}
+
+typedef struct sigwalk {
+    ks_pdf_doc *doc;
+    ks_pdf_sig_field *list;
+    size_t n, cap;
+} sigwalk;
+
+static ks_status add_sig(void *ctx, const ks_pdf_field_node *node, ks_error *err)
+{
+    sigwalk *w = ctx;
+    ks_pdf_doc *doc = w->doc;
+    if (!node->is_sig || !node->terminal || node->widget)
         return KS_OK;
     if (w->n == w->cap) {
         size_t cap = w->cap ? w->cap * 2 : 8;
@@ -79,10 +137,10 @@ static ks_status visit(fwalk *w, ks_pdf_obj *ref, const char *parent_name, bool 
     }
     ks_pdf_sig_field *s = &w->list[w->n++];
     memset(s, 0, sizeof *s);
-    s->name = name;
-    s->ref = r;
-    s->field = f;
-    ks_pdf_obj *v = ks_pdf_dict_get(f, "V");
+    s->name = node->name;
+    s->ref = node->ref;
+    s->field = node->dict;
+    ks_pdf_obj *v = ks_pdf_dict_get(node->dict, "V");
     if (v && v->type == KS_PDF_REF)
         s->value_ref = v->u.ref;
     v = v ? ks_pdf_resolve(doc, v, NULL) : NULL;
@@ -110,17 +168,8 @@ ks_status ks_pdf_sig_fields(ks_pdf_doc *doc, ks_pdf_sig_field **out, size_t *cou
 {
     *out = NULL;
     *count = 0;
-    ks_pdf_obj *af = ks_pdf_dict_getr(doc, ks_pdf_catalog(doc), "AcroForm");
-    ks_pdf_obj *fields = ks_pdf_dict_getr(doc, af, "Fields");
-    if (!fields || fields->type != KS_PDF_ARRAY)
-        return KS_OK;
-    fwalk w = {doc, calloc((size_t)doc->nslots / 8 + 1, 1), NULL, 0, 0};
-    if (!w.seen)
-        return ks_error_set(err, KS_E_NOMEM, N_("out of memory"));
-    ks_status st = KS_OK;
-    for (size_t i = 0; i < fields->u.arr.len && !st; i++)
-        st = visit(&w, fields->u.arr.items[i], "", false, 0, err);
-    free(w.seen);
+    sigwalk w = {doc, NULL, 0, 0};
+    ks_status st = ks_pdf_field_walk(doc, add_sig, &w, err);
     if (st) {
         free(w.list);
         return st;

@@ -124,6 +124,8 @@ typedef struct ks_slot {
     ks_xentry e;
     ks_pdf_obj *cache; /* loaded object (NULL until loaded) */
     bool loading;      /* cycle guard */
+    bool relocated;    /* e.off was found by ks_xref_relocate; stated_off is the xref's */
+    uint64_t stated_off;
 } ks_slot;
 
 /* Object streams decoded once and kept (index by number through a small list). */
@@ -165,6 +167,9 @@ struct ks_pdf_doc {
     struct ks_reloc_index *relocs; /* per revision, built on first need (xref_recover.c) */
     size_t nrelocs;
     size_t nwarnings;
+    size_t recover_last;    /* ks_xref_relocate runs for revisions 0..recover_last only */
+    bool warned_field_loop; /* a /Kids loop was reported (fields.c) */
+    bool warned_mediabox;   /* a page without /MediaBox was reported (pages.c) */
 
     ks_objstm *objstms;
     ks_crypt *crypt; /* NULL when not encrypted */
@@ -213,6 +218,8 @@ bool ks_pdf_header_before(const ks_pdf_doc *doc, size_t at, size_t *start, uint3
                           uint16_t *gen);
 /* The keyword `kw` stands at `i` as a whole token. */
 bool ks_pdf_keyword_at(const ks_pdf_doc *doc, size_t i, const char *kw);
+/* Some "N G obj" header starts at `off`. */
+bool ks_pdf_header_at(const ks_pdf_doc *doc, uint64_t off);
 /* "num gen obj" starts at `off`. */
 bool ks_parse_header_is(const ks_pdf_doc *doc, uint64_t off, uint32_t num, uint16_t gen);
 /* When revision `rev`'s xref entry for `num gen` does not point at its header: the header of

@@ -163,7 +163,20 @@ ks_status ks_pdf_page_geometry(ks_pdf_doc *doc, ks_pdf_obj *page, ks_pdf_rect *m
                                ks_pdf_rect *crop, int *rotate, ks_error *err)
 {
     ks_pdf_rect m, c;
-    if (!get_rect(doc, ks_pdf_page_attr(doc, page, "MediaBox"), &m)) {
+    ks_pdf_obj *mb = ks_pdf_page_attr(doc, page, "MediaBox");
+    if (!mb || mb->type == KS_PDF_NULL) {
+        /* Required, but inheritable; without one anywhere, the default of ISO 32000-2 Annex
+         * C (implementation limits of conforming readers): US Letter. */
+        ks_pdf_doc *base = doc->parent ? doc->parent : doc;
+        if (!base->warned_mediabox) {
+            base->warned_mediabox = true;
+            ks_pdf_warn(base,
+                        N_("%s: a page has no /MediaBox (object at byte offset %llu); US Letter "
+                           "(612 x 792 pt) is assumed"),
+                        base->name, (unsigned long long)(page ? page->start : 0));
+        }
+        m = (ks_pdf_rect){0, 0, 612, 792};
+    } else if (!get_rect(doc, mb, &m)) {
         if (doc->opts.mode != KS_PDF_REPAIR)
             return ks_error_set(err, KS_E_FORMAT,
                                 N_("%s: page has no valid /MediaBox (object at byte offset %llu)"),

@@ -198,6 +198,15 @@ static bool find_endstream(const ks_pdf_doc *doc, uint64_t from, uint64_t *len)
     return false;
 }
 
+bool ks_pdf_header_at(const ks_pdf_doc *doc, uint64_t off)
+{
+    if (off >= doc->len)
+        return false;
+    ks_cur c = {doc->data, doc->len, (size_t)off, 0, true};
+    uint64_t n, g;
+    return ks_lex_uint(&c, &n) && ks_lex_uint(&c, &g) && ks_lex_peek_keyword(&c, "obj");
+}
+
 bool ks_parse_header_is(const ks_pdf_doc *doc, uint64_t off, uint32_t num, uint16_t gen)
 {
     if (off >= doc->len)

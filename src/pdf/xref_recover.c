@@ -106,27 +106,91 @@ static ks_reloc_index *reloc_index(ks_pdf_doc *base, int32_t rev)
     return x;
 }
 
-bool ks_xref_relocate(ks_pdf_doc *doc, int32_t rev, uint32_t num, uint16_t gen, uint64_t wrong,
-                      uint64_t *found)
+/* Index of the first header >= (num, gen) in `x`. */
+static size_t reloc_first(const ks_reloc_index *x, uint32_t num, uint16_t gen)
 {
-    ks_pdf_doc *base = doc->parent ? doc->parent : doc;
-    ks_reloc_index *x = reloc_index(base, rev);
-    if (!x || !x->n)
-        return false;
+    if (!x)
+        return 0;
     ks_reloc key = {num, gen, 0};
     size_t lo = 0, hi = x->n;
-    while (lo < hi) { /* first entry >= (num, gen, 0) */
+    while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
         if (reloc_cmp(&x->v[mid], &key) < 0)
             lo = mid + 1;
         else
             hi = mid;
     }
-    if (lo >= x->n || x->v[lo].num != num || x->v[lo].gen != gen ||
-        (lo + 1 < x->n && x->v[lo + 1].num == num && x->v[lo + 1].gen == gen))
-        return false; /* absent, or more than one: ambiguous, not recovered */
-    *found = x->v[lo].off;
-    if (!x->warned) {
+    return lo;
+}
+
+/* Does an xref section of revision `r` point object `num` at `off`? */
+static bool stated_by(const ks_pdf_doc *base, size_t r, uint32_t num, uint64_t off)
+{
+    const ks_rev *rv = &base->revs[r];
+    for (size_t k = 0; k < rv->nsec; k++) {
+        const ks_xsection *sec = &base->secs[rv->first_sec + k];
+        for (size_t i = 0; i < sec->count; i++)
+            if (sec->entries[i].num == num && sec->entries[i].e.type == KS_XE_INUSE &&
+                sec->entries[i].e.off == off)
+                return true;
+    }
+    return false;
+}
+
+/* How many "num gen obj" headers index `x` holds (the first one's offset in *off). */
+static size_t reloc_count(const ks_reloc_index *x, uint32_t num, uint16_t gen, uint64_t *off)
+{
+    if (!x || !x->n)
+        return 0;
+    size_t lo = reloc_first(x, num, gen);
+    size_t n = 0;
+    for (size_t i = lo; i < x->n && x->v[i].num == num && x->v[i].gen == gen && n < 2; i++)
+        if (!n++)
+            *off = x->v[i].off;
+    return n;
+}
+
+bool ks_xref_relocate(ks_pdf_doc *doc, int32_t rev, uint32_t num, uint16_t gen, uint64_t wrong,
+                      uint64_t *found)
+{
+    ks_pdf_doc *base = doc->parent ? doc->parent : doc;
+    if (rev < 0)
+        return false;
+    size_t here = 0;
+    uint64_t at = 0;
+    if ((size_t)rev > base->recover_last) {
+        /* After a signed revision (ks_pdf_limit_recovery) only the plainest slip is
+         * forgiven: the stated offset lies after the signed bytes and on no object's header,
+         * and the object's header occurs exactly once in all the bytes after the signed
+         * part, within this revision. Anything else is left to the verifier to report. */
+        uint64_t signed_end = base->revs[base->recover_last].pub.eof_end;
+        if (wrong < signed_end || ks_pdf_header_at(base, wrong))
+            return false;
+        size_t total = 0;
+        for (size_t r = base->recover_last + 1; r < base->nrevs && total < 2; r++) {
+            ks_reloc_index *x = reloc_index(base, (int32_t)r);
+            size_t i = reloc_first(x, num, gen);
+            for (; x && i < x->n && x->v[i].num == num && x->v[i].gen == gen; i++) {
+                /* another revision's own definition (its entry points at it) is no rival */
+                if ((int32_t)r != rev && stated_by(base, r, num, x->v[i].off))
+                    continue;
+                total++;
+                if ((int32_t)r == rev) {
+                    here++;
+                    at = x->v[i].off;
+                }
+            }
+        }
+        if (total != 1 || here != 1)
+            return false;
+    } else {
+        here = reloc_count(reloc_index(base, rev), num, gen, &at);
+        if (here != 1)
+            return false; /* absent, or more than one: ambiguous, not recovered */
+    }
+    *found = at;
+    ks_reloc_index *x = reloc_index(base, rev);
+    if (x && !x->warned) {
         x->warned = true;
         ks_pdf_warn(base,
                     N_("%s: the xref section of revision %d points objects to wrong offsets "

@@ -5,12 +5,8 @@
 
 #include "appear.h"
 
-#define FIELD_MAX_DEPTH 32
-#define FIELD_MAX_COUNT 100000
-
 typedef struct walk {
     ks_pdf_doc *doc;
-    size_t visited;
     long best_rev;
     size_t best_order, order;
     bool found;
@@ -54,39 +50,28 @@ static void consider(walk *w, ks_pdf_obj *widget, ks_pdf_obj *wref, long rev)
         w->page = p->u.ref;
 }
 
-static ks_status visit(walk *w, ks_pdf_obj *ref, bool sig_inherited, int depth, ks_error *err)
+/* A signed signature field: its widgets (or itself, when merged with its widget). */
+static ks_status visit(void *ctx, const ks_pdf_field_node *n, ks_error *err)
 {
-    if (depth > FIELD_MAX_DEPTH || ++w->visited > FIELD_MAX_COUNT)
-        return ks_error_set(err, KS_E_LIMIT,
-                            N_("the form field tree is deeper than %d levels or has more than "
-                               "%d fields"),
-                            FIELD_MAX_DEPTH, FIELD_MAX_COUNT);
-    ks_pdf_obj *f = ks_pdf_resolve(w->doc, ref, NULL);
-    if (!f || f->type != KS_PDF_DICT)
+    (void)err;
+    walk *w = ctx;
+    ks_pdf_obj *v = ks_pdf_dict_get(n->dict, "V");
+    if (!n->is_sig || !v)
         return KS_OK;
-    ks_pdf_obj *ft = ks_pdf_dict_getr(w->doc, f, "FT");
-    bool sig = ft ? ks_pdf_is_name(ft, "Sig") : sig_inherited;
-    ks_pdf_obj *kids = ks_pdf_dict_getr(w->doc, f, "Kids");
-    ks_pdf_obj *v = ks_pdf_dict_get(f, "V");
-    if (sig && v) {
-        long rev = v->type == KS_PDF_REF ? ks_pdf_object_revision(w->doc, v->u.ref.num) : -1;
-        if (kids && kids->type == KS_PDF_ARRAY) {
-            for (size_t i = 0; i < kids->u.arr.len; i++) {
-                ks_pdf_obj *k = ks_pdf_resolve(w->doc, kids->u.arr.items[i], NULL);
-                if (k && k->type == KS_PDF_DICT)
-                    consider(w, k, kids->u.arr.items[i], rev);
-            }
-        } else {
-            consider(w, f, ref, rev);
-        }
-        return KS_OK;
-    }
-    if (kids && kids->type == KS_PDF_ARRAY)
+    long rev = v->type == KS_PDF_REF ? ks_pdf_object_revision(w->doc, v->u.ref.num) : -1;
+    ks_pdf_obj *kids = ks_pdf_dict_getr(w->doc, n->dict, "Kids");
+    if (kids && kids->type == KS_PDF_ARRAY) {
         for (size_t i = 0; i < kids->u.arr.len; i++) {
-            ks_status st = visit(w, kids->u.arr.items[i], sig, depth + 1, err);
-            if (st != KS_OK)
-                return st;
+            ks_pdf_obj *k = ks_pdf_resolve(w->doc, kids->u.arr.items[i], NULL);
+            if (k && k->type == KS_PDF_DICT)
+                consider(w, k, kids->u.arr.items[i], rev);
         }
+    } else {
+        ks_pdf_obj self = {0};
+        self.type = KS_PDF_REF;
+        self.u.ref = n->ref;
+        consider(w, n->dict, n->ref.num ? &self : NULL, rev);
+    }
     return KS_OK;
 }
 
@@ -132,20 +117,13 @@ ks_status ks_appear_last_signature(ks_pdf_doc *doc, size_t *page, ks_pdf_rect *r
     memset(&w, 0, sizeof w);
     w.doc = doc;
     *found = false;
-    ks_pdf_obj *cat = ks_pdf_catalog(doc);
-    ks_pdf_obj *form = cat ? ks_pdf_dict_getr(doc, cat, "AcroForm") : NULL;
-    ks_pdf_obj *fields = form ? ks_pdf_dict_getr(doc, form, "Fields") : NULL;
-    if (!fields || fields->type != KS_PDF_ARRAY)
-        return KS_OK;
-    for (size_t i = 0; i < fields->u.arr.len; i++) {
-        ks_status st = visit(&w, fields->u.arr.items[i], false, 0, err);
-        if (st != KS_OK)
-            return st;
-    }
+    ks_status st = ks_pdf_field_walk(doc, visit, &w, err);
+    if (st != KS_OK)
+        return st;
     if (!w.found)
         return KS_OK;
     bool ok = false;
-    ks_status st = page_index(doc, &w, page, &ok, err);
+    st = page_index(doc, &w, page, &ok, err);
     if (st != KS_OK)
         return st;
     *found = ok;

@@ -7,9 +7,6 @@
 
 #include "sign_internal.h"
 
-#define MAX_FIELDS 10000 /* fields visited in the AcroForm tree */
-#define MAX_FIELD_DEPTH 32
-
 ks_status ks_sign_check_docmdp(ks_pdf_doc *doc, ks_error *err)
 {
     ks_pdf_obj *cat = ks_pdf_catalog(doc);
@@ -45,7 +42,6 @@ typedef struct walk {
     ks_pdf_doc *doc;
     const char *want;
     ks_sig_field *out;
-    size_t visited;
     ks_sig_field first_empty;
     bool have_empty;
     bool named_found;
@@ -63,57 +59,23 @@ static void note_name(walk *w, const char *n)
         w->overflow = true;
 }
 
-static ks_status visit(walk *w, ks_pdf_obj *ref, const char *parent, bool parent_sig, int depth,
-                       ks_error *err)
+static ks_status visit(void *ctx, const ks_pdf_field_node *n, ks_error *err)
 {
-    if (depth > MAX_FIELD_DEPTH || ++w->visited > MAX_FIELDS)
-        return ks_error_set(err, KS_E_LIMIT, N_("AcroForm field tree of \"%s\" is too large"),
-                            ks_pdf_name(w->doc));
-    ks_pdf_obj *f = ks_pdf_resolve(w->doc, ref, NULL);
-    if (!f || f->type != KS_PDF_DICT)
-        return KS_OK;
-    char name[256];
-    ks_pdf_obj *t = ks_pdf_dict_getr(w->doc, f, "T");
-    char *tu = t && t->type == KS_PDF_STRING ? ks_pdf_string_utf8(t) : NULL;
-    if (tu) {
-        /* Partial names are text strings (UTF-16BE or PDFDocEncoding): compare them as UTF-8. */
-        if (parent[0])
-            snprintf(name, sizeof name, "%s.%s", parent, tu);
-        else
-            snprintf(name, sizeof name, "%s", tu);
-        free(tu);
-    } else {
-        snprintf(name, sizeof name, "%s", parent);
-    }
-    ks_pdf_obj *ft = ks_pdf_dict_getr(w->doc, f, "FT");
-    bool is_sig = ft ? ks_pdf_is_name(ft, "Sig") : parent_sig;
-    ks_pdf_obj *kids = ks_pdf_dict_getr(w->doc, f, "Kids");
-    bool has_field_kids = false;
-    if (kids && kids->type == KS_PDF_ARRAY) {
-        for (size_t i = 0; i < kids->u.arr.len; i++) {
-            ks_pdf_obj *k = ks_pdf_resolve(w->doc, kids->u.arr.items[i], NULL);
-            if (k && k->type == KS_PDF_DICT && ks_pdf_dict_get(k, "T"))
-                has_field_kids = true;
-        }
-    }
-    if (has_field_kids) {
-        for (size_t i = 0; i < kids->u.arr.len; i++) {
-            ks_status st = visit(w, kids->u.arr.items[i], name, is_sig, depth + 1, err);
-            if (st != KS_OK)
-                return st;
-        }
-        return KS_OK;
-    }
-    /* A terminal field. */
+    (void)err;
+    walk *w = ctx;
+    if (!n->terminal || n->widget)
+        return KS_OK; /* only terminal fields have values and widgets of their own */
+    const char *name = n->name;
     if (name[0])
         note_name(w, name);
-    bool empty = is_sig && !ks_pdf_dict_get(f, "V");
-    bool usable = empty && ref->type == KS_PDF_REF;
+    bool empty = n->is_sig && !ks_pdf_dict_get(n->dict, "V");
+    bool usable = empty && n->ref.num;
     ks_sig_field cand = {0};
     if (usable) {
+        ks_pdf_obj *kids = ks_pdf_dict_getr(w->doc, n->dict, "Kids");
         cand.found = true;
-        cand.ref = ref->u.ref;
-        cand.dict = f;
+        cand.ref = n->ref;
+        cand.dict = n->dict;
         cand.is_widget = !(kids && kids->type == KS_PDF_ARRAY && kids->u.arr.len > 0);
         snprintf(cand.name, sizeof cand.name, "%s", name);
     }
@@ -141,16 +103,9 @@ ks_status ks_sign_find_field(ks_pdf_doc *doc, const char *want, bool reuse_empty
     w->doc = doc;
     w->want = want;
     w->out = out;
-    ks_status st = KS_OK;
-    ks_pdf_obj *cat = ks_pdf_catalog(doc);
-    ks_pdf_obj *form = cat ? ks_pdf_dict_getr(doc, cat, "AcroForm") : NULL;
-    ks_pdf_obj *fields =
-        form && form->type == KS_PDF_DICT ? ks_pdf_dict_getr(doc, form, "Fields") : NULL;
-    for (size_t i = 0; fields && fields->type == KS_PDF_ARRAY && i < fields->u.arr.len; i++) {
-        st = visit(w, fields->u.arr.items[i], "", false, 0, err);
-        if (st != KS_OK)
-            goto done;
-    }
+    ks_status st = ks_pdf_field_walk(doc, visit, w, err);
+    if (st != KS_OK)
+        goto done;
     if (want) {
         if (w->named_bad) {
             st = ks_error_set(err, KS_E_STATE,

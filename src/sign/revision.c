@@ -271,6 +271,9 @@ ks_status ks_sign_build_revision(ks_pdf_doc *doc, const ks_sig_rev_params *p, ks
             st = nomem(err);
             goto done;
         }
+        st = ks_sign_tag_widget(doc, u, w, widget, pref, err);
+        if (st != KS_OK)
+            goto done;
         st = ks_pdf_update_put(u, widget, 0, w, err);
         if (st != KS_OK)
             goto done;

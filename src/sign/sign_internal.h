@@ -118,6 +118,11 @@ bool ks_sign_text_bytes(ks_buf *b, const char *utf8);
 /* ---- revision.c ---- */
 /* The catalog's object reference (from the trailer /Root). */
 ks_status ks_sign_catalog_ref(ks_pdf_doc *doc, ks_pdf_ref *out, ks_error *err);
+/* tagging.c: in a tagged document, a /Form structure element for the new signature widget
+ * `widget` (object `widget_num`, on page `page`; its /StructParent is set here, before it is
+ * put) and the structure tree updates that place it. Untagged documents: nothing. */
+ks_status ks_sign_tag_widget(ks_pdf_doc *doc, ks_pdf_update *u, ks_pdf_obj *widget,
+                             uint32_t widget_num, ks_pdf_ref page, ks_error *err);
 
 /* ---- check.c ---- */
 void ks_sign_warn(const ks_sign_opts *opts, ks_status st, const char *fmt, ...)

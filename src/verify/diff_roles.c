@@ -38,6 +38,9 @@ static void mark_tree(ks_vf_roles *r, ks_pdf_doc *d, ks_pdf_obj *o, ks_vf_role r
             continue;
         if (x->type == KS_PDF_REF) {
             uint32_t num = x->u.ref.num;
+            if (num < r->n && r->role[num] != KS_ROLE_NONE && r->cur_owner && r->field_of[num] &&
+                r->field_of[num] != r->cur_owner)
+                r->field_of[num] = KS_VF_SHARED; /* drawn for two fields: a reuse */
             if (num >= r->n || r->role[num] != KS_ROLE_NONE)
                 continue;
             if (!defined_in(d, num)) {
@@ -45,6 +48,8 @@ static void mark_tree(ks_vf_roles *r, ks_pdf_doc *d, ks_pdf_obj *o, ks_vf_role r
                 continue;
             }
             set_role(r, num, role, page);
+            if (r->cur_owner)
+                r->field_of[num] = r->cur_owner;
             x = ks_pdf_resolve(d, x, NULL);
         }
         ks_pdf_obj *dict = x->type == KS_PDF_STREAM ? x->u.stream.dict : x;
@@ -101,50 +106,75 @@ static void mark_resources(ks_vf_roles *r, ks_pdf_doc *d, ks_pdf_obj *res_raw, u
     mark_tree(r, d, res_raw, KS_ROLE_RESOURCES, page);
 }
 
-static void mark_field(ks_vf_roles *r, ks_pdf_doc *d, ks_pdf_obj *ref, bool parent_sig, int depth)
+/* The terminal field a node stands for: itself, or the field a widget belongs to. */
+static uint32_t terminal_of(const ks_pdf_field_node *n)
 {
-    if (depth > 32 || !ref || ref->type != KS_PDF_REF)
-        return;
-    uint32_t num = ref->u.ref.num;
-    if (num >= r->n || r->role[num] == KS_ROLE_FIELD || r->role[num] == KS_ROLE_SIGFIELD_EMPTY ||
-        r->role[num] == KS_ROLE_SIGFIELD)
-        return;
-    ks_pdf_obj *f = ks_pdf_resolve(d, ref, NULL);
-    if (!f || f->type != KS_PDF_DICT)
-        return;
-    ks_pdf_obj *ft = ks_pdf_dict_getr(d, f, "FT");
-    bool sig = ft ? ks_pdf_is_name(ft, "Sig") : parent_sig;
-    ks_pdf_obj *v = ks_pdf_dict_get(f, "V");
-    r->role[num] = (uint8_t)(sig ? (v ? KS_ROLE_SIGFIELD : KS_ROLE_SIGFIELD_EMPTY) : KS_ROLE_FIELD);
-    if (sig && v)
-        mark_tree(r, d, v, KS_ROLE_SIGVALUE, 0);
-    ks_pdf_obj *kids = ks_pdf_dict_getr(d, f, "Kids");
-    if (kids && kids->type == KS_PDF_ARRAY) {
-        set_role(r, ref_num(ks_pdf_dict_get(f, "Kids")), KS_ROLE_FIELD, 0);
-        for (size_t i = 0; i < kids->u.arr.len; i++)
-            mark_field(r, d, kids->u.arr.items[i], sig, depth + 1);
-    }
+    return n->widget && n->parent.num ? n->parent.num : n->ref.num;
 }
 
-/* A field's own appearance is part of the field: signing an empty signature field or (with
- * DocMDP P>=2) filling a form field re-draws it. Runs after the pages were marked, so that an
- * object a page also draws keeps its page role. `seen` stops /Kids cycles. */
-static void mark_field_aps(ks_vf_roles *r, ks_pdf_doc *d, ks_pdf_obj *ref, bool parent_sig,
-                           int depth, uint8_t *seen)
+typedef struct roles_walk {
+    ks_vf_roles *r;
+    ks_pdf_doc *d;
+    size_t cap;
+} roles_walk;
+
+static int fnode_cmp(const void *a, const void *b)
 {
-    if (depth > 32 || !ref || ref->type != KS_PDF_REF || ref->u.ref.num >= r->n ||
-        seen[ref->u.ref.num])
-        return;
-    seen[ref->u.ref.num] = 1;
-    ks_pdf_obj *f = ks_pdf_resolve(d, ref, NULL);
-    if (!f || f->type != KS_PDF_DICT)
-        return;
-    ks_pdf_obj *ft = ks_pdf_dict_getr(d, f, "FT");
-    bool sig = ft ? ks_pdf_is_name(ft, "Sig") : parent_sig;
-    mark_tree(r, d, ks_pdf_dict_get(f, "AP"), sig ? KS_ROLE_SIGAPPEAR : KS_ROLE_FIELD, 0);
-    ks_pdf_obj *kids = ks_pdf_dict_getr(d, f, "Kids");
-    for (size_t i = 0; kids && kids->type == KS_PDF_ARRAY && i < kids->u.arr.len; i++)
-        mark_field_aps(r, d, kids->u.arr.items[i], sig, depth + 1, seen);
+    const ks_vf_fnode *x = a, *y = b;
+    return x->num < y->num ? -1 : x->num > y->num;
+}
+
+const ks_vf_fnode *ks_vf_field(const ks_vf_roles *r, uint32_t num)
+{
+    ks_vf_fnode key = {num, NULL, false};
+    return r->nfields ? bsearch(&key, r->fields, r->nfields, sizeof key, fnode_cmp) : NULL;
+}
+
+/* Form fields and widgets: their roles, their signature values, and the list of nodes. */
+static ks_status mark_field(void *ctx, const ks_pdf_field_node *n, ks_error *err)
+{
+    roles_walk *w = ctx;
+    ks_vf_roles *r = w->r;
+    uint32_t num = n->ref.num;
+    if (!num || num >= r->n)
+        return KS_OK;
+    if (r->nfields == w->cap) {
+        size_t cap = w->cap ? w->cap * 2 : 32;
+        ks_vf_fnode *f = realloc(r->fields, cap * sizeof *f);
+        if (!f)
+            return ks_error_set(err, KS_E_NOMEM, N_("out of memory"));
+        r->fields = f;
+        w->cap = cap;
+    }
+    r->fields[r->nfields++] = (ks_vf_fnode){num, n->name, n->is_sig};
+    bool own_v = ks_pdf_dict_get(n->dict, "V") != NULL;
+    set_role(r, num,
+             n->is_sig ? (n->value ? KS_ROLE_SIGFIELD : KS_ROLE_SIGFIELD_EMPTY) : KS_ROLE_FIELD, 0);
+    r->field_of[num] = terminal_of(n);
+    if (n->is_sig && own_v)
+        mark_tree(r, w->d, n->value, KS_ROLE_SIGVALUE, 0);
+    ks_pdf_obj *kids = ks_pdf_dict_get(n->dict, "Kids");
+    if (kids && kids->type == KS_PDF_REF && kids->u.ref.num < r->n) {
+        set_role(r, kids->u.ref.num, KS_ROLE_FIELD, 0);
+        r->field_of[kids->u.ref.num] = n->ref.num;
+    }
+    return KS_OK;
+}
+
+/* A field's own appearance is part of the field: signing an empty signature field or filling
+ * a form field re-draws it. Runs after the pages were marked, so that an object a page also
+ * draws keeps its page role; an object reached from two fields' appearances is marked shared. */
+static ks_status mark_field_ap(void *ctx, const ks_pdf_field_node *n, ks_error *err)
+{
+    (void)err;
+    roles_walk *w = ctx;
+    w->r->cur_owner = terminal_of(n);
+    if (!w->r->cur_owner)
+        w->r->cur_owner = KS_VF_SHARED; /* a direct field: nothing may claim its drawing */
+    mark_tree(w->r, w->d, ks_pdf_dict_get(n->dict, "AP"),
+              n->is_sig ? KS_ROLE_SIGAPPEAR : KS_ROLE_FIELD, 0);
+    w->r->cur_owner = 0;
+    return KS_OK;
 }
 
 ks_status ks_vf_roles_build(ks_pdf_doc *d, uint32_t n, ks_vf_roles *r, ks_error *err)
@@ -153,7 +183,8 @@ ks_status ks_vf_roles_build(ks_pdf_doc *d, uint32_t n, ks_vf_roles *r, ks_error 
     r->n = n;
     r->role = calloc(n ? n : 1, 1);
     r->page = calloc(n ? n : 1, sizeof *r->page);
-    if (!r->role || !r->page)
+    r->field_of = calloc(n ? n : 1, sizeof *r->field_of);
+    if (!r->role || !r->page || !r->field_of)
         return ks_error_set(err, KS_E_NOMEM, N_("out of memory"));
     ks_pdf_obj *trailer = ks_pdf_trailer(d);
     ks_pdf_obj *root = ks_pdf_dict_get(trailer, "Root");
@@ -164,19 +195,6 @@ ks_status ks_vf_roles_build(ks_pdf_doc *d, uint32_t n, ks_vf_roles *r, ks_error 
     r->catalog = ref_num(root);
     set_role(r, r->catalog, KS_ROLE_CATALOG, 0);
     set_role(r, ref_num(ks_pdf_dict_get(trailer, "Info")), KS_ROLE_INFO, 0);
-
-    /* Form fields first: a widget merged with its field is judged as a field. */
-    ks_pdf_obj *af_raw = ks_pdf_dict_get(cat, "AcroForm");
-    ks_pdf_obj *af = ks_pdf_resolve(d, af_raw, NULL);
-    set_role(r, ref_num(af_raw), KS_ROLE_ACROFORM, 0);
-    if (af && af->type == KS_PDF_DICT) {
-        ks_pdf_obj *fr = ks_pdf_dict_get(af, "Fields");
-        set_role(r, ref_num(fr), KS_ROLE_FIELDS_ARRAY, 0);
-        ks_pdf_obj *fields = ks_pdf_resolve(d, fr, NULL);
-        if (fields && fields->type == KS_PDF_ARRAY)
-            for (size_t i = 0; i < fields->u.arr.len; i++)
-                mark_field(r, d, fields->u.arr.items[i], false, 0);
-    }
 
     /* Page tree nodes, then pages, then what each page draws. */
     size_t npages = 0;
@@ -217,27 +235,51 @@ ks_status ks_vf_roles_build(ks_pdf_doc *d, uint32_t n, ks_vf_roles *r, ks_error 
         }
         if (res)
             mark_resources(r, d, res, pno);
+        mark_tree(r, d, ks_pdf_dict_get(pg, "Thumb"), KS_ROLE_PAGE_OTHER, pno);
+    }
+    /* Form fields after what pages draw (a field node cannot make a page "form filling"),
+     * before the annotations: a widget merged with its field is judged as a field. */
+    ks_pdf_obj *af_raw = ks_pdf_dict_get(cat, "AcroForm");
+    ks_pdf_obj *af = ks_pdf_resolve(d, af_raw, NULL);
+    set_role(r, ref_num(af_raw), KS_ROLE_ACROFORM, 0);
+    if (af && af->type == KS_PDF_DICT)
+        set_role(r, ref_num(ks_pdf_dict_get(af, "Fields")), KS_ROLE_FIELDS_ARRAY, 0);
+    roles_walk rw = {r, d, 0};
+    st = ks_pdf_field_walk(d, mark_field, &rw, err);
+    if (st != KS_OK)
+        return st;
+    if (r->nfields)
+        qsort(r->fields, r->nfields, sizeof *r->fields, fnode_cmp);
+
+    for (size_t i = 0; i < npages; i++) {
+        ks_pdf_obj *pg;
+        ks_pdf_ref ref;
+        if (ks_pdf_page(d, i, &pg, &ref, NULL) != KS_OK)
+            continue;
+        uint32_t pno = (uint32_t)i + 1;
         ks_pdf_obj *ar = ks_pdf_dict_get(pg, "Annots");
         set_role(r, ref_num(ar), KS_ROLE_ANNOTS_ARRAY, pno);
         ks_pdf_obj *annots = ks_pdf_resolve(d, ar, NULL);
         if (annots && annots->type == KS_PDF_ARRAY)
             for (size_t k = 0; k < annots->u.arr.len; k++)
                 mark_tree(r, d, annots->u.arr.items[k], KS_ROLE_ANNOT, pno);
-        mark_tree(r, d, ks_pdf_dict_get(pg, "Thumb"), KS_ROLE_PAGE_OTHER, pno);
     }
-    ks_pdf_obj *fields = af && af->type == KS_PDF_DICT ? ks_pdf_dict_getr(d, af, "Fields") : NULL;
-    uint8_t *seen = calloc(n ? n : 1, 1);
-    if (!seen)
-        return ks_error_set(err, KS_E_NOMEM, N_("out of memory"));
-    for (size_t i = 0; fields && fields->type == KS_PDF_ARRAY && i < fields->u.arr.len; i++)
-        mark_field_aps(r, d, fields->u.arr.items[i], false, 0, seen);
-    free(seen);
+    if ((st = ks_pdf_field_walk(d, mark_field_ap, &rw, err)) != KS_OK)
+        return st;
     /* default resources of the form: fonts for field appearances, nothing a page draws */
     if (af && af->type == KS_PDF_DICT)
         mark_tree(r, d, ks_pdf_dict_get(af, "DR"), KS_ROLE_ACROFORM, 0);
     mark_tree(r, d, ks_pdf_dict_get(cat, "DSS"), KS_ROLE_DSS, 0);
     mark_tree(r, d, ks_pdf_dict_get(cat, "Metadata"), KS_ROLE_METADATA, 0);
     mark_tree(r, d, ks_pdf_dict_get(trailer, "Info"), KS_ROLE_INFO, 0);
+    /* Annotation appearances by name (Acrobat adds them with comments), then the structure
+     * tree of a tagged document: both judged on their own, not as "document structure". */
+    ks_pdf_obj *names_raw = ks_pdf_dict_get(cat, "Names");
+    set_role(r, ref_num(names_raw), KS_ROLE_NAMES, 0);
+    ks_pdf_obj *names = ks_pdf_resolve(d, names_raw, NULL);
+    if (names && names->type == KS_PDF_DICT)
+        mark_tree(r, d, ks_pdf_dict_get(names, "AP"), KS_ROLE_NAMES_AP, 0);
+    mark_tree(r, d, ks_pdf_dict_get(cat, "StructTreeRoot"), KS_ROLE_STRUCT, 0);
     /* Everything else reachable from the catalog (outlines, names, actions, ...). */
     r->role[r->catalog < n ? r->catalog : 0] = KS_ROLE_NONE;
     mark_tree(r, d, root, KS_ROLE_OTHER, 0);
@@ -251,5 +293,7 @@ void ks_vf_roles_free(ks_vf_roles *r)
 {
     free(r->role);
     free(r->page);
+    free(r->field_of);
+    free(r->fields);
     memset(r, 0, sizeof *r);
 }

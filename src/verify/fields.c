@@ -113,65 +113,16 @@ static ks_status add_found(ks_vctx *c, ks_pdf_doc *d, const char *name, ks_pdf_o
     return f->name ? KS_OK : ks_error_set(err, KS_E_NOMEM, N_("out of memory"));
 }
 
-/* Visited field objects, to stop /Kids cycles. */
-typedef struct visit {
-    uint32_t *nums;
-    size_t n, cap;
-} visit;
+typedef struct find_walk {
+    ks_vctx *c;
+    ks_pdf_doc *d;
+} find_walk;
 
-static bool visit_add(visit *v, uint32_t num)
+static ks_status found_field(void *ctx, const ks_pdf_field_node *n, ks_error *err)
 {
-    for (size_t i = 0; i < v->n; i++)
-        if (v->nums[i] == num)
-            return false;
-    if (v->n == v->cap) {
-        size_t cap = v->cap ? v->cap * 2 : 64;
-        uint32_t *p = realloc(v->nums, cap * sizeof *p);
-        if (!p)
-            return false;
-        v->nums = p;
-        v->cap = cap;
-    }
-    v->nums[v->n++] = num;
-    return true;
-}
-
-static ks_status walk_field(ks_vctx *c, ks_pdf_doc *d, ks_pdf_obj *ref, const char *parent,
-                            bool parent_sig, int depth, visit *vis, ks_error *err)
-{
-    if (depth > KS_VF_MAX_FIELD_DEPTH)
-        return ks_error_set(err, KS_E_LIMIT,
-                            N_("the form field tree of \"%s\" is nested deeper "
-                               "than %d levels"),
-                            ks_pdf_name(c->doc), KS_VF_MAX_FIELD_DEPTH);
-    if (ref->type == KS_PDF_REF && !visit_add(vis, ref->u.ref.num))
-        return KS_OK;
-    ks_pdf_obj *f = ks_pdf_resolve(d, ref, NULL);
-    if (!f || f->type != KS_PDF_DICT)
-        return KS_OK;
-    char *part = ks_vf_text_string(ks_pdf_dict_getr(d, f, "T"));
-    ks_buf name = KS_BUF_INIT;
-    if (parent && *parent) {
-        ks_buf_puts(&name, parent);
-        if (part)
-            ks_buf_putc(&name, '.');
-    }
-    if (part)
-        ks_buf_puts(&name, part);
-    free(part);
-    const char *full = name.data ? (const char *)name.data : "";
-    ks_pdf_obj *ft = ks_pdf_dict_getr(d, f, "FT");
-    bool is_sig = ft ? ks_pdf_is_name(ft, "Sig") : parent_sig;
-    ks_status st = KS_OK;
-    ks_pdf_obj *v = ks_pdf_dict_get(f, "V");
-    if (is_sig && v)
-        st = add_found(c, d, full, v, false, err);
-    ks_pdf_obj *kids = ks_pdf_dict_getr(d, f, "Kids");
-    if (st == KS_OK && kids && kids->type == KS_PDF_ARRAY)
-        for (size_t i = 0; i < kids->u.arr.len && st == KS_OK; i++)
-            st = walk_field(c, d, kids->u.arr.items[i], full, is_sig, depth + 1, vis, err);
-    ks_buf_free(&name);
-    return st;
+    find_walk *w = ctx;
+    ks_pdf_obj *v = ks_pdf_dict_get(n->dict, "V");
+    return n->is_sig && v ? add_found(w->c, w->d, n->name, v, false, err) : KS_OK;
 }
 
 static ks_status walk_widgets(ks_vctx *c, ks_pdf_doc *d, ks_error *err)
@@ -194,7 +145,7 @@ static ks_status walk_widgets(ks_vctx *c, ks_pdf_doc *d, ks_error *err)
                 continue;
             /* The field may be the widget itself or its /Parent chain (bounded). */
             ks_pdf_obj *f = a;
-            for (int k = 0; f && f->type == KS_PDF_DICT && k < KS_VF_MAX_FIELD_DEPTH; k++) {
+            for (int k = 0; f && f->type == KS_PDF_DICT && k < KS_PDF_MAX_FIELD_DEPTH; k++) {
                 ks_pdf_obj *ft = ks_pdf_dict_getr(d, f, "FT");
                 ks_pdf_obj *v = ks_pdf_dict_get(f, "V");
                 if (ft && ks_pdf_is_name(ft, "Sig") && v) {
@@ -214,15 +165,8 @@ static ks_status walk_widgets(ks_vctx *c, ks_pdf_doc *d, ks_error *err)
 
 static ks_status find_in(ks_vctx *c, ks_pdf_doc *d, ks_error *err)
 {
-    ks_status st = KS_OK;
-    visit vis = {0};
-    ks_pdf_obj *cat = ks_pdf_catalog(d);
-    ks_pdf_obj *af = cat ? ks_pdf_dict_getr(d, cat, "AcroForm") : NULL;
-    ks_pdf_obj *fields = af && af->type == KS_PDF_DICT ? ks_pdf_dict_getr(d, af, "Fields") : NULL;
-    if (fields && fields->type == KS_PDF_ARRAY)
-        for (size_t i = 0; i < fields->u.arr.len && st == KS_OK; i++)
-            st = walk_field(c, d, fields->u.arr.items[i], NULL, false, 0, &vis, err);
-    free(vis.nums);
+    find_walk w = {c, d};
+    ks_status st = ks_pdf_field_walk(d, found_field, &w, err);
     if (st == KS_OK)
         st = walk_widgets(c, d, err);
     return st;

@@ -364,7 +364,7 @@ static void verify_one(ks_vctx *c, ks_vf_found *f, ks_verify_report *r)
     if (s->byte_range_ok && b.coverage == KS_COVER_EARLIER_REVISION) {
         ks_error e;
         ks_error_clear(&e);
-        if (ks_vf_diff(c, s, b.revision, s->docmdp_p, &e) != KS_OK) {
+        if (ks_vf_diff(c, s, b.revision, s->docmdp_p, sd, &e) != KS_OK) {
             ks_vf_sig_msg_err(s, N_("The changes made after signing could not be analysed: %s"),
                               &e);
             ks_vf_degrade(s, KS_IND_INDETERMINATE, KS_SUB_GENERIC);

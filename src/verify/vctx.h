@@ -11,8 +11,7 @@
 #include "kyso/pdf.h"
 #include "verify_internal.h"
 
-#define KS_VF_MAX_FIELD_DEPTH 32 /* nesting of /Kids in the field tree */
-#define KS_VF_MAX_SIGS 1024      /* signatures considered in one file */
+#define KS_VF_MAX_SIGS 1024 /* signatures considered in one file */
 
 /* A signature dictionary found in the document. */
 typedef struct ks_vf_found {
@@ -84,6 +83,7 @@ void ks_vf_check_revocation(ks_vctx *c, ks_verify_sig *s, X509 *cert, X509 *issu
 
 /* diff.c: compares every later revision with the signature's revision `rev` (0-based) and
  * records changes in s (degrading it for disallowed ones). */
-ks_status ks_vf_diff(ks_vctx *c, ks_verify_sig *s, size_t rev, int docmdp_p, ks_error *err);
+ks_status ks_vf_diff(ks_vctx *c, ks_verify_sig *s, size_t rev, int docmdp_p, ks_pdf_obj *sd,
+                     ks_error *err);
 
 #endif
