@@ -97,6 +97,7 @@ struct ks_sign_opts {
     bool repair;              /* open a damaged input in KS_PDF_REPAIR mode */
     bool in_place;            /* allow OUT to be IN */
     const char *pdf_password; /* to open an encrypted input (NULL: empty password) */
+    size_t mem_budget;        /* the input's memory budget in bytes; 0 = 256 MB (pdf.h) */
     size_t contents_size;     /* bytes reserved for the CMS (0: from ks_cms_estimate_size) */
     time_t signing_time;      /* 0: now, by the context's clock */
 
@@ -215,6 +216,13 @@ ks_status ks_sign_check_signer(const ks_signer *signer, const ks_sign_opts *opts
 /* All of it: checks, prepare, digest, sign, embed, write. */
 ks_status ks_sign_file(const char *in_path, const char *out_path, const ks_sign_opts *opts,
                        ks_signer *signer, ks_error *err);
+
+/* Adds long-term validation data to an already signed document: a DSS revision with the
+ * validation data of every signature and document timestamp in it (opts->level B-LT), then
+ * with B-LTA a document timestamp and its own validation data (what an archive runs again
+ * before the last timestamp's certificate expires). Writes OUT atomically. */
+ks_status ks_sign_extend(const char *in_path, const char *out_path, const ks_sign_opts *opts,
+                         ks_error *err);
 
 #ifdef __cplusplus
 }

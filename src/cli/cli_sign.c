@@ -44,6 +44,7 @@ static const char *const spec[] = {"out=",
                                    "time-style=",
                                    "pdf-password-file=",
                                    "pdf-password-env=",
+                                   "extend=",
                                    NULL};
 
 static void help(void)
@@ -65,6 +66,10 @@ static void help(void)
                  "IN.pdf)\n"
                  "PINs and passwords come from --pin-file, --pin-env or a prompt, never from "
                  "the command line.\n")));
+    printf("%s", ks_tr(N_("Long-term validation data for a signed document (B-LTA: also a "
+                          "document timestamp):\n"
+                          "  kyso sign --extend SIGNED.pdf -o OUT.pdf --level B-LT|B-LTA "
+                          "[--tsa URL]\n")));
     printf("%s",
            ks_tr(N_("\nExamples, one per kind:\n"
                     "  # the competent person: blue signature image between the title and the "
@@ -89,10 +94,11 @@ static void help(void)
 static void warn_cb(void *user, const ks_error *w)
 {
     (void)user;
-    if (strcmp(ks_cli_lang(), "en") == 0)
-        fprintf(stderr, "kyso: warning: %s\n", w->msg_en);
-    else
-        fprintf(stderr, "kyso: cảnh báo: %s\n", ks_cli_msg(w));
+    /* warnings quote certificates and documents: shown escaped, like every untrusted text */
+    bool en = strcmp(ks_cli_lang(), "en") == 0;
+    char *v = ks_text_visible(en ? w->msg_en : ks_cli_msg(w));
+    fprintf(stderr, en ? "kyso: warning: %s\n" : "kyso: cảnh báo: %s\n", v ? v : "?");
+    free(v);
 }
 
 static int load_signer(const ks_cli_args *a, ks_signer **out)
@@ -149,7 +155,8 @@ int ks_cmd_sign(int argc, char **argv)
         help();
         return KS_EXIT_OK;
     }
-    if (a.npos != 1)
+    const char *extend = ks_cli_get(&a, "extend");
+    if (extend ? a.npos != 0 : a.npos != 1)
         return ks_cli_usage(N_("kyso sign needs exactly one input file"));
     const char *out = ks_cli_get(&a, "out");
     if (!out)
@@ -191,6 +198,7 @@ int ks_cmd_sign(int argc, char **argv)
     o.tsa_url = ks_cli_get(&a, "tsa");
     o.offline = ks_cli_has(&a, "offline");
     o.repair = ks_cli_has(&a, "repair");
+    o.mem_budget = ks_cli_mem_budget();
     o.in_place = ks_cli_has(&a, "in-place");
     o.image_path = ks_cli_get(&a, "image");
     /* the visible signature's place and size: typed here, where the flags are known */
@@ -231,7 +239,8 @@ int ks_cmd_sign(int argc, char **argv)
             return ks_cli_usage(N_("unknown --time-style \"%s\" (iso or label)"), v);
     }
     o.warn = warn_cb;
-    if (o.level >= KS_SIGN_B_T && !o.tsa_url)
+    /* (extending to B-LT adds validation data only: no timestamp is asked for) */
+    if (o.level >= (extend ? KS_SIGN_B_LTA : KS_SIGN_B_T) && !o.tsa_url)
         return ks_cli_usage(N_("--level %s needs --tsa URL"), ks_sign_level_name(o.level));
     if ((o.kind == KS_SIGN_PERSONAL || o.kind == KS_SIGN_ORGANIZATION) && !o.image_path)
         return ks_cli_usage(N_("--kind %s needs --image PNG"), ks_cli_get(&a, "kind"));
@@ -243,6 +252,19 @@ int ks_cmd_sign(int argc, char **argv)
     if ((rc = ks_cli_doc_password(&a, "pdf-", &pdf_pw)) != 0)
         return rc;
     o.pdf_password = pdf_pw;
+    if (extend) {
+        if (o.level < KS_SIGN_B_LT) {
+            ks_secret_free(pdf_pw);
+            return ks_cli_usage(N_("--extend needs --level B-LT or B-LTA"));
+        }
+        ks_status xs = ks_sign_extend(extend, out, &o, &err);
+        bool xpw = pdf_pw != NULL;
+        ks_secret_free(pdf_pw);
+        if (xs != KS_OK)
+            return ks_cli_fail_doc(&err, "pdf-", xpw);
+        printf(ks_tr(N_("Extended: %s (level %s)\n")), out, ks_sign_level_name(o.level));
+        return KS_EXIT_OK;
+    }
     ks_signer *signer = NULL;
     rc = load_signer(&a, &signer);
     if (rc) {

@@ -40,6 +40,13 @@ const char *ks_md_oid(ks_md md);
 /* Hashes `slices` with an arbitrary EVP_MD; `out` needs EVP_MAX_MD_SIZE bytes. */
 bool ks_hash_slices_evp(const EVP_MD *md, const ks_slice *slices, size_t n, uint8_t *out,
                         unsigned *out_len);
+/* Finishes `ctx` into `out`: the digest's own length, or 512 bits of an XOF (SHAKE256). */
+bool ks_hash_final(EVP_MD_CTX *ctx, uint8_t *out, unsigned *out_len);
+
+/* The same through a prefix hasher (prefix_hash.c): when the first slice starts at the
+ * hasher's first byte, the digest state after it is shared with other calls. `h` may be NULL. */
+bool ks_hash_slices_prefix(ks_prefix_hasher *h, const EVP_MD *md, const ks_slice *slices, size_t n,
+                           uint8_t *out, unsigned *out_len);
 
 /* Copies the oldest OpenSSL error reason into `buf` (or "unknown" when the queue is empty)
  * and clears the queue. */
@@ -51,5 +58,16 @@ const char *ks_ossl_reason(char *buf, size_t size);
  * False only when the structure is unusable (and then `r->detail` says why). */
 bool ks_cms_check_signer(CMS_ContentInfo *cms, const ks_slice *content, size_t ncontent,
                          ks_cms_result *r);
+
+/* ---- signature algorithms OpenSSL's CMS does not verify (sig_alg.c) ---- */
+/* A plain-format ECDSA signature (BSI TR-03111, r||s) is rewritten in place into the DER form
+ * with the matching ecdsa-with-<hash> algorithm: 1 done, 0 not plain ECDSA, -1 refused (the
+ * hash differs from `digest_nid`, the key is not EC, the length is wrong; `why` says which). */
+int ks_cms_normalise_sig_alg(CMS_SignerInfo *si, X509 *signer, int digest_nid, char *why,
+                             size_t why_len);
+/* True when `signer`'s key is Ed25519 or Ed448. */
+bool ks_cms_is_eddsa(const X509 *signer);
+/* RFC 8419: the EdDSA signature value over the DER (SET OF, sorted) of the signed attributes. */
+bool ks_cms_verify_eddsa(CMS_SignerInfo *si, X509 *signer);
 
 #endif

@@ -54,6 +54,8 @@ static ks_pdf_doc *doc_alloc(const char *name, const ks_pdf_open_opts *opts)
         }
     }
     doc->null_obj.type = KS_PDF_NULL;
+    doc->own_budget.limit = doc->opts.mem_budget ? doc->opts.mem_budget : KS_PDF_DEFAULT_MEM_BUDGET;
+    doc->budget = &doc->own_budget;
     return doc;
 }
 
@@ -79,7 +81,22 @@ static ks_status doc_init(ks_pdf_doc *doc, ks_error *err)
     if (!root || root->type != KS_PDF_REF)
         return ks_error_set(err, KS_E_FORMAT, N_("%s: the trailer has no /Root reference"),
                             doc->name);
-    return ks_crypt_init(doc, err);
+    st = ks_crypt_init(doc, err);
+    if (st)
+        return st;
+    /* The catalog must load: a document whose root cannot be read is damaged, not a document
+     * "without signatures" (every later lookup would quietly see nothing). */
+    ks_pdf_obj *cat;
+    st = ks_pdf_get(doc, root->u.ref.num, root->u.ref.gen, &cat, err);
+    if (st) {
+        ks_error_prefix(err, N_("reading the document catalog: "));
+        return st;
+    }
+    if (cat->type != KS_PDF_DICT)
+        return ks_error_set(err, KS_E_FORMAT,
+                            N_("%s: the trailer's /Root %u %u is not a dictionary"), doc->name,
+                            root->u.ref.num, root->u.ref.gen);
+    return KS_OK;
 }
 
 ks_status ks_pdf_open_mem(const uint8_t *data, size_t len, const char *name,
@@ -93,6 +110,8 @@ ks_status ks_pdf_open_mem(const uint8_t *data, size_t len, const char *name,
     doc->len = len;
     ks_status st = doc_init(doc, err);
     if (st) {
+        if (ks_pdf_budget_error(doc, err))
+            st = KS_E_LIMIT;
         ks_pdf_close(doc);
         return st;
     }
@@ -117,6 +136,8 @@ ks_status ks_pdf_open(const char *path, const ks_pdf_open_opts *opts, ks_pdf_doc
     doc->len = doc->map.len;
     st = doc_init(doc, err);
     if (st) {
+        if (ks_pdf_budget_error(doc, err)) /* the cause, not what it hid */
+            st = KS_E_LIMIT;
         ks_pdf_close(doc);
         return st;
     }
@@ -124,7 +145,25 @@ ks_status ks_pdf_open(const char *path, const ks_pdf_open_opts *opts, ks_pdf_doc
     return KS_OK;
 }
 
+static void doc_free(ks_pdf_doc *doc);
+
 void ks_pdf_close(ks_pdf_doc *doc)
+{
+    if (!doc)
+        return;
+    if (doc->parent) {
+        if (doc->view_users > 0)
+            doc->view_users--; /* kept for the next caller; freed with the base document */
+        return;
+    }
+    for (size_t i = 0; doc->views && i < doc->nrevs; i++)
+        doc_free(doc->views[i]);
+    free(doc->views);
+    ks_objcache_free(doc->shared);
+    doc_free(doc);
+}
+
+static void doc_free(ks_pdf_doc *doc)
 {
     if (!doc)
         return;
@@ -148,8 +187,17 @@ void ks_pdf_close(ks_pdf_doc *doc)
         free(pw);
     }
     ks_arena_free(doc->arena);
+    if (doc->parent) /* a view gives back what it held; the document's budget dies with it */
+        ks_budget_credit(doc, doc->charged);
     free(doc->name);
     free(doc);
+}
+
+uint64_t ks_pdf_trailing(const ks_pdf_doc *doc, uint64_t *off)
+{
+    if (off)
+        *off = doc->tail_off;
+    return doc->tail_len;
 }
 
 const uint8_t *ks_pdf_data(const ks_pdf_doc *doc, size_t *len)
@@ -249,13 +297,8 @@ void ks_pdf_entry(const ks_pdf_doc *doc, uint32_t num, ks_pdf_entry_info *out)
     }
 }
 
-void ks_pdf_limit_recovery(ks_pdf_doc *doc, size_t last)
+static void limit_slots(ks_pdf_doc *doc, size_t last)
 {
-    ks_pdf_doc *base = doc->parent ? doc->parent : doc;
-    if (last > base->recover_last)
-        last = base->recover_last; /* only ever narrowed: the earliest signature wins */
-    base->recover_last = last;
-    doc->recover_last = last;
     for (uint32_t i = 0; i < doc->nslots; i++) {
         ks_slot *s = &doc->slots[i];
         if (s->relocated && s->e.rev >= 0 && (size_t)s->e.rev > last && !s->loading) {
@@ -266,6 +309,24 @@ void ks_pdf_limit_recovery(ks_pdf_doc *doc, size_t last)
     }
 }
 
+void ks_pdf_limit_recovery(ks_pdf_doc *doc, size_t last)
+{
+    ks_pdf_doc *base = doc->parent ? doc->parent : doc;
+    if (last > base->recover_last)
+        last = base->recover_last; /* only ever narrowed: the earliest signature wins */
+    base->recover_last = last;
+    doc->recover_last = last;
+    limit_slots(doc, last);
+    /* the views kept for later callers follow the limit too */
+    for (size_t i = 0; base->views && i < base->nrevs; i++)
+        if (base->views[i] && base->views[i] != doc) {
+            base->views[i]->recover_last = last;
+            limit_slots(base->views[i], last);
+        }
+    if (base != doc)
+        limit_slots(base, last);
+}
+
 ks_status ks_pdf_open_revision(ks_pdf_doc *doc, size_t i, ks_pdf_doc **out, ks_error *err)
 {
     *out = NULL;
@@ -273,10 +334,18 @@ ks_status ks_pdf_open_revision(ks_pdf_doc *doc, size_t i, ks_pdf_doc **out, ks_e
         return ks_error_set(err, KS_E_USAGE, N_("%s: no revision %zu (the file has %zu)"),
                             doc->name, i, ks_pdf_revision_count(doc));
     ks_pdf_doc *base = doc->parent ? doc->parent : doc;
+    if (base->views && base->views[i]) {
+        base->views[i]->view_users++;
+        *out = base->views[i];
+        return KS_OK;
+    }
+    if (!base->views && !(base->views = calloc(base->nrevs ? base->nrevs : 1, sizeof *base->views)))
+        return ks_error_set(err, KS_E_NOMEM, N_("out of memory"));
     ks_pdf_doc *v = doc_alloc(base->name, &base->opts);
     if (!v)
         return ks_error_set(err, KS_E_NOMEM, N_("out of memory"));
     v->parent = base;
+    v->budget = base->budget;
     v->view_rev = i;
     v->data = base->data;
     v->len = base->len;
@@ -288,15 +357,19 @@ ks_status ks_pdf_open_revision(ks_pdf_doc *doc, size_t i, ks_pdf_doc **out, ks_e
     v->nrevs = base->nrevs;
     v->repaired = base->repaired;
     v->warnings = base->warnings;
+    v->tail_off = base->tail_off;
+    v->tail_len = base->tail_len;
     v->nwarnings = base->nwarnings;
     v->recover_last = base->recover_last;
     ks_status st = ks_xref_build_map(v, i, err);
     if (!st)
         st = ks_crypt_init(v, err);
     if (st) {
-        ks_pdf_close(v);
+        doc_free(v);
         return st;
     }
+    v->view_users = 1;
+    base->views[i] = v;
     *out = v;
     return KS_OK;
 }
@@ -310,6 +383,12 @@ ks_status ks_pdf_get(ks_pdf_doc *doc, uint32_t num, uint16_t gen, ks_pdf_obj **o
     if (s->e.type == KS_XE_INUSE ? s->e.gen != gen : (s->e.type != KS_XE_COMPRESSED || gen != 0))
         return KS_OK;
     if (s->cache) {
+        *out = s->cache;
+        return KS_OK;
+    }
+    ks_pdf_doc *base = doc->parent ? doc->parent : doc;
+    bool share = s->e.type == KS_XE_INUSE && !doc->crypt && !base->crypt;
+    if (share && (s->cache = ks_objcache_find(base->shared, s->e.off, num, gen))) {
         *out = s->cache;
         return KS_OK;
     }
@@ -344,9 +423,13 @@ ks_status ks_pdf_get(ks_pdf_doc *doc, uint32_t num, uint16_t gen, ks_pdf_obj **o
     doc->load_depth--;
     s = &doc->slots[num]; /* slots are never reallocated while loading, but be explicit */
     s->loading = false;
+    if (!st)
+        st = ks_budget_sync_arena(doc, err);
     if (st)
         return st;
     s->cache = o;
+    if (share && !s->relocated) /* a recovered object stays with its view (limit_slots) */
+        ks_objcache_put(&base->shared, s->e.off, num, gen, o);
     *out = o;
     return KS_OK;
 }

@@ -99,6 +99,14 @@ static ks_sign_ctx *ctx_new(const ks_sign_opts *opts, const ks_signer *signer)
 static ks_status prepare_revision(ks_sign_ctx *ctx, const ks_signer *signer, ks_error *err)
 {
     const ks_sign_opts *opts = ctx->opts;
+    uint64_t tail_off = 0, tail = ks_pdf_trailing(ctx->doc, &tail_off);
+    if (tail && !opts->repair) /* the new revision would follow, and sign, bytes that no
+                                * revision accounts for */
+        return ks_error_set(err, KS_E_FORMAT,
+                            N_("%s: the file is damaged: %llu bytes from byte offset %llu, after "
+                               "the last %%%%EOF, belong to no revision (cut inside its last "
+                               "update, or bytes appended)"),
+                            ctx->name, (unsigned long long)tail, (unsigned long long)tail_off);
     ks_status st = ks_sign_check_docmdp(ctx->doc, err);
     if (st != KS_OK)
         return st;
@@ -133,7 +141,8 @@ ks_status ks_sign_prepare(const char *in_path, const ks_sign_opts *opts, const k
         return ks_error_set(err, KS_E_NOMEM, N_("out of memory"));
     }
     snprintf(ctx->name, sizeof ctx->name, "%s", in_path);
-    ks_pdf_open_opts oo = {opts->repair ? KS_PDF_REPAIR : KS_PDF_STRICT, opts->pdf_password};
+    ks_pdf_open_opts oo = {opts->repair ? KS_PDF_REPAIR : KS_PDF_STRICT, opts->pdf_password,
+                           opts->mem_budget};
     st = ks_pdf_open(in_path, &oo, &ctx->doc, err);
     if (st == KS_OK)
         st = prepare_revision(ctx, signer, err);
@@ -161,7 +170,8 @@ ks_status ks_sign_prepare_mem(const uint8_t *data, size_t len, const char *name,
     }
     memcpy(ctx->base_mem, data, len);
     snprintf(ctx->name, sizeof ctx->name, "%s", name ? name : "document");
-    ks_pdf_open_opts oo = {opts->repair ? KS_PDF_REPAIR : KS_PDF_STRICT, opts->pdf_password};
+    ks_pdf_open_opts oo = {opts->repair ? KS_PDF_REPAIR : KS_PDF_STRICT, opts->pdf_password,
+                           opts->mem_budget};
     st = ks_pdf_open_mem(ctx->base_mem, len, ctx->name, &oo, &ctx->doc, err);
     if (st == KS_OK)
         st = prepare_revision(ctx, signer, err);
@@ -317,78 +327,32 @@ static ks_status check_out_path(const char *in, const char *out, bool in_place, 
     return KS_OK;
 }
 
-/* Builds the B-LT (DSS) or B-LTA (document timestamp) revision on top of `doc`, whose bytes are
- * in `fd` or at `mem`. */
-static ks_status build_level(ks_pdf_doc *doc, int fd, const uint8_t *mem, bool docts,
-                             ks_sign_ctx *ctx, ks_buf *upd, ks_error *err)
+/* The signature's /Contents as written (the /VRI key hashes it all, zero padding included),
+ * malloc'd into `sig`. */
+static ks_status sig_contents(const ks_sign_ctx *ctx, ks_dss_sig *sig, ks_error *err)
 {
-    if (docts)
-        return ks_sign_build_docts(doc, fd, mem, ctx->opts, upd, err);
-    /* The /VRI key hashes the whole /Contents value, zero padding included. */
     size_t room = (size_t)(ctx->slot.gap_len - 2) / 2;
     uint8_t *contents = calloc(1, room ? room : 1);
     if (!contents)
         return ks_error_set(err, KS_E_NOMEM, N_("out of memory"));
     memcpy(contents, ctx->cms_der, ctx->cms_der_len);
-    ks_status st =
-        ks_sign_build_dss(doc, contents, room, ctx->cert, ctx->chain, ctx->opts, upd, err);
-    free(contents);
-    return st;
+    sig->contents = contents;
+    sig->len = room;
+    sig->cert = ctx->cert;
+    sig->chain = ctx->chain;
+    return KS_OK;
 }
 
-/* Appends a revision built on top of the temporary output (B-LT, B-LTA). */
-static ks_status append_level(ks_out *o, bool docts, ks_sign_ctx *ctx, ks_error *err)
+/* B-LT and B-LTA revisions after the signature, to the output file or the buffer. */
+static ks_status append_levels(ks_sign_ctx *ctx, ks_out *o, ks_buf *b, ks_error *err)
 {
-    ks_pdf_doc *doc = NULL;
-    ks_buf upd = KS_BUF_INIT;
-    int fd = -1;
-    /* Same mode and password as the input: its bytes are this file's prefix. */
-    ks_pdf_open_opts oo = {ctx->opts->repair ? KS_PDF_REPAIR : KS_PDF_STRICT,
-                           ctx->opts->pdf_password};
-    ks_status st = ks_pdf_open(o->tmp_path, &oo, &doc, err);
-    if (st != KS_OK) {
-        ks_error_prefix(err, N_("while reopening the signed file: "));
-        goto done;
-    }
-    if (docts) {
-        fd = open(o->tmp_path, O_RDONLY | O_CLOEXEC);
-        if (fd < 0) {
-            st = ks_error_set(err, KS_E_IO, N_("cannot open file \"%s\": %s"), o->tmp_path,
-                              strerror(errno));
-            goto done;
-        }
-    }
-    st = build_level(doc, fd, NULL, docts, ctx, &upd, err);
+    if (ctx->opts->level < KS_SIGN_B_LT)
+        return KS_OK;
+    ks_dss_sig sig;
+    ks_status st = sig_contents(ctx, &sig, err);
     if (st == KS_OK)
-        st = ks_out_write(o, upd.data, upd.len, err);
-done:
-    if (fd >= 0)
-        close(fd);
-    ks_buf_free(&upd);
-    ks_pdf_close(doc);
-    return st;
-}
-
-/* The same on a signed document held in memory. */
-static ks_status append_level_mem(ks_buf *b, bool docts, ks_sign_ctx *ctx, ks_error *err)
-{
-    ks_pdf_doc *doc = NULL;
-    ks_buf upd = KS_BUF_INIT;
-    ks_pdf_open_opts oo = {ctx->opts->repair ? KS_PDF_REPAIR : KS_PDF_STRICT,
-                           ctx->opts->pdf_password};
-    ks_status st = ks_pdf_open_mem(b->data, b->len, ctx->name, &oo, &doc, err);
-    if (st != KS_OK) {
-        ks_error_prefix(err, N_("while reopening the signed file: "));
-        goto done;
-    }
-    st = build_level(doc, -1, b->data, docts, ctx, &upd, err);
-    ks_pdf_close(doc); /* before b grows: the document reads b's bytes */
-    doc = NULL;
-    if (st == KS_OK && !ks_buf_append(b, upd.data, upd.len))
-        st = ks_error_set(err, KS_E_NOMEM, N_("out of memory"));
-done:
-    ks_pdf_close(doc);
-    ks_buf_free(&upd);
+        st = ks_sign_append_levels(o, b, ctx->name, ctx->opts, &sig, 1, err);
+    free((void *)sig.contents);
     return st;
 }
 
@@ -413,10 +377,8 @@ ks_status ks_sign_write_mem(ks_sign_ctx *ctx, uint8_t **out, size_t *out_len, ks
     }
     if (st == KS_OK && !ks_buf_append(&b, ctx->slot.upd.data, ctx->slot.upd.len))
         st = ks_error_set(err, KS_E_NOMEM, N_("out of memory"));
-    if (st == KS_OK && ctx->opts->level >= KS_SIGN_B_LT)
-        st = append_level_mem(&b, false, ctx, err);
-    if (st == KS_OK && ctx->opts->level >= KS_SIGN_B_LTA)
-        st = append_level_mem(&b, true, ctx, err);
+    if (st == KS_OK)
+        st = append_levels(ctx, NULL, &b, err);
     if (st == KS_OK && !(*out = ks_buf_steal(&b, out_len)))
         st = ks_error_set(err, KS_E_NOMEM, N_("out of memory"));
     ks_buf_free(&b);
@@ -481,10 +443,8 @@ ks_status ks_sign_write(ks_sign_ctx *ctx, const char *out_path, ks_error *err)
     }
     if (st == KS_OK)
         st = ks_out_write(&o, ctx->slot.upd.data, ctx->slot.upd.len, err);
-    if (st == KS_OK && ctx->opts->level >= KS_SIGN_B_LT)
-        st = append_level(&o, false, ctx, err);
-    if (st == KS_OK && ctx->opts->level >= KS_SIGN_B_LTA)
-        st = append_level(&o, true, ctx, err);
+    if (st == KS_OK)
+        st = append_levels(ctx, &o, NULL, err);
     if (st != KS_OK) {
         ks_out_abort(&o);
         return st;

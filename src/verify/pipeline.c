@@ -114,13 +114,16 @@ static time_t doc_ts_poe(const ks_vctx *c, long rev)
 }
 
 static void check_cms(ks_vctx *c, ks_verify_sig *s, ks_vf_found *f, const uint8_t *der,
-                      size_t derlen, const ks_slice *sl)
+                      size_t derlen, const ks_slice *sl, bool sha1_content)
 {
     ks_cms_result res;
     memset(&res, 0, sizeof res);
     ks_error e;
     ks_error_clear(&e);
-    if (ks_cms_verify_detached(der, derlen, sl, 2, &res, &e) != KS_OK) {
+    ks_status cst = sha1_content
+                        ? ks_cms_verify_sha1(der, derlen, sl, 2, &res, &e)
+                        : ks_cms_verify_detached_ex(der, derlen, sl, 2, c->hasher, &res, &e);
+    if (cst != KS_OK) {
         s->integrity = false;
         ks_vf_sig_msg_err(s, N_("The signature value cannot be read as CMS SignedData: %s"), &e);
         ks_vf_degrade(s, KS_IND_TOTAL_FAILED, KS_SUB_FORMAT_FAILURE);
@@ -228,7 +231,7 @@ static void check_doc_ts(ks_vctx *c, ks_verify_sig *s, const uint8_t *der, size_
     ks_error e;
     ks_error_clear(&e);
     s->level = "none";
-    if (ks_tst_verify(der, derlen, sl, 2, &t, &e) != KS_OK) {
+    if (ks_tst_verify_ex(der, derlen, sl, 2, c->hasher, &t, &e) != KS_OK) {
         s->integrity = false;
         ks_vf_sig_msg_err(s, N_("The document timestamp cannot be read: %s"), &e);
         ks_vf_degrade(s, KS_IND_TOTAL_FAILED, KS_SUB_FORMAT_FAILURE);
@@ -253,6 +256,20 @@ static void check_doc_ts(ks_vctx *c, ks_verify_sig *s, const uint8_t *der, size_
     }
     ks_vf_path path;
     ks_vf_check_path(c, s, t.tsa_cert, t.certs, t.gen_time, true, &path);
+    X509 *issuer = path.chain && sk_X509_num(path.chain) > 1 ? sk_X509_value(path.chain, 1) : NULL;
+    if (issuer) {
+        /* The timestamp authority's certificate, as of the timestamp's time, from the data
+         * the document carries (the DSS revision after it) or the network. Unknown status
+         * does not lower the verdict of the newest timestamp: nothing later could have added
+         * its data yet; revoked does. */
+        ks_indication ind = s->indication;
+        ks_subindication sub = s->subindication;
+        ks_vf_check_revocation(c, s, t.tsa_cert, issuer, NULL, NULL, t.certs, t.gen_time, true);
+        if (s->revocation == KS_REV_UNKNOWN) {
+            s->indication = ind;
+            s->subindication = sub;
+        }
+    }
     ks_vf_path_free(&path);
     if (t.signature_ok && !t.tsa_eku_ok) {
         /* RFC 3161 §2.3; ETSI EN 319 102-1 §5.2.6: a certificate outside its purpose is a
@@ -351,11 +368,13 @@ static void verify_one(ks_vctx *c, ks_vf_found *f, ks_verify_report *r)
             c->doc_ts_rev = (long)b.revision;
     } else if (s->subfilter && (!strcmp(s->subfilter, "adbe.pkcs7.detached") ||
                                 !strcmp(s->subfilter, "ETSI.CAdES.detached"))) {
-        check_cms(c, s, f, raw, derlen, sl);
+        check_cms(c, s, f, raw, derlen, sl, false);
+    } else if (s->subfilter && !strcmp(s->subfilter, "adbe.pkcs7.sha1")) {
+        check_cms(c, s, f, raw, derlen, sl, true);
     } else {
         ks_vf_sig_msg(s,
                       N_("The signature format /%s is not supported (expected "
-                         "ETSI.CAdES.detached or adbe.pkcs7.detached)"),
+                         "ETSI.CAdES.detached, adbe.pkcs7.detached or adbe.pkcs7.sha1)"),
                       s->subfilter ? s->subfilter : "");
         ks_vf_degrade(s, KS_IND_TOTAL_FAILED, KS_SUB_FORMAT_FAILURE);
         return;
@@ -427,6 +446,10 @@ static void ctx_free(ks_vctx *c)
     sk_X509_pop_free(c->dss_certs, X509_free);
     sk_X509_CRL_pop_free(c->dss_crls, X509_CRL_free);
     sk_OCSP_RESPONSE_pop_free(c->dss_ocsps, OCSP_RESPONSE_free);
+    for (size_t i = 0; i < c->ndss_basics; i++)
+        OCSP_BASICRESP_free(c->dss_basics[i]);
+    free(c->dss_basics);
+    ks_prefix_hasher_free(c->hasher);
     ks_pdf_close(c->doc);
 }
 
@@ -441,6 +464,15 @@ static ks_status run(ks_vctx *c, const char *name, ks_verify_report **out, ks_er
     r->validation_time = c->now;
     c->doc_ts_rev = -1;
     c->data = ks_pdf_data(c->doc, &c->len);
+    uint64_t tail_off = 0, tail = ks_pdf_trailing(c->doc, &tail_off);
+    if (tail) { /* damage is damage: never "no signature" or a verdict on part of the file */
+        st = ks_error_set(err, KS_E_FORMAT,
+                          N_("%s: the file is damaged: %llu bytes from byte offset %llu, after "
+                             "the last %%%%EOF, belong to no revision (cut inside its last "
+                             "update, or bytes appended)"),
+                          name, (unsigned long long)tail, (unsigned long long)tail_off);
+        goto done;
+    }
     c->nrev = ks_pdf_revision_count(c->doc);
     r->revisions = (unsigned)c->nrev;
     c->eof_ends = calloc(c->nrev ? c->nrev : 1, sizeof *c->eof_ends);
@@ -455,6 +487,16 @@ static ks_status run(ks_vctx *c, const char *name, ks_verify_report **out, ks_er
     ks_vf_dss_load(c, r);
     if ((st = ks_vf_find_signatures(c, err)) != KS_OK)
         goto done;
+    c->hasher = ks_prefix_hasher_new(c->data, c->len); /* NULL: each range hashed alone */
+    for (size_t i = 0; i < c->nfound; i++) {
+        ks_pdf_obj *bra = ks_pdf_dict_getr(c->doc, c->found[i].sigdict, "ByteRange");
+        int64_t b0 = -1, b1 = -1;
+        if (bra && bra->type == KS_PDF_ARRAY && bra->u.arr.len == 4 &&
+            ks_pdf_get_int(ks_pdf_resolve(c->doc, bra->u.arr.items[0], NULL), &b0) &&
+            ks_pdf_get_int(ks_pdf_resolve(c->doc, bra->u.arr.items[1], NULL), &b1) && b0 == 0 &&
+            b1 > 0)
+            ks_prefix_hasher_mark(c->hasher, (size_t)b1);
+    }
     for (size_t i = 0; i < c->nfound; i++)
         c->found[i].br_end = br_end(c->doc, c->found[i].sigdict);
     if (c->nfound > 1)
@@ -483,6 +525,8 @@ static ks_status run(ks_vctx *c, const char *name, ks_verify_report **out, ks_er
         ks_vf_report_msg_err(r, w);
     }
     ks_vf_summarise(r);
+    /* past its memory budget the document answered lookups with "missing": no verdict on that */
+    st = ks_pdf_budget_error(c->doc, err);
 done:
     if (st != KS_OK) {
         ks_verify_report_free(r);
@@ -499,7 +543,8 @@ ks_status ks_verify_run_mem(const uint8_t *data, size_t len, const char *name,
     memset(&c, 0, sizeof c);
     c.opts = opts;
     *out = NULL;
-    ks_pdf_open_opts oo = {KS_PDF_STRICT, opts ? opts->password : NULL};
+    ks_pdf_open_opts oo = {KS_PDF_STRICT, opts ? opts->password : NULL,
+                           opts ? opts->mem_budget : 0};
     ks_status st = ks_pdf_open_mem(data, len, name, &oo, &c.doc, err);
     if (st == KS_OK)
         st = run(&c, name, out, err);
@@ -514,7 +559,8 @@ ks_status ks_verify_run(const char *path, const ks_verify_opts *opts, ks_verify_
     memset(&c, 0, sizeof c);
     c.opts = opts;
     *out = NULL;
-    ks_pdf_open_opts oo = {KS_PDF_STRICT, opts ? opts->password : NULL};
+    ks_pdf_open_opts oo = {KS_PDF_STRICT, opts ? opts->password : NULL,
+                           opts ? opts->mem_budget : 0};
     ks_status st = ks_pdf_open(path, &oo, &c.doc, err);
     if (st == KS_OK)
         st = run(&c, path, out, err);

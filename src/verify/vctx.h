@@ -28,6 +28,7 @@ typedef struct ks_vctx {
     ks_pdf_doc *doc; /* latest revision */
     const uint8_t *data;
     size_t len;
+    ks_prefix_hasher *hasher; /* hashes `data` once for all the signatures */
     const ks_verify_opts *opts;
     time_t now; /* validation time */
     size_t nrev;
@@ -39,6 +40,8 @@ typedef struct ks_vctx {
     STACK_OF(X509) * dss_certs; /* certificates from /DSS */
     STACK_OF(X509_CRL) * dss_crls;
     STACK_OF(OCSP_RESPONSE) * dss_ocsps;
+    OCSP_BASICRESP **dss_basics; /* their successful basic responses, decoded once */
+    size_t ndss_basics;
     bool has_dss;
     ks_vf_found *found;
     size_t nfound;
