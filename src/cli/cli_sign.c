@@ -164,6 +164,7 @@ int ks_cmd_sign(int argc, char **argv)
 
     ks_sign_opts o;
     ks_sign_opts_init(&o);
+    o.ctx = ks_cli_ctx();
     o.signing_time = ks_cli_now();
     const char *v;
     if ((v = ks_cli_get(&a, "kind")) && !ks_sign_kind_parse(v, &o.kind))

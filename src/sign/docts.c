@@ -20,7 +20,7 @@ ks_status ks_sign_build_docts(ks_pdf_doc *doc, int fd, const uint8_t *mem, const
     ks_sig_rev_params p = {0};
     p.doc_ts = true;
     p.contents_bytes = DOCTS_CONTENTS;
-    p.signing_time = opts->signing_time ? opts->signing_time : ks_now();
+    p.signing_time = opts->signing_time ? opts->signing_time : ks_ctx_now(opts->ctx);
     p.opts = opts;
     ks_status st = ks_sign_build_revision(doc, &p, &slot, err);
     if (st != KS_OK)

@@ -91,7 +91,7 @@ static ks_sign_ctx *ctx_new(const ks_sign_opts *opts, const ks_signer *signer)
         ctx->chain = signer->chain ? X509_chain_up_ref(signer->chain) : NULL;
         ctx->key_type = signer->key_type;
     }
-    ctx->signing_time = opts->signing_time ? opts->signing_time : ks_now();
+    ctx->signing_time = opts->signing_time ? opts->signing_time : ks_ctx_now(opts->ctx);
     return ctx;
 }
 
@@ -131,8 +131,8 @@ ks_status ks_sign_prepare(const char *in_path, const ks_sign_opts *opts, const k
                           ks_sign_ctx **out, ks_error *err)
 {
     *out = NULL;
-    ks_status st =
-        check_request(opts, signer, opts->signing_time ? opts->signing_time : ks_now(), err);
+    ks_status st = check_request(
+        opts, signer, opts->signing_time ? opts->signing_time : ks_ctx_now(opts->ctx), err);
     if (st != KS_OK)
         return st;
     ks_sign_ctx *ctx = ctx_new(opts, signer);
@@ -159,8 +159,8 @@ ks_status ks_sign_prepare_mem(const uint8_t *data, size_t len, const char *name,
                               ks_error *err)
 {
     *out = NULL;
-    ks_status st =
-        check_request(opts, signer, opts->signing_time ? opts->signing_time : ks_now(), err);
+    ks_status st = check_request(
+        opts, signer, opts->signing_time ? opts->signing_time : ks_ctx_now(opts->ctx), err);
     if (st != KS_OK)
         return st;
     ks_sign_ctx *ctx = ctx_new(opts, signer);
