@@ -96,6 +96,33 @@ ks_status ks_token_change_pin(const char *module_path, const char *token_label, 
 ks_status ks_token_unblock(const char *module_path, const char *token_label, const char *so_pin,
                            const char *new_user_pin, ks_error *err);
 
+/* ---- a long-lived session ----
+ * Loads the module once, opens one read-write session on the token `token_label` (NULL: the
+ * only initialised one) and logs in with the user PIN once; every call below then reuses that
+ * login, where the path-taking functions above each load the module, open a session and log in
+ * again. The PIN is not kept. Threads: a PKCS#11 session may not be used by two threads at
+ * once, so each call holds the session's mutex: a session may be shared between threads, and
+ * their calls run one at a time. Close with ks_token_session_close (NULL is a no-op). */
+typedef struct ks_token_session ks_token_session;
+ks_status ks_token_session_open(const char *module_path, const char *token_label, const char *pin,
+                                ks_token_session **out, ks_error *err);
+void ks_token_session_close(ks_token_session *ts);
+/* The token's label and state as read when the session opened. */
+const ks_token_info *ks_token_session_info(const ks_token_session *ts);
+ks_status ks_token_session_keygen(ks_token_session *ts, const char *key_label, const char *spec,
+                                  EVP_PKEY **pub, ks_error *err);
+ks_status ks_token_session_delete_label(ks_token_session *ts, const char *label, ks_error *err);
+ks_status ks_token_session_put_cert(ks_token_session *ts, const char *label, X509 *cert,
+                                    ks_error *err);
+ks_status ks_token_session_import_p12(ks_token_session *ts, const char *label, const char *p12_path,
+                                      const char *p12_password, ks_error *err);
+/* `*out` is malloc'd. */
+ks_status ks_token_session_list_objects(ks_token_session *ts, ks_token_obj **out, size_t *count,
+                                        ks_error *err);
+/* C_SetPIN in the session; the session stays logged in. */
+ks_status ks_token_session_change_pin(ks_token_session *ts, const char *old_pin,
+                                      const char *new_pin, ks_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -101,12 +101,23 @@ ks_status ks_token_change_pin(const char *module_path, const char *token_label, 
     ks_status st = ks_p11_open(module_path, token_label, true, CKU_USER, old_pin, &s, err);
     if (st != KS_OK)
         return st;
-    CK_RV rv = s.p->f->C_SetPIN(s.h, (CK_UTF8CHAR *)old_pin, (CK_ULONG)strlen(old_pin),
-                                (CK_UTF8CHAR *)new_pin, (CK_ULONG)strlen(new_pin));
-    if (rv != CKR_OK)
-        st = ks_p11_fail(err, rv, "C_SetPIN", s.info.label);
+    st = ks_p11_change_pin_in(&s, old_pin, new_pin, err);
     ks_p11_close(&s);
     return st;
+}
+
+ks_status ks_p11_change_pin_in(ks_p11_sess *s, const char *old_pin, const char *new_pin,
+                               ks_error *err)
+{
+    if (!old_pin || !new_pin)
+        return ks_error_set(err, KS_E_USAGE, N_("changing the PIN needs the old and the new PIN"));
+    CK_RV rv = s->p->f->C_SetPIN(s->h, (CK_UTF8CHAR *)old_pin, (CK_ULONG)strlen(old_pin),
+                                 (CK_UTF8CHAR *)new_pin, (CK_ULONG)strlen(new_pin));
+    if (rv != CKR_OK)
+        return ks_p11_fail(err, rv, "C_SetPIN", s->info.label);
+    /* The login record keeps the PIN that logged in: it is the new one from now on. */
+    ks_p11_note_login(s->p, s->slot, new_pin);
+    return KS_OK;
 }
 
 ks_status ks_token_unblock(const char *module_path, const char *token_label, const char *so_pin,

@@ -75,6 +75,18 @@ ks_status ks_token_put_cert(const char *module_path, const char *token_label, co
     ks_status st = ks_p11_open(module_path, token_label, true, CKU_USER, pin, &s, err);
     if (st != KS_OK)
         return st;
+    st = ks_p11_put_cert_in(&s, label, cert, err);
+    ks_p11_close(&s);
+    return st;
+}
+
+ks_status ks_p11_put_cert_in(ks_p11_sess *s0, const char *label, X509 *cert, ks_error *err)
+{
+    if (!label || !*label || !cert)
+        return ks_error_set(err, KS_E_USAGE,
+                            N_("a certificate and the label of its key are needed"));
+    ks_p11_sess s = *s0;
+    ks_status st;
     CK_OBJECT_HANDLE key[2];
     size_t n = 0;
     uint8_t *id = NULL;
@@ -106,7 +118,6 @@ ks_status ks_token_put_cert(const char *module_path, const char *token_label, co
 done:
     EVP_PKEY_free(pub);
     free(id);
-    ks_p11_close(&s);
     return st;
 }
 
@@ -312,9 +323,10 @@ done:
     return st;
 }
 
-ks_status ks_token_import_p12(const char *module_path, const char *token_label, const char *pin,
-                              const char *label, const char *p12_path, const char *p12_password,
-                              ks_error *err)
+/* The import on `s0`, or (NULL) on a session opened for this call once the file is read. */
+static ks_status import_p12(ks_p11_sess *s0, const char *module_path, const char *token_label,
+                            const char *pin, const char *label, const char *p12_path,
+                            const char *p12_password, ks_error *err)
 {
     if (!label || !*label || !p12_path)
         return ks_error_set(err, KS_E_USAGE, N_("importing needs a PKCS#12 file and a key label"));
@@ -350,9 +362,13 @@ ks_status ks_token_import_p12(const char *module_path, const char *token_label, 
                           p12_path);
         goto done;
     }
-    st = ks_p11_open(module_path, token_label, true, CKU_USER, pin, &s, err);
-    if (st != KS_OK)
-        goto done;
+    if (s0) {
+        s = *s0;
+    } else {
+        st = ks_p11_open(module_path, token_label, true, CKU_USER, pin, &s, err);
+        if (st != KS_OK)
+            goto done;
+    }
     CK_OBJECT_HANDLE h[1];
     size_t n = 0;
     st = ks_p11_find(&s, CKO_PRIVATE_KEY, label, NULL, 0, h, 1, &n, err);
@@ -369,7 +385,8 @@ ks_status ks_token_import_p12(const char *module_path, const char *token_label, 
     if (st == KS_OK)
         st = ks_p11_store_cert(&s, label, id, sizeof id, cert, err);
 done:
-    ks_p11_close(&s);
+    if (!s0)
+        ks_p11_close(&s);
     if (data) {
         OPENSSL_cleanse(data, len);
         free(data);
@@ -379,4 +396,17 @@ done:
     X509_free(cert);
     sk_X509_pop_free(ca, X509_free);
     return st;
+}
+
+ks_status ks_token_import_p12(const char *module_path, const char *token_label, const char *pin,
+                              const char *label, const char *p12_path, const char *p12_password,
+                              ks_error *err)
+{
+    return import_p12(NULL, module_path, token_label, pin, label, p12_path, p12_password, err);
+}
+
+ks_status ks_p11_import_p12_in(ks_p11_sess *s, const char *label, const char *p12_path,
+                               const char *p12_password, ks_error *err)
+{
+    return import_p12(s, NULL, NULL, NULL, label, p12_path, p12_password, err);
 }

@@ -19,8 +19,15 @@ ks_status ks_p11_new_id(uint8_t *id, size_t len, ks_error *err)
     return KS_OK;
 }
 
-ks_status ks_token_keygen(const char *module_path, const char *token_label, const char *pin,
-                          const char *key_label, const char *spec, EVP_PKEY **pub, ks_error *err)
+static ks_status keygen_wrap(const char *module_path, const char *token_label, const char *pin,
+                             const char *key_label, const char *spec, EVP_PKEY **pub,
+                             ks_error *err);
+
+/* The key generation itself, on `s0` (NULL: the arguments are checked, then a session is opened
+ * for this one call through keygen_wrap). */
+static ks_status keygen_in(ks_p11_sess *s0, const char *module_path, const char *token_label,
+                           const char *pin, const char *key_label, const char *spec, EVP_PKEY **pub,
+                           ks_error *err)
 {
     *pub = NULL;
     CK_ULONG bits = 0;
@@ -44,13 +51,12 @@ ks_status ks_token_keygen(const char *module_path, const char *token_label, cons
                             spec);
     if (!key_label || !*key_label)
         return ks_error_set(err, KS_E_USAGE, N_("a key needs a label"));
-    ks_p11_sess s;
-    ks_status st = ks_p11_open(module_path, token_label, true, CKU_USER, pin, &s, err);
-    if (st != KS_OK)
-        return st;
+    if (!s0)
+        return keygen_wrap(module_path, token_label, pin, key_label, spec, pub, err);
+    ks_p11_sess s = *s0;
     CK_OBJECT_HANDLE h[1];
     size_t n = 0;
-    st = ks_p11_find(&s, CKO_PRIVATE_KEY, key_label, NULL, 0, h, 1, &n, err);
+    ks_status st = ks_p11_find(&s, CKO_PRIVATE_KEY, key_label, NULL, 0, h, 1, &n, err);
     if (st != KS_OK)
         goto done;
     if (n > 0) {
@@ -100,8 +106,31 @@ ks_status ks_token_keygen(const char *module_path, const char *token_label, cons
         s.p->f->C_DestroyObject(s.h, hpub);
     }
 done:
+    return st;
+}
+
+static ks_status keygen_wrap(const char *module_path, const char *token_label, const char *pin,
+                             const char *key_label, const char *spec, EVP_PKEY **pub, ks_error *err)
+{
+    ks_p11_sess s;
+    ks_status st = ks_p11_open(module_path, token_label, true, CKU_USER, pin, &s, err);
+    if (st != KS_OK)
+        return st;
+    st = keygen_in(&s, NULL, NULL, NULL, key_label, spec, pub, err);
     ks_p11_close(&s);
     return st;
+}
+
+ks_status ks_token_keygen(const char *module_path, const char *token_label, const char *pin,
+                          const char *key_label, const char *spec, EVP_PKEY **pub, ks_error *err)
+{
+    return keygen_in(NULL, module_path, token_label, pin, key_label, spec, pub, err);
+}
+
+ks_status ks_p11_keygen_in(ks_p11_sess *s, const char *key_label, const char *spec, EVP_PKEY **pub,
+                           ks_error *err)
+{
+    return keygen_in(s, NULL, NULL, NULL, key_label, spec, pub, err);
 }
 
 ks_status ks_token_delete_label(const char *module_path, const char *token_label, const char *pin,
@@ -113,6 +142,17 @@ ks_status ks_token_delete_label(const char *module_path, const char *token_label
     ks_status st = ks_p11_open(module_path, token_label, true, CKU_USER, pin, &s, err);
     if (st != KS_OK)
         return st;
+    st = ks_p11_delete_label_in(&s, label, err);
+    ks_p11_close(&s);
+    return st;
+}
+
+ks_status ks_p11_delete_label_in(ks_p11_sess *s0, const char *label, ks_error *err)
+{
+    if (!label || !*label)
+        return ks_error_set(err, KS_E_USAGE, N_("a key needs a label"));
+    ks_p11_sess s = *s0;
+    ks_status st = KS_OK;
     static const CK_OBJECT_CLASS classes[] = {CKO_PRIVATE_KEY, CKO_PUBLIC_KEY, CKO_CERTIFICATE};
     for (size_t c = 0; c < sizeof classes / sizeof classes[0] && st == KS_OK; c++) {
         CK_OBJECT_HANDLE h[KS_P11_MAX_FOUND];
@@ -124,6 +164,5 @@ ks_status ks_token_delete_label(const char *module_path, const char *token_label
                 st = ks_p11_fail(err, rv, "C_DestroyObject", s.info.label);
         }
     }
-    ks_p11_close(&s);
     return st;
 }

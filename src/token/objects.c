@@ -254,6 +254,17 @@ ks_status ks_p11_list_objects(ks_p11 *p, const char *token_label, const char *pi
     ks_status st = ks_p11_open(p->path, token_label, false, CKU_USER, pin, &s, err);
     if (st != KS_OK)
         return st;
+    st = ks_p11_list_objects_in(&s, out, count, err);
+    ks_p11_close(&s);
+    return st;
+}
+
+ks_status ks_p11_list_objects_in(ks_p11_sess *s0, ks_token_obj **out, size_t *count, ks_error *err)
+{
+    *out = NULL;
+    *count = 0;
+    ks_p11_sess s = *s0;
+    ks_status st = KS_OK;
     static const CK_OBJECT_CLASS classes[3] = {CKO_PRIVATE_KEY, CKO_CERTIFICATE, CKO_PUBLIC_KEY};
     ks_token_obj *objs = calloc(3 * KS_P11_MAX_FOUND, sizeof *objs);
     size_t total = 0;
@@ -275,6 +286,5 @@ ks_status ks_p11_list_objects(ks_p11 *p, const char *token_label, const char *pi
     objs = NULL;
 done:
     free(objs);
-    ks_p11_close(&s);
     return st;
 }

@@ -104,6 +104,19 @@ ks_status ks_p11_new_id(uint8_t *id, size_t len, ks_error *err);
 ks_status ks_p11_store_cert(ks_p11_sess *s, const char *label, const uint8_t *id, size_t id_len,
                             X509 *cert, ks_error *err);
 
+/* ---- operations on an open, logged-in rw session (the bodies of the ks_token_* calls; the
+ * path-taking functions open a session, call one of these and close it; ks_token_session calls
+ * them on its long-lived session) ---- */
+ks_status ks_p11_keygen_in(ks_p11_sess *s, const char *key_label, const char *spec, EVP_PKEY **pub,
+                           ks_error *err);
+ks_status ks_p11_delete_label_in(ks_p11_sess *s, const char *label, ks_error *err);
+ks_status ks_p11_put_cert_in(ks_p11_sess *s, const char *label, X509 *cert, ks_error *err);
+ks_status ks_p11_import_p12_in(ks_p11_sess *s, const char *label, const char *p12_path,
+                               const char *p12_password, ks_error *err);
+ks_status ks_p11_list_objects_in(ks_p11_sess *s, ks_token_obj **out, size_t *count, ks_error *err);
+ks_status ks_p11_change_pin_in(ks_p11_sess *s, const char *old_pin, const char *new_pin,
+                               ks_error *err);
+
 /* ---- encodings (sigformat.c) ---- */
 /* Builds DER DigestInfo (RFC 8017 §9.2) for `md` over `digest`. `out` needs 19 + 64 bytes. */
 ks_status ks_p11_digest_info(ks_md md, const uint8_t *digest, size_t digest_len, uint8_t *out,
