@@ -12,6 +12,7 @@
 #include <openssl/ocsp.h>
 #include <openssl/x509.h>
 
+#include "kyso/ctx.h"
 #include "kyso/error.h"
 #include "kyso/net.h"
 #include "kyso/util.h"
@@ -58,6 +59,9 @@ typedef struct ks_cms_sign_opts {
     time_t signing_time; /* for KS_CMS_PKCS7's signingTime attribute */
     const char *tsa_url; /* non-NULL: add an RFC 3161 signature-time-stamp (B-T) */
     long timeout_ms;     /* network timeout for the TSA (0 = 30 s) */
+    /* Its fetcher asks the TSA (no fetcher: "no network access configured"); NULL: kyso/net.h's
+     * client directly. Not part of a saved ks_cms_pending. */
+    const ks_ctx *ctx;
 } ks_cms_sign_opts;
 
 /* Upper bound of the DER size of the SignedData ks_cms_sign_digest will produce with these
@@ -111,17 +115,21 @@ void ks_cms_pending_free(ks_cms_pending *p); /* NULL is a no-op */
 /* Asks the TSA at `url` (HTTP POST application/timestamp-query, with a nonce and certReq) for a
  * token over `digest`. Checks status, nonce and message imprint. Returns the TimeStampToken
  * (a ContentInfo with SignedData) as malloc'd DER. */
-ks_status ks_tsa_request(const char *url, ks_md md, const uint8_t *digest, size_t digest_len,
-                         long timeout_ms, uint8_t **token, size_t *token_len, ks_error *err);
+/* Every fetch below goes through `ctx`'s fetcher (ks_ctx_fetch: a context without one gives
+ * KS_E_USAGE "no network access configured"); a NULL `ctx` uses kyso/net.h's client. */
+ks_status ks_tsa_request(const ks_ctx *ctx, const char *url, ks_md md, const uint8_t *digest,
+                         size_t digest_len, long timeout_ms, uint8_t **token, size_t *token_len,
+                         ks_error *err);
 
 /* ---- revocation data ---- */
 /* OCSP for `cert` issued by `issuer`, from the AIA OCSP URL of `cert` (or `url` if non-NULL).
  * Returns the DER OCSPResponse (successful status checked; signature checked against `issuer`
  * or a delegated responder it issued). */
-ks_status ks_ocsp_fetch(X509 *cert, X509 *issuer, const char *url, long timeout_ms, uint8_t **der,
-                        size_t *der_len, ks_error *err);
+ks_status ks_ocsp_fetch(const ks_ctx *ctx, X509 *cert, X509 *issuer, const char *url,
+                        long timeout_ms, uint8_t **der, size_t *der_len, ks_error *err);
 /* CRL from the CRL distribution point of `cert` (first HTTP URL). DER, malloc'd. */
-ks_status ks_crl_fetch(X509 *cert, long timeout_ms, uint8_t **der, size_t *der_len, ks_error *err);
+ks_status ks_crl_fetch(const ks_ctx *ctx, X509 *cert, long timeout_ms, uint8_t **der,
+                       size_t *der_len, ks_error *err);
 /* ---- verification (used by verify/) ---- */
 typedef struct ks_tst_info {
     bool present;

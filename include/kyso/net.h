@@ -27,6 +27,11 @@ ks_status ks_http_get(const char *url, long timeout_ms, size_t max_len, uint8_t 
 ks_status ks_http_post(const char *url, const char *content_type, const uint8_t *data,
                        size_t data_len, long timeout_ms, size_t max_len, uint8_t **body,
                        size_t *len, ks_error *err);
+/* Both as one ks_fetch_fn (kyso/ctx.h; GET when `content_type` is NULL): the fetcher programs
+ * install in their context (ks_ctx_opts.fetch = ks_http_fetch). `arg` is unused. */
+ks_status ks_http_fetch(void *arg, const char *url, const char *content_type, const uint8_t *body,
+                        size_t body_len, long timeout_ms, size_t max_len, uint8_t **out,
+                        size_t *out_len, ks_error *err);
 
 /* ---- server ---- */
 typedef struct ks_http_server ks_http_server;

@@ -51,16 +51,6 @@ static time_t cli_clock(void *arg)
     return ks_cli_now();
 }
 
-static ks_status cli_fetch(void *arg, const char *url, const char *content_type,
-                           const uint8_t *body, size_t body_len, long timeout_ms, size_t max_len,
-                           uint8_t **out, size_t *out_len, ks_error *err)
-{
-    (void)arg;
-    if (!content_type)
-        return ks_http_get(url, timeout_ms, max_len, out, out_len, err);
-    return ks_http_post(url, content_type, body, body_len, timeout_ms, max_len, out, out_len, err);
-}
-
 /* Locale and catalogue: the environment is read here, never by the library. */
 static void i18n_init(void)
 {
@@ -72,7 +62,7 @@ static void i18n_init(void)
     ks_ctx_opts o = {.localedir = dir && *dir ? dir : NULL,
                      .lang = g_lang,
                      .clock = cli_clock,
-                     .fetch = cli_fetch};
+                     .fetch = ks_http_fetch};
     ks_error e;
     if (ks_ctx_new(&o, &g_ctx, &e) != KS_OK) {
         fprintf(stderr, "kyso: warning: %s\n", e.msg_en);

@@ -70,4 +70,10 @@ bool ks_cms_is_eddsa(const X509 *signer);
 /* RFC 8419: the EdDSA signature value over the DER (SET OF, sorted) of the signed attributes. */
 bool ks_cms_verify_eddsa(CMS_SignerInfo *si, X509 *signer);
 
+/* An HTTP exchange for the CMS layer (GET when `content_type` is NULL): through `ctx`'s fetcher
+ * when there is a context, else kyso/net.h's client (fetch.c). */
+ks_status ks_cms_fetch(const ks_ctx *ctx, const char *url, const char *content_type,
+                       const uint8_t *body, size_t body_len, long timeout_ms, size_t max_len,
+                       uint8_t **out, size_t *out_len, ks_error *err);
+
 #endif

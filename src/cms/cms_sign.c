@@ -415,8 +415,8 @@ ks_status ks_cms_finish(ks_cms_pending *p, const uint8_t *sig, size_t sig_len, u
         unsigned shlen = 0;
         if (EVP_Digest(sig, sig_len, sh, &shlen, ks_md_evp(md), NULL) != 1)
             goto nomem;
-        st =
-            ks_tsa_request(opts->tsa_url, md, sh, shlen, opts->timeout_ms, &token, &token_len, err);
+        st = ks_tsa_request(opts->ctx, opts->tsa_url, md, sh, shlen, opts->timeout_ms, &token,
+                            &token_len, err);
         if (st)
             goto done;
         if (!put_attr(&tmp, OID_SIG_TIMESTAMP, token, token_len) || !wrap(&unsig, 0xA1, &tmp))

@@ -26,8 +26,8 @@ static char *first_ocsp_url(X509 *cert)
     return url;
 }
 
-ks_status ks_ocsp_fetch(X509 *cert, X509 *issuer, const char *url, long timeout_ms, uint8_t **der,
-                        size_t *der_len, ks_error *err)
+ks_status ks_ocsp_fetch(const ks_ctx *ctx, X509 *cert, X509 *issuer, const char *url,
+                        long timeout_ms, uint8_t **der, size_t *der_len, ks_error *err)
 {
     if (!cert || !issuer || !der || !der_len)
         return ks_error_set(err, KS_E_USAGE, N_("OCSP needs a certificate and its issuer"));
@@ -67,7 +67,7 @@ ks_status ks_ocsp_fetch(X509 *cert, X509 *issuer, const char *url, long timeout_
                           ks_ossl_reason(why, sizeof why));
         goto done;
     }
-    st = ks_http_post(url, "application/ocsp-request", qder, (size_t)qlen, timeout_ms,
+    st = ks_cms_fetch(ctx, url, "application/ocsp-request", qder, (size_t)qlen, timeout_ms,
                       OCSP_MAX_REPLY, &reply, &reply_len, err);
     if (st)
         goto done;
@@ -167,7 +167,8 @@ static char *first_crl_url(X509 *cert)
     return url;
 }
 
-ks_status ks_crl_fetch(X509 *cert, long timeout_ms, uint8_t **der, size_t *der_len, ks_error *err)
+ks_status ks_crl_fetch(const ks_ctx *ctx, X509 *cert, long timeout_ms, uint8_t **der,
+                       size_t *der_len, ks_error *err)
 {
     if (!cert || !der || !der_len)
         return ks_error_set(err, KS_E_USAGE, N_("a CRL fetch needs a certificate"));
@@ -179,7 +180,7 @@ ks_status ks_crl_fetch(X509 *cert, long timeout_ms, uint8_t **der, size_t *der_l
                             N_("the certificate names no HTTP CRL distribution point"));
     uint8_t *body = NULL;
     size_t len = 0;
-    ks_status st = ks_http_get(url, timeout_ms, CRL_MAX, &body, &len, err);
+    ks_status st = ks_cms_fetch(ctx, url, NULL, NULL, 0, timeout_ms, CRL_MAX, &body, &len, err);
     if (st)
         goto done;
     const unsigned char *p = body;

@@ -64,8 +64,9 @@ static ks_status check_token_signature(const char *url, const uint8_t *der, size
     return st;
 }
 
-ks_status ks_tsa_request(const char *url, ks_md md, const uint8_t *digest, size_t digest_len,
-                         long timeout_ms, uint8_t **token, size_t *token_len, ks_error *err)
+ks_status ks_tsa_request(const ks_ctx *ctx, const char *url, ks_md md, const uint8_t *digest,
+                         size_t digest_len, long timeout_ms, uint8_t **token, size_t *token_len,
+                         ks_error *err)
 {
     if (!url || !digest || !token || !token_len)
         return ks_error_set(err, KS_E_USAGE, N_("a timestamp needs a TSA URL and a digest"));
@@ -88,7 +89,7 @@ ks_status ks_tsa_request(const char *url, ks_md md, const uint8_t *digest, size_
                           ks_ossl_reason(why, sizeof why));
         goto done;
     }
-    st = ks_http_post(url, "application/timestamp-query", qder, (size_t)qlen, timeout_ms,
+    st = ks_cms_fetch(ctx, url, "application/timestamp-query", qder, (size_t)qlen, timeout_ms,
                       TSA_MAX_REPLY, &reply, &reply_len, err);
     if (st)
         goto done;

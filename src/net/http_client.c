@@ -134,3 +134,13 @@ ks_status ks_http_post(const char *url, const char *content_type, const uint8_t 
         return ks_error_set(err, KS_E_USAGE, N_("no content to send to %s"), url ? url : "");
     return http_do(url, content_type, data, data_len, true, timeout_ms, max_len, body, len, err);
 }
+
+ks_status ks_http_fetch(void *arg, const char *url, const char *content_type, const uint8_t *body,
+                        size_t body_len, long timeout_ms, size_t max_len, uint8_t **out,
+                        size_t *out_len, ks_error *err)
+{
+    (void)arg;
+    if (!content_type)
+        return ks_http_get(url, timeout_ms, max_len, out, out_len, err);
+    return ks_http_post(url, content_type, body, body_len, timeout_ms, max_len, out, out_len, err);
+}

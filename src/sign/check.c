@@ -92,7 +92,7 @@ static int ocsp_status(X509 *cert, X509 *issuer, const ks_sign_opts *opts, ks_er
     ks_error e;
     char subj[512];
     ks_sign_subject(cert, subj, sizeof subj);
-    if (ks_ocsp_fetch(cert, issuer, NULL, opts->timeout_ms, &der, &len, &e) != KS_OK) {
+    if (ks_ocsp_fetch(opts->ctx, cert, issuer, NULL, opts->timeout_ms, &der, &len, &e) != KS_OK) {
         ks_sign_warn(opts, e.status, N_("OCSP check of \"%s\" failed: %s"), subj, e.msg_en);
         return -1;
     }
@@ -133,7 +133,7 @@ static int crl_status(X509 *cert, X509 *issuer, const ks_sign_opts *opts, ks_err
     uint8_t *der = NULL;
     size_t len = 0;
     ks_error e;
-    if (ks_crl_fetch(cert, opts->timeout_ms, &der, &len, &e) != KS_OK) {
+    if (ks_crl_fetch(opts->ctx, cert, opts->timeout_ms, &der, &len, &e) != KS_OK) {
         ks_sign_warn(opts, e.status, N_("CRL check of \"%s\" failed: %s"), subj, e.msg_en);
         return -1;
     }

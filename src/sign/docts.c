@@ -31,8 +31,8 @@ ks_status ks_sign_build_docts(ks_pdf_doc *doc, int fd, const uint8_t *mem, const
              : ks_sig_slot_digest(&slot, fd, ks_pdf_name(doc), opts->md, digest, &dlen, err);
     if (st != KS_OK)
         goto done;
-    st = ks_tsa_request(opts->tsa_url, opts->md, digest, dlen, opts->timeout_ms, &tst, &tst_len,
-                        err);
+    st = ks_tsa_request(opts->ctx, opts->tsa_url, opts->md, digest, dlen, opts->timeout_ms, &tst,
+                        &tst_len, err);
     if (st != KS_OK)
         goto done;
     st = ks_sig_slot_embed(&slot, tst, tst_len, err);

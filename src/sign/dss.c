@@ -136,12 +136,13 @@ static void revocation_for(X509 *c, X509 *issuer, bool fresh, const ks_sign_opts
     for (int pass = 0; pass < 2; pass++) {
         bool want_crl = (pass == 0) == crl_first;
         if (want_crl) {
-            if (ks_crl_fetch(c, opts->timeout_ms, &der, &len, &e) == KS_OK) {
+            if (ks_crl_fetch(opts->ctx, c, opts->timeout_ms, &der, &len, &e) == KS_OK) {
                 idx_add(vcrl, ks_dss_pool_add(pool, KS_DSS_CRL, der, len));
                 return;
             }
         } else if (has_ocsp_url(c)) {
-            if (ks_ocsp_fetch(c, issuer, NULL, opts->timeout_ms, &der, &len, &e) == KS_OK) {
+            if (ks_ocsp_fetch(opts->ctx, c, issuer, NULL, opts->timeout_ms, &der, &len, &e) ==
+                KS_OK) {
                 add_ocsp_certs(der, len, set);
                 idx_add(vocsp, ks_dss_pool_add(pool, KS_DSS_OCSP, der, len));
                 return;

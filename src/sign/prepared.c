@@ -32,7 +32,8 @@ ks_status ks_sign_begin(ks_sign_ctx *ctx, ks_cms_tbs *tbs, ks_error *err)
                            ctx->key_type == EVP_PKEY_EC ? KS_SIG_ECDSA : o->scheme,
                            ctx->signing_time,
                            o->level >= KS_SIGN_B_T ? o->tsa_url : NULL,
-                           o->timeout_ms};
+                           o->timeout_ms,
+                           o->ctx};
     ks_cms_pending_free(ctx->cms);
     ctx->cms = NULL;
     return ks_cms_begin(&who, ctx->digest, ctx->digest_len, &co, &ctx->cms, tbs, err);

@@ -64,6 +64,7 @@ static void cms_opts_of(const ks_sign_ctx *ctx, int key_type, ks_cms_sign_opts *
     c->signing_time = ctx->signing_time;
     c->tsa_url = o->level >= KS_SIGN_B_T ? o->tsa_url : NULL;
     c->timeout_ms = o->timeout_ms;
+    c->ctx = o->ctx;
 }
 
 /* What every way into signing checks first: a level that needs a TSA has one, and the signer's

@@ -205,7 +205,8 @@ static bool online_ocsp(ks_vctx *c, X509 *cert, X509 *issuer, STACK_OF(X509) * c
         }
     }
     long tmo = c->opts && c->opts->timeout_ms ? c->opts->timeout_ms : 10000;
-    if (ks_ocsp_fetch(cert, issuer, NULL, tmo, &der, &len, NULL) != KS_OK)
+    if (ks_ocsp_fetch(c->opts ? c->opts->ctx : NULL, cert, issuer, NULL, tmo, &der, &len, NULL) !=
+        KS_OK)
         return false;
     const unsigned char *p = der;
     OCSP_RESPONSE *r = d2i_OCSP_RESPONSE(NULL, &p, (long)len);
@@ -251,7 +252,7 @@ static bool online_crl(ks_vctx *c, X509 *cert, X509 *issuer, rev_out *o)
         }
     }
     long tmo = c->opts && c->opts->timeout_ms ? c->opts->timeout_ms : 10000;
-    if (ks_crl_fetch(cert, tmo, &der, &len, NULL) != KS_OK)
+    if (ks_crl_fetch(c->opts ? c->opts->ctx : NULL, cert, tmo, &der, &len, NULL) != KS_OK)
         return false;
     const unsigned char *p = der;
     X509_CRL *crl = d2i_X509_CRL(NULL, &p, (long)len);

@@ -90,7 +90,8 @@ static void test_tsa_direct(void)
     uint8_t *tok = NULL;
     size_t tok_len = 0;
     time_t before = time(NULL);
-    ks_status st = ks_tsa_request(url("/tsa"), KS_MD_SHA384, dg, 48, 5000, &tok, &tok_len, &e);
+    ks_status st =
+        ks_tsa_request(NULL, url("/tsa"), KS_MD_SHA384, dg, 48, 5000, &tok, &tok_len, &e);
     CHECK_MSG(st == KS_OK, "%s", e.msg_en);
     if (st)
         return;
@@ -145,21 +146,22 @@ static void test_tsa_direct(void)
     free(fake);
     /* a reply to someone else's request: wrong nonce, other imprint */
     tok = NULL;
-    CHECK(ks_tsa_request(url("/tsa-other"), KS_MD_SHA384, dg, 48, 5000, &tok, &tok_len, &e) ==
+    CHECK(ks_tsa_request(NULL, url("/tsa-other"), KS_MD_SHA384, dg, 48, 5000, &tok, &tok_len, &e) ==
           KS_E_FORMAT);
     CHECK(tok == NULL && strstr(e.msg_en, "nonce") && strstr(e.msg_en, "/tsa-other"));
     /* a token whose own signature does not verify */
-    CHECK(ks_tsa_request(url("/tsa-broken"), KS_MD_SHA384, dg, 48, 5000, &tok, &tok_len, &e) ==
-          KS_E_CRYPTO);
+    CHECK(ks_tsa_request(NULL, url("/tsa-broken"), KS_MD_SHA384, dg, 48, 5000, &tok, &tok_len,
+                         &e) == KS_E_CRYPTO);
     CHECK_MSG(tok == NULL && strstr(e.msg_en, "does not verify"), "%s", e.msg_en);
     /* the TSA refuses SHA-512 (not in its digests): a status, not a token */
     uint8_t d512[64] = {1};
-    CHECK(ks_tsa_request(url("/tsa"), KS_MD_SHA512, d512, 64, 5000, &tok, &tok_len, &e) == KS_E_IO);
+    CHECK(ks_tsa_request(NULL, url("/tsa"), KS_MD_SHA512, d512, 64, 5000, &tok, &tok_len, &e) ==
+          KS_E_IO);
     CHECK_MSG(strstr(e.msg_en, "refused") != NULL, "%s", e.msg_en);
     /* not a TSA at all */
-    CHECK(ks_tsa_request(url("/file/root.pem"), KS_MD_SHA384, dg, 48, 5000, &tok, &tok_len, &e) ==
-          KS_E_FORMAT);
-    CHECK(ks_tsa_request(url("/tsa"), KS_MD_SHA256, dg, 48, 5000, &tok, &tok_len, &e) ==
+    CHECK(ks_tsa_request(NULL, url("/file/root.pem"), KS_MD_SHA384, dg, 48, 5000, &tok, &tok_len,
+                         &e) == KS_E_FORMAT);
+    CHECK(ks_tsa_request(NULL, url("/tsa"), KS_MD_SHA256, dg, 48, 5000, &tok, &tok_len, &e) ==
           KS_E_USAGE);
 }
 
@@ -303,7 +305,7 @@ static void test_ocsp_crl(void)
     ks_error e;
     uint8_t *der = NULL;
     size_t len = 0;
-    ks_status st = ks_ocsp_fetch(net, root, NULL, 5000, &der, &len, &e);
+    ks_status st = ks_ocsp_fetch(NULL, net, root, NULL, 5000, &der, &len, &e);
     CHECK_MSG(st == KS_OK, "%s", e.msg_en);
     if (der) {
         CHECK(ocsp_status(der, len, net, root) == V_OCSP_CERTSTATUS_GOOD);
@@ -315,7 +317,7 @@ static void test_ocsp_crl(void)
         free(der);
         der = NULL;
     }
-    st = ks_ocsp_fetch(rev, root, NULL, 5000, &der, &len, &e);
+    st = ks_ocsp_fetch(NULL, rev, root, NULL, 5000, &der, &len, &e);
     CHECK_MSG(st == KS_OK, "%s", e.msg_en);
     if (der) {
         CHECK(ocsp_status(der, len, rev, root) == V_OCSP_CERTSTATUS_REVOKED);
@@ -324,24 +326,24 @@ static void test_ocsp_crl(void)
     }
     /* RFC 6960 §4.2.2.2: a responder the CA delegated to (OCSPSigning EKU) is accepted, another
      * certificate of the same CA is not */
-    st = ks_ocsp_fetch(net, root, url("/ocsp-delegated"), 5000, &der, &len, &e);
+    st = ks_ocsp_fetch(NULL, net, root, url("/ocsp-delegated"), 5000, &der, &len, &e);
     CHECK_MSG(st == KS_OK, "delegated: %s", e.msg_en);
     if (der)
         CHECK(ocsp_status(der, len, net, root) == V_OCSP_CERTSTATUS_GOOD);
     free(der);
     der = NULL;
-    CHECK(ks_ocsp_fetch(net, root, url("/ocsp-rogue"), 5000, &der, &len, &e) == KS_E_CRYPTO);
+    CHECK(ks_ocsp_fetch(NULL, net, root, url("/ocsp-rogue"), 5000, &der, &len, &e) == KS_E_CRYPTO);
     CHECK_MSG(der == NULL && strstr(e.msg_en, "not signed by the issuer"), "%s", e.msg_en);
     /* an explicit URL overrides the AIA; a certificate without AIA needs one */
-    CHECK(ks_ocsp_fetch(bare, root, NULL, 5000, &der, &len, &e) == KS_E_FORMAT);
-    CHECK(ks_ocsp_fetch(net, root, url("/status/503"), 5000, &der, &len, &e) == KS_E_IO);
+    CHECK(ks_ocsp_fetch(NULL, bare, root, NULL, 5000, &der, &len, &e) == KS_E_FORMAT);
+    CHECK(ks_ocsp_fetch(NULL, net, root, url("/status/503"), 5000, &der, &len, &e) == KS_E_IO);
     CHECK(strstr(e.msg_en, "503") != NULL);
     /* the response is signed by root, which is not the issuer we claim */
     X509 *tsa = load_pem("tsa.pem");
-    CHECK(ks_ocsp_fetch(net, tsa, NULL, 5000, &der, &len, &e) != KS_OK && der == NULL);
+    CHECK(ks_ocsp_fetch(NULL, net, tsa, NULL, 5000, &der, &len, &e) != KS_OK && der == NULL);
     X509_free(tsa);
 
-    st = ks_crl_fetch(net, 5000, &der, &len, &e);
+    st = ks_crl_fetch(NULL, net, 5000, &der, &len, &e);
     CHECK_MSG(st == KS_OK, "%s", e.msg_en);
     uint8_t *file = NULL;
     size_t flen = 0;
@@ -350,7 +352,7 @@ static void test_ocsp_crl(void)
     free(file);
     free(der);
     der = NULL;
-    CHECK(ks_crl_fetch(bare, 5000, &der, &len, &e) == KS_E_FORMAT);
+    CHECK(ks_crl_fetch(NULL, bare, 5000, &der, &len, &e) == KS_E_FORMAT);
 done:
     X509_free(root);
     X509_free(net);
@@ -455,6 +457,75 @@ static void test_http(void)
     CHECK(time(NULL) - t0 < 4);
 }
 
+/* The caller's context decides how the library reaches the network: a fetcher that records each
+ * URL (and forwards to the loopback server) sees the TSA, OCSP and CRL requests; a context
+ * without a fetcher refuses with "no network access configured" and the server sees nothing. */
+typedef struct rec_fetch {
+    char urls[8][256];
+    int n;
+} rec_fetch;
+
+static ks_status rec_fetch_fn(void *arg, const char *u, const char *ct, const uint8_t *body,
+                              size_t body_len, long tmo, size_t max, uint8_t **out, size_t *out_len,
+                              ks_error *err)
+{
+    rec_fetch *r = arg;
+    if (r->n < 8)
+        snprintf(r->urls[r->n++], sizeof r->urls[0], "%s", u);
+    return ks_http_fetch(NULL, u, ct, body, body_len, tmo, max, out, out_len, err);
+}
+
+static void test_ctx_fetch(void)
+{
+    rec_fetch rec = {.n = 0};
+    ks_ctx_opts co = {.fetch = rec_fetch_fn, .fetch_arg = &rec};
+    ks_ctx *ctx = NULL, *offline = NULL;
+    ks_error e;
+    CHECK(ks_ctx_new(&co, &ctx, &e) == KS_OK);
+    CHECK(ks_ctx_new(NULL, &offline, &e) == KS_OK);
+    ks_signer *ec = NULL;
+    CHECK(ks_signer_from_p12(fx_path(dir, "ec.p12"), "", &ec, &e) == KS_OK);
+    X509 *root = load_pem("root.pem"), *net = load_pem("net.pem");
+    if (!ctx || !offline || !ec || !root || !net)
+        goto done;
+    uint8_t dg[32] = {1, 2, 3}, *der = NULL;
+    size_t len = 0;
+    ks_cms_sign_opts o = {.profile = KS_CMS_CADES,
+                          .md = KS_MD_SHA256,
+                          .scheme = KS_SIG_ECDSA,
+                          .tsa_url = url("/tsa"),
+                          .timeout_ms = 5000,
+                          .ctx = ctx};
+    ks_status st = ks_cms_sign_digest(ec, dg, 32, &o, &der, &len, &e);
+    CHECK_MSG(st == KS_OK, "B-T through the context: %s", e.msg_en);
+    free(der);
+    der = NULL;
+    CHECK(ks_ocsp_fetch(ctx, net, root, NULL, 5000, &der, &len, &e) == KS_OK);
+    free(der);
+    der = NULL;
+    CHECK(ks_crl_fetch(ctx, net, 5000, &der, &len, &e) == KS_OK);
+    free(der);
+    der = NULL;
+    CHECK_MSG(rec.n == 3, "the context's fetcher saw %d requests", rec.n);
+    CHECK(rec.n > 0 && strcmp(rec.urls[0], url("/tsa")) == 0);
+    CHECK(rec.n > 1 && strcmp(rec.urls[1], url("/ocsp")) == 0);
+    CHECK(rec.n > 2 && strcmp(rec.urls[2], url("/file/root.crl.der")) == 0);
+    /* no fetcher: a clear refusal, nothing sent */
+    o.ctx = offline;
+    CHECK(ks_cms_sign_digest(ec, dg, 32, &o, &der, &len, &e) == KS_E_USAGE && der == NULL);
+    CHECK_MSG(strstr(e.msg_en, "no network access configured") != NULL, "%s", e.msg_en);
+    CHECK(ks_ocsp_fetch(offline, net, root, NULL, 5000, &der, &len, &e) == KS_E_USAGE);
+    CHECK(strstr(e.msg_en, "no network access configured") != NULL && der == NULL);
+    CHECK(ks_crl_fetch(offline, net, 5000, &der, &len, &e) == KS_E_USAGE && der == NULL);
+    CHECK(rec.n == 3);
+done:
+    X509_free(root);
+    X509_free(net);
+    ks_signer_free(ec);
+    ks_ctx_free(ctx);
+    ks_ctx_free(offline);
+}
+
 int main(void)
 {
     dir = strdup(ks_test_tmpdir("cms-network"));
@@ -469,6 +540,7 @@ int main(void)
             test_ocsp_crl();
             test_archival();
             test_http();
+            test_ctx_fetch();
         }
         fx_server_stop(&srv);
     }
