@@ -26,6 +26,7 @@
 #include <openssl/ocsp.h>
 #include <openssl/x509.h>
 
+#include "kyso/ctx.h"
 #include "kyso/error.h"
 
 #ifdef __cplusplus
@@ -78,6 +79,7 @@ typedef struct ks_ca_init_opts {
     const char *token_label;   /* the token (needed with pkcs11_module) */
     const char *pin;           /* its user PIN (needed with pkcs11_module) */
     const char *ca_key_spec;   /* root and issuing CA keys (ks_pki_keygen spec); NULL: rsa:3072 */
+    const ks_ctx *ctx;         /* its clock dates the certificates; NULL: time(NULL) */
 } ks_ca_init_opts;
 
 /* Creates the CA in `dir` (created if missing; must not already hold a CA): root (RSA-3072,
@@ -96,6 +98,9 @@ ks_status ks_ca_key_location(const char *dir, char module[1024], char token[64],
  * token (KS_E_TOKEN without it), else ignored (may be NULL). */
 ks_status ks_ca_open(const char *dir, const char *pin, ks_ca **out, ks_error *err);
 void ks_ca_close(ks_ca *ca); /* NULL is a no-op */
+/* The context whose clock dates what `ca` issues, renews, revokes and the CRLs it makes
+ * (borrowed; must outlive `ca`; NULL, the default: time(NULL)). */
+void ks_ca_set_ctx(ks_ca *ca, const ks_ctx *ctx);
 
 /* Borrowed from `ca`, valid until ks_ca_close. */
 X509 *ks_ca_root_cert(ks_ca *ca);

@@ -86,7 +86,8 @@ static int cmd_init(const ks_cli_args *a)
     ks_ca_init_opts o = {.base_url = ks_cli_get(a, "base-url"),
                          .pkcs11_module = ks_cli_get(a, "pkcs11"),
                          .token_label = ks_cli_get(a, "token"),
-                         .ca_key_spec = ks_cli_get(a, "key-type")};
+                         .ca_key_spec = ks_cli_get(a, "key-type"),
+                         .ctx = ks_cli_ctx()};
     if (o.pkcs11_module && !o.token_label)
         return ks_cli_usage(N_("--pkcs11 needs --token LABEL"));
     if (o.pkcs11_module &&
@@ -483,6 +484,7 @@ int ks_cmd_ca(int argc, char **argv)
     if (st == KS_OK)
         st = ks_ca_open(a.pos[1], pin, &ca, &e);
     ks_secret_free(pin);
+    ks_ca_set_ctx(ca, ks_cli_ctx()); /* $KYSO_NOW dates what the CA makes */
     if (st != KS_OK)
         return fail_status(&e);
     if (strcmp(sub, "issue") == 0)

@@ -89,7 +89,7 @@ ks_status ks_ca_init(const char *dir, const ks_ca_init_opts *opts, ks_error *err
     if (!module && mkdir(path, 0700) != 0 && errno != EEXIST)
         return ks_error_set(err, KS_E_IO, N_("cannot create directory \"%s\": %s"), path,
                             strerror(errno));
-    time_t now = ks_now();
+    time_t now = ks_ctx_now(opts ? opts->ctx : NULL);
     for (int i = 0; i < 4; i++) {
         const role_spec *r = &ROLES[i];
         const char *kspec = i <= 1 && ca_spec ? ca_spec : r->key_spec;
@@ -238,6 +238,12 @@ ks_status ks_ca_open(const char *dir, const char *pin, ks_ca **out, ks_error *er
 fail:
     ks_ca_close(ca);
     return st;
+}
+
+void ks_ca_set_ctx(ks_ca *ca, const ks_ctx *ctx)
+{
+    if (ca)
+        ca->ctx = ctx;
 }
 
 void ks_ca_close(ks_ca *ca)

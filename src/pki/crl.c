@@ -37,8 +37,8 @@ static ks_status add_revoked(X509_CRL *crl, const char *serial_hex, int64_t at, 
     return ok ? KS_OK : ks_error_set(err, KS_E_NOMEM, N_("out of memory"));
 }
 
-ks_status ks_pki_build_crl(sqlite3 *db, X509 *issuer, EVP_PKEY *key, uint8_t **der, size_t *der_len,
-                           ks_error *err)
+ks_status ks_pki_build_crl(sqlite3 *db, X509 *issuer, EVP_PKEY *key, time_t now, uint8_t **der,
+                           size_t *der_len, ks_error *err)
 {
     *der = NULL;
     *der_len = 0;
@@ -48,7 +48,6 @@ ks_status ks_pki_build_crl(sqlite3 *db, X509 *issuer, EVP_PKEY *key, uint8_t **d
     ASN1_INTEGER *num = NULL;
     X509_CRL *crl = X509_CRL_new();
     int64_t number = 0;
-    time_t now = ks_now();
     bool is_root = X509_check_issued(issuer, issuer) == X509_V_OK;
     if (!crl || !X509_CRL_set_version(crl, 1) ||
         !X509_CRL_set_issuer_name(crl, X509_get_subject_name(issuer)) ||
@@ -108,7 +107,8 @@ done:
 
 ks_status ks_ca_crl(ks_ca *ca, uint8_t **der, size_t *der_len, ks_error *err)
 {
-    ks_status st = ks_pki_build_crl(ca->db, ca->issuing, ca->issuing_key, der, der_len, err);
+    ks_status st = ks_pki_build_crl(ca->db, ca->issuing, ca->issuing_key, ks_ctx_now(ca->ctx), der,
+                                    der_len, err);
     if (st == KS_OK)
         st = ks_pki_audit(ca->db, "crl", NULL, NULL, err);
     return st;

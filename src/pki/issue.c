@@ -59,7 +59,7 @@ ks_status ks_ca_issue(ks_ca *ca, const ks_pki_subject *subj, EVP_PKEY *pub, int 
     st = ks_pki_key_check(pub, err);
     if (st != KS_OK)
         return st;
-    time_t now = ks_now();
+    time_t now = ks_ctx_now(ca->ctx);
     X509 *cert = NULL;
     if ((st = sign_subscriber(ca, subj, pub, now, ks_pki_add_years(now, years), &cert, err)) !=
         KS_OK)
@@ -88,7 +88,7 @@ static ks_status load_live(ks_ca *ca, const char *serial, ks_cert_row *row, X509
                           N_("certificate %s is revoked; only a valid certificate can be "
                              "renewed or changed"),
                           row->serial);
-    else if (row->not_after <= (int64_t)ks_now()) {
+    else if (row->not_after <= (int64_t)ks_ctx_now(ca->ctx)) {
         char end[32];
         ks_time_iso_vn((time_t)row->not_after, end);
         st = ks_error_set(err, KS_E_STATE,
@@ -144,7 +144,7 @@ ks_status ks_ca_renew(ks_ca *ca, const char *serial_hex, int years, X509 **out, 
         st = ks_error_set(err, KS_E_FORMAT, N_("certificate %s has no usable public key"),
                           row.serial);
     if (st == KS_OK)
-        st = sign_subscriber(ca, &subj, pub, ks_now(), not_after, &cert, err);
+        st = sign_subscriber(ca, &subj, pub, ks_ctx_now(ca->ctx), not_after, &cert, err);
     bool own = false;
     if (st == KS_OK && (st = ks_sqlite_tx_begin(ca->db, &own, err)) == KS_OK) {
         st = ks_pki_record_issue(ca, cert, &subj, "renew", err);
@@ -194,7 +194,8 @@ ks_status ks_ca_change(ks_ca *ca, const char *serial_hex, const ks_pki_subject *
                           row.serial);
     /* Decree 68 keeps the original expiry on a change of information. */
     if (st == KS_OK)
-        st = sign_subscriber(ca, &subj, pub, ks_now(), (time_t)row.not_after, &cert, err);
+        st =
+            sign_subscriber(ca, &subj, pub, ks_ctx_now(ca->ctx), (time_t)row.not_after, &cert, err);
     /* The new certificate and the old one's revocation land together or not at all. */
     bool own = false;
     if (st == KS_OK && (st = ks_sqlite_tx_begin(ca->db, &own, err)) == KS_OK) {
@@ -227,7 +228,7 @@ ks_status ks_ca_revoke(ks_ca *ca, const char *serial_hex, int reason, ks_error *
         st = ks_error_set(err, KS_E_STATE, N_("certificate %s is already revoked"), row.serial);
     bool own = false;
     if (st == KS_OK && (st = ks_sqlite_tx_begin(ca->db, &own, err)) == KS_OK) {
-        st = ks_pki_cert_set_revoked(ca->db, row.serial, (int64_t)ks_now(), reason, err);
+        st = ks_pki_cert_set_revoked(ca->db, row.serial, (int64_t)ks_ctx_now(ca->ctx), reason, err);
         if (st == KS_OK)
             st = ks_pki_audit(ca->db, "revoke", row.serial, ks_pki_reason_name(reason), err);
         st = ks_sqlite_tx_end(ca->db, own, st, err);

@@ -28,6 +28,7 @@ struct ks_ca {
     EVP_PKEY *issuing_key;
     ks_signer *issuing_signer; /* when the key is in a token */
     char base_url[KS_PKI_URL_MAX + 1];
+    const ks_ctx *ctx; /* the clock (ks_ca_set_ctx); NULL: time(NULL) */
 };
 
 /* One row of the `certs` table. Strings are malloc'd (NULL when absent). */
@@ -119,8 +120,8 @@ ks_status ks_pki_record_issue(ks_ca *ca, X509 *cert, const ks_pki_subject *subj,
                               ks_error *err);
 
 /* ---- signing helpers (crl.c) ---- */
-ks_status ks_pki_build_crl(sqlite3 *db, X509 *issuer, EVP_PKEY *key, uint8_t **der, size_t *der_len,
-                           ks_error *err);
+ks_status ks_pki_build_crl(sqlite3 *db, X509 *issuer, EVP_PKEY *key, time_t now, uint8_t **der,
+                           size_t *der_len, ks_error *err);
 const EVP_MD *ks_pki_sign_md(EVP_PKEY *key);
 
 #endif

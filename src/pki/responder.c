@@ -170,7 +170,7 @@ static ks_status cached_crl(ks_responder *r, ks_crl_cached *c, X509 *issuer, EVP
     if (!c->der || c->data_version != v || now - c->made >= KS_CRL_CACHE_SEC || now < c->made) {
         uint8_t *fresh = NULL;
         size_t n = 0;
-        st = ks_pki_build_crl(r->db, issuer, key, &fresh, &n, err);
+        st = ks_pki_build_crl(r->db, issuer, key, now, &fresh, &n, err);
         if (st == KS_OK) {
             free(c->der);
             c->der = fresh;
