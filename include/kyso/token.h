@@ -119,6 +119,12 @@ ks_status ks_token_session_import_p12(ks_token_session *ts, const char *label, c
 /* `*out` is malloc'd. */
 ks_status ks_token_session_list_objects(ks_token_session *ts, ks_token_obj **out, size_t *count,
                                         ks_error *err);
+/* A signer (key by label, NULL: the only one; with its certificate) on the session's login: no
+ * new session or login. It signs under the session's mutex and borrows the session: free it
+ * before ks_token_session_close. A key that needs the PIN for every signature
+ * (CKA_ALWAYS_AUTHENTICATE) is refused: use ks_token_signer. */
+ks_status ks_token_session_signer(ks_token_session *ts, const char *key_label, ks_signer **out,
+                                  ks_error *err);
 /* C_SetPIN in the session; the session stays logged in. */
 ks_status ks_token_session_change_pin(ks_token_session *ts, const char *old_pin,
                                       const char *new_pin, ks_error *err);

@@ -3,6 +3,7 @@
 #ifndef KYSO_TOKEN_P11_INTERNAL_H
 #define KYSO_TOKEN_P11_INTERNAL_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -116,6 +117,11 @@ ks_status ks_p11_import_p12_in(ks_p11_sess *s, const char *label, const char *p1
 ks_status ks_p11_list_objects_in(ks_p11_sess *s, ks_token_obj **out, size_t *count, ks_error *err);
 ks_status ks_p11_change_pin_in(ks_p11_sess *s, const char *old_pin, const char *new_pin,
                                ks_error *err);
+
+/* A token signer on `s` (borrowed: it must stay open while the signer lives), signing under
+ * `mu`, the mutex of the session's other users (signer.c). */
+ks_status ks_p11_session_signer(const ks_p11_sess *s, pthread_mutex_t *mu, const char *key_label,
+                                ks_signer **out, ks_error *err);
 
 /* ---- encodings (sigformat.c) ---- */
 /* Builds DER DigestInfo (RFC 8017 §9.2) for `md` over `digest`. `out` needs 19 + 64 bytes. */

@@ -17,6 +17,8 @@ typedef struct tok_ctx {
     size_t raw_len;       /* RSA modulus bytes; EC: bytes of r||s */
     char *pin;            /* kept only for CKA_ALWAYS_AUTHENTICATE keys; wiped on destroy */
     pthread_mutex_t lock; /* a PKCS#11 session is not for concurrent use */
+    pthread_mutex_t *mu;  /* &lock, or a ks_token_session's mutex when its session is borrowed */
+    bool borrowed;        /* the session belongs to a ks_token_session: not closed here */
 } tok_ctx;
 
 static void tok_destroy(ks_signer *s)
@@ -24,7 +26,8 @@ static void tok_destroy(ks_signer *s)
     tok_ctx *c = s->ctx;
     if (!c)
         return;
-    ks_p11_close(&c->sess);
+    if (!c->borrowed)
+        ks_p11_close(&c->sess);
     if (c->pin) {
         OPENSSL_cleanse(c->pin, strlen(c->pin));
         free(c->pin);
@@ -111,9 +114,9 @@ static ks_status tok_sign(ks_signer *s, ks_sig_scheme scheme, ks_md md, const ui
                           size_t digest_len, uint8_t *sig, size_t *sig_len, ks_error *err)
 {
     tok_ctx *c = s->ctx;
-    pthread_mutex_lock(&c->lock);
+    pthread_mutex_lock(c->mu);
     ks_status st = sign_locked(s, c, scheme, md, digest, digest_len, sig, sig_len, err);
-    pthread_mutex_unlock(&c->lock);
+    pthread_mutex_unlock(c->mu);
     return st;
 }
 
@@ -182,11 +185,12 @@ done:
 
 static ks_status make_signer(const char *module_path, const char *token_label,
                              const char *key_label, const char *pin, bool need_cert,
-                             ks_signer **out, ks_error *err)
+                             const ks_p11_sess *borrow, pthread_mutex_t *borrow_mu, ks_signer **out,
+                             ks_error *err)
 {
     *out = NULL;
     /* Never try an empty PIN: on a real token a wrong try brings the lock closer. */
-    if (!pin || !*pin)
+    if (!borrow && (!pin || !*pin))
         return ks_error_set(err, KS_E_USAGE, N_("signing with a token needs the user PIN"));
     ks_signer *s = calloc(1, sizeof *s);
     tok_ctx *c = calloc(1, sizeof *c);
@@ -198,12 +202,18 @@ static ks_status make_signer(const char *module_path, const char *token_label,
         return ks_error_set(err, KS_E_NOMEM, N_("out of memory"));
     }
     pthread_mutex_init(&c->lock, NULL);
+    c->mu = borrow_mu ? borrow_mu : &c->lock;
     s->ctx = c;
     s->sign = tok_sign;
     s->destroy = tok_destroy;
-    st = ks_p11_open(module_path, token_label, false, CKU_USER, pin, &c->sess, err);
-    if (st != KS_OK)
-        goto fail;
+    if (borrow) {
+        c->sess = *borrow;
+        c->borrowed = true;
+    } else {
+        st = ks_p11_open(module_path, token_label, false, CKU_USER, pin, &c->sess, err);
+        if (st != KS_OK)
+            goto fail;
+    }
     st = find_key(&c->sess, key_label, &c->key, err);
     if (st == KS_OK)
         st = ks_p11_pubkey(&c->sess, c->key, &pub, err);
@@ -240,6 +250,13 @@ static ks_status make_signer(const char *module_path, const char *token_label,
         s->max_sig_len = 3 + 2 * (nbytes + 3);
     }
     if (ks_p11_attr_bool(&c->sess, c->key, CKA_ALWAYS_AUTHENTICATE)) {
+        if (!pin) { /* a session keeps no PIN to give each signature */
+            st = ks_error_set(err, KS_E_TOKEN,
+                              N_("token \"%s\": the key needs the PIN for every signature; sign "
+                                 "with the PIN instead of the open session"),
+                              tl);
+            goto fail;
+        }
         c->pin = strdup(pin);
         if (!c->pin) {
             st = ks_error_set(err, KS_E_NOMEM, N_("out of memory"));
@@ -260,12 +277,18 @@ fail:
 ks_status ks_token_signer(const char *module_path, const char *token_label, const char *key_label,
                           const char *pin, ks_signer **out, ks_error *err)
 {
-    return make_signer(module_path, token_label, key_label, pin, true, out, err);
+    return make_signer(module_path, token_label, key_label, pin, true, NULL, NULL, out, err);
+}
+
+ks_status ks_p11_session_signer(const ks_p11_sess *s, pthread_mutex_t *mu, const char *key_label,
+                                ks_signer **out, ks_error *err)
+{
+    return make_signer(NULL, NULL, key_label, NULL, true, s, mu, out, err);
 }
 
 ks_status ks_token_key_signer(const char *module_path, const char *token_label,
                               const char *key_label, const char *pin, ks_signer **out,
                               ks_error *err)
 {
-    return make_signer(module_path, token_label, key_label, pin, false, out, err);
+    return make_signer(module_path, token_label, key_label, pin, false, NULL, NULL, out, err);
 }

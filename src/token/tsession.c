@@ -96,3 +96,12 @@ ks_status ks_token_session_change_pin(ks_token_session *ts, const char *old_pin,
     pthread_mutex_unlock(&ts->mu);
     return st;
 }
+
+ks_status ks_token_session_signer(ks_token_session *ts, const char *key_label, ks_signer **out,
+                                  ks_error *err)
+{
+    pthread_mutex_lock(&ts->mu);
+    ks_status st = ks_p11_session_signer(&ts->s, &ts->mu, key_label, out, err);
+    pthread_mutex_unlock(&ts->mu);
+    return st;
+}

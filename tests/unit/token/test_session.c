@@ -184,6 +184,20 @@ int main(void)
     CHECK(ks_token_session_list_objects(ts, &o, &n, &e) == KS_OK);
     CHECK(has_label(o, n, "s-rsa", 0) == 0 && has_label(o, n, "s-rsa", 2) == 0);
     free(o);
+    /* sign with the session's login: the token's signature checks with the key's public key */
+    ks_signer *sg = NULL;
+    st = ks_token_session_signer(ts, "s-ec", &sg, &e);
+    CHECK_MSG(st == KS_OK && sg && sg->cert, "session signer: %s", st ? e.msg_en : "");
+    if (sg) {
+        uint8_t dg[32] = {9, 8, 7}, sig[256];
+        size_t sl = sizeof sig;
+        CHECK(sg->sign(sg, KS_SIG_ECDSA, KS_MD_SHA256, dg, 32, sig, &sl, &e) == KS_OK);
+        EVP_PKEY_CTX *vc = EVP_PKEY_CTX_new(ec, NULL);
+        CHECK(vc && EVP_PKEY_verify_init(vc) > 0 && EVP_PKEY_verify(vc, sig, sl, dg, 32) == 1);
+        EVP_PKEY_CTX_free(vc);
+        ks_signer_free(sg);
+    }
+    CHECK(ks_token_session_signer(ts, "no-such-key", &sg, &e) != KS_OK && sg == NULL);
     CHECK(ks_token_session_change_pin(ts, PIN, PIN2, &e) == KS_OK);
     CHECK(ks_token_session_keygen(ts, "s-after", "ec:P-256", &pub, &e) == KS_OK && pub);
     EVP_PKEY_free(pub);
