@@ -20,14 +20,18 @@ declare -A ALLOW=(
   [pki]="store token cms net util"
   [sign]="pdfgen text pdf cms token net util"
   [verify]="text pdf cms net util"
-  [cli]="verify sign pki store token cms pdfgen text pdf net util"
-  [server]="store util"
+  [docfmt]="register text pdf util"
+  [edxml]="util"
+  [register]="util"
+  [workdays]="util"
+  [cli]="verify sign pki store token cms docfmt edxml register workdays pdfgen text pdf net util"
+  [server]="verify sign docfmt register workdays store token cms pdfgen text pdf net util"
 )
 # Public header (include/kyso/NAME.h) -> its module.
 declare -A HDR=(
   [error]=util [util]=util [version]=util [ctx]=util [net]=net [pdf]=pdf [text]=text
   [pdfgen]=pdfgen [cms]=cms [signer]=cms [token]=token [store]=store [pki]=pki [sign]=sign
-  [verify]=verify
+  [verify]=verify [docfmt]=docfmt [edxml]=edxml [register]=register [workdays]=workdays
 )
 
 fail=0

@@ -9,7 +9,7 @@ PKGS=(
   gettext
   # libraries
   libssl-dev zlib1g-dev libpng-dev libharfbuzz-dev libcurl4-openssl-dev libsqlite3-dev
-  libmicrohttpd-dev libpq-dev libp11-kit-dev libunistring-dev
+  libmicrohttpd-dev libpq-dev libp11-kit-dev libunistring-dev libxml2-dev
   # the server (kysod): JSON, argon2id password hashing, PostgreSQL for its tests, nginx as TLS
   # front and benchmark baseline
   libjansson-dev libsodium-dev postgresql nginx-light

@@ -50,7 +50,7 @@ typedef struct ks_cli_args {
     int npos;
 } ks_cli_args;
 /* Returns 0 or an exit code after printing a usage error. Short aliases: "-o" = "--out",
- * "-h" = "--help". */
+ * "-h" = "--help", "-d" = "--dir". */
 int ks_cli_parse(int argc, char **argv, const char *const *spec, ks_cli_args *a);
 const char *ks_cli_get(const ks_cli_args *a, const char *name); /* last value or NULL */
 bool ks_cli_has(const ks_cli_args *a, const char *name);
@@ -73,5 +73,9 @@ int ks_cmd_token(int argc, char **argv);
 
 /* `kyso pdf text` lives beside the text extractor's owner (cli_pdf_text.c). */
 int ks_cmd_pdf_text(int argc, char **argv);
+/* `kyso pdf check` (Decree 30 format check, cli_pdf_check.c). */
+int ks_cmd_pdf_check(int argc, char **argv);
+/* `kyso edxml pack|unpack` (cli_edxml.c). */
+int ks_cmd_edxml(int argc, char **argv);
 
 #endif

@@ -159,6 +159,8 @@ int ks_cli_parse(int argc, char **argv, const char *const *spec, ks_cli_args *a)
             arg = "--out";
         else if (strcmp(arg, "-h") == 0)
             arg = "--help";
+        else if (strcmp(arg, "-d") == 0)
+            arg = "--dir";
         if (strncmp(arg, "--", 2) != 0 || arg[2] == 0) {
             if (a->npos >= KS_CLI_MAX_ARGS)
                 return ks_cli_usage(N_("too many arguments"));
@@ -236,13 +238,15 @@ static void usage(FILE *f)
                      "Usage:\n"
                      "  kyso pdf info FILE [--json]\n"
                      "  kyso pdf text FILE [--page N] [--json]\n"
+                     "  kyso pdf check FILE [--json]\n"
                      "  kyso sign IN.pdf -o OUT.pdf (--p12 FILE | --key KEY --cert CERT | "
                      "--pkcs11 MODULE --token LABEL) ...\n"
                      "  kyso verify FILE [--trust PEM]... [--json] [--html OUT] "
                      "[--offline] [--lang vi|en]\n"
                      "  kyso ca init|issue|renew|change|revoke|crl|serve DIR ...\n"
                      "  kyso token list|init|keygen|import|change-pin|unblock --pkcs11 "
-                     "MODULE ...\n\n"
+                     "MODULE ...\n"
+                     "  kyso edxml pack|unpack|status ...\n\n"
                      "Options for every command: --lang vi|en (messages; default vi)\n"
                      "'kyso COMMAND --help' shows the options of a command.\n")));
 }
@@ -296,5 +300,7 @@ int main(int argc, char **argv)
         return ks_cmd_ca(argc - 1, argv + 1);
     if (strcmp(cmd, "token") == 0)
         return ks_cmd_token(argc - 1, argv + 1);
+    if (strcmp(cmd, "edxml") == 0)
+        return ks_cmd_edxml(argc - 1, argv + 1);
     return ks_cli_usage(N_("unknown command \"%s\""), cmd);
 }

@@ -27,14 +27,14 @@ out=$("$K" --lang fr --help 2>&1); rc=$?
 check "bad --lang exits 3" '[ $rc -eq 3 ]'
 out=$("$K" --version)
 check "--version" 'grep -q "^kyso [0-9]" <<<"$out"'
-# libcurl, libmicrohttpd, SQLite, HarfBuzz and libpng (and the ~35 libraries they need) are loaded with
+# libcurl, libmicrohttpd, SQLite, HarfBuzz, libpng and libxml2 (and the ~35 libraries they need) are loaded with
 # dlopen when a command first needs them (src/util/dynlib.h); linked into the binary they would
 # be loaded by every command, --version included. The sanitizer builds add only libasan/libubsan.
 if command -v ldd >/dev/null; then
   libs=$(ldd "$K" 2>&1); rc=$?
   check "ldd reads the binary" '[ $rc -eq 0 ] && grep -q "libcrypto" <<<"$libs"'
-  check "curl, microhttpd, sqlite3, harfbuzz, png are not linked (dlopen on use)" \
-    '! grep -E "lib(curl|microhttpd|sqlite3|harfbuzz|gnutls|png)" <<<"$libs"'
+  check "curl, microhttpd, sqlite3, harfbuzz, png, xml2 are not linked (dlopen on use)" \
+    '! grep -E "lib(curl|microhttpd|sqlite3|harfbuzz|gnutls|png|xml2|icu)" <<<"$libs"'
 fi
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]
