@@ -233,7 +233,9 @@ int api_dlv_accept(kysod_req *r)
     int64_t now = time(NULL), number = 0;
     char today[16], deadline[16] = "", doc_date[16] = "";
     docs_vn_date(now, today);
-    docs_vn_date(kysod_int(d, "issued_at"), doc_date);
+    int64_t issued = 0;
+    kysod_time_parse(kysod_str(d, "issued_at", ""), &issued);
+    docs_vn_date(issued, doc_date);
     ks_error e;
     ks_status st = KS_OK;
     if (days > 0) {

@@ -38,6 +38,32 @@ static ks_status read_pin(const kysod_config *c, const char *label, char pin[128
     return KS_OK;
 }
 
+/* Reads images_dir/<kind>-<id>.png (the person's signature image or the agency's seal). */
+static ks_status read_image(const kysod_config *c, const char *kind, int64_t id, uint8_t **out,
+                            size_t *len, ks_error *e)
+{
+    char path[1200];
+    snprintf(path, sizeof path, "%s/%s-%lld.png", c->images_dir, kind, (long long)id);
+    *out = NULL;
+    *len = 0;
+    FILE *f = c->images_dir[0] ? fopen(path, "rb") : NULL;
+    if (!f)
+        return ks_error_set(e, KS_E_USAGE,
+                            strcmp(kind, "user") == 0
+                                ? N_("no signature image is on file for the signer (images_dir)")
+                                : N_("no seal image is on file for the agency (images_dir)"));
+    uint8_t *buf = malloc(4 << 20);
+    size_t n = buf ? fread(buf, 1, 4 << 20, f) : 0;
+    fclose(f);
+    if (!buf || n == 0 || n == (size_t)(4 << 20)) {
+        free(buf);
+        return ks_error_set(e, KS_E_USAGE, N_("the image %s is empty or larger than 4 MiB"), path);
+    }
+    *out = buf;
+    *len = n;
+    return KS_OK;
+}
+
 /* Signs `in` with the key in token `label` as `opts` says; *out malloc'd. */
 static ks_status sign_with_token(const kysod_config *c, const char *label, ks_sign_opts *opts,
                                  const uint8_t *in, size_t len, uint8_t **out, size_t *out_len,
@@ -131,10 +157,17 @@ int api_doc_sign(kysod_req *r)
     if (!*o.title)
         o.title = NULL;
     ks_error e;
-    if (sign_with_token(&r->srv->cfg, label, &o, pdf, len, &out, &out_len, &e) != KS_OK) {
+    uint8_t *img = NULL;
+    size_t img_len = 0;
+    ks_status ist = read_image(&r->srv->cfg, "user", r->s.user_id, &img, &img_len, &e);
+    o.image_data = img;
+    o.image_len = img_len;
+    if (ist != KS_OK || sign_with_token(&r->srv->cfg, label, &o, pdf, len, &out, &out_len, &e) != KS_OK) {
+        free(img);
         rc = sign_failed(r, &e);
         goto done;
     }
+    free(img);
     ks_status st = ks_db_tx_begin(r->db, &e);
     if (st == KS_OK)
         st = docs_move(r, r->id, DOC_SIGNING, DOC_SIGNED, &e);
@@ -214,7 +247,15 @@ int api_doc_issue(kysod_req *r)
             o.tsa_url = r->srv->cfg.tsa_url;
         }
         o.reason = num;
-        st = sign_with_token(&r->srv->cfg, label, &o, pdf, len, &out, &out_len, &e);
+        o.seal_mm = 36;
+        uint8_t *img = NULL;
+        size_t img_len = 0;
+        st = read_image(&r->srv->cfg, "agency", ag, &img, &img_len, &e);
+        o.image_data = img;
+        o.image_len = img_len;
+        if (st == KS_OK)
+            st = sign_with_token(&r->srv->cfg, label, &o, pdf, len, &out, &out_len, &e);
+        free(img);
         if (st != KS_OK) {
             ks_db_tx_end(r->db, st, &e);
             rc = sign_failed(r, &e);

@@ -106,6 +106,9 @@ static ks_status set_key(kysod_config *c, const char *k, const char *v, const ch
     } else if (strcmp(k, "pkcs11_pin_dir") == 0) {
         dst = c->pkcs11_pin_dir;
         cap = sizeof c->pkcs11_pin_dir;
+    } else if (strcmp(k, "images_dir") == 0) {
+        dst = c->images_dir;
+        cap = sizeof c->images_dir;
     } else if (strcmp(k, "tsa_url") == 0) {
         dst = c->tsa_url;
         cap = sizeof c->tsa_url;
