@@ -84,9 +84,9 @@ int api_doc_create(kysod_req *r)
         return rc;
     ks_db_rows *rows = NULL;
     int64_t now = time(NULL);
-    ks_db_arg a[9] = {KS_DB_I(ag),       KS_DB_I(r->s.user_id), KS_DB_S(type),
-                      KS_DB_S(summary),  KS_DB_S(urgency),      KS_DB_S(cls),
-                      KS_DB_S(series),   KS_DB_I((int64_t)pages), KS_DB_I(now)};
+    ks_db_arg a[9] = {KS_DB_I(ag),      KS_DB_I(r->s.user_id),   KS_DB_S(type),
+                      KS_DB_S(summary), KS_DB_S(urgency),        KS_DB_S(cls),
+                      KS_DB_S(series),  KS_DB_I((int64_t)pages), KS_DB_I(now)};
     ks_status st = ks_db_tx_begin(r->db, &e);
     if (st == KS_OK)
         st = ks_db_run(r->db, Q_DOC_NEW, a, 9, &rows, NULL, &e);
@@ -106,8 +106,8 @@ int api_doc_list(kysod_req *r)
         return rc;
     if (a[0].type != KS_DB_INT)
         a[0] = KS_DB_I(r->s.agency_id);
-    if (!kysod_member(r, a[0].i) && !r->city_admin)
-        return kysod_fail_id(r, 403, "forbidden", N_("you are not a member of that agency"));
+    if ((rc = kysod_authorize(r, ACC_AGENCY_MEMBER, a[0].i)))
+        return rc;
     a[1] = KS_DB_S(kysod_query(r, "state"));
     return kysod_page(r, Q_DOC_LIST, Q_DOC_COUNT, a, 2, limit, offset);
 }
@@ -189,18 +189,21 @@ static const kysod_field DECISION[] = {
     {"comment", F_STR, false, 2000, NULL, NULL},
 };
 
-/* Loads the document and the body; refuses a classified one. */
-static int begin_step(kysod_req *r, json_t **doc, json_t **body, bool want_body)
+/* Loads the document, checks the caller's `role` (NULL: none) and reads the body; refuses a
+ * classified one. */
+static int begin_step(kysod_req *r, json_t **doc, json_t **body, bool want_body, const char *role,
+                      const char *msgid)
 {
     *body = NULL;
     int rc = docs_load(r, doc);
     if (rc)
         return rc;
-    if ((rc = docs_refuse_classified(r, *doc, NULL, 0)))
+    if ((rc = docs_refuse_classified(r, *doc, NULL, 0)) ||
+        (role && (rc = docs_need_role(r, *doc, role, msgid))))
         goto fail;
     if (want_body) {
-        if ((rc = kysod_body_object(r, body)) || (rc = kysod_body_check(r, *body, DECISION, 2,
-                                                                        false)))
+        if ((rc = kysod_body_object(r, body)) ||
+            (rc = kysod_body_check(r, *body, DECISION, 2, false)))
             goto fail;
         if (strcmp(kysod_str(*body, "decision", ""), "return") == 0 &&
             !*kysod_str(*body, "comment", "")) {
@@ -220,7 +223,7 @@ fail:
 int api_doc_submit(kysod_req *r)
 {
     json_t *doc, *b;
-    int rc = begin_step(r, &doc, &b, false);
+    int rc = begin_step(r, &doc, &b, false, NULL, NULL);
     if (rc)
         return rc;
     if (kysod_int(doc, "drafter_id") != r->s.user_id) {
@@ -233,14 +236,9 @@ int api_doc_submit(kysod_req *r)
 int api_doc_review(kysod_req *r)
 {
     json_t *doc, *b;
-    int rc = begin_step(r, &doc, &b, true);
+    int rc = begin_step(r, &doc, &b, true, "unit_head", N_("only a unit head reviews documents"));
     if (rc)
         return rc;
-    if ((rc = docs_need_role(r, doc, "unit_head", N_("only a unit head reviews documents")))) {
-        json_decref(doc);
-        json_decref(b);
-        return rc;
-    }
     bool ok = strcmp(kysod_str(b, "decision", ""), "approve") == 0;
     rc = step(r, doc, DOC_REVIEW, ok ? DOC_FORMAT : DOC_DRAFT,
               ok ? "document.approve" : "document.return", kysod_str(b, "comment", ""), NULL);
@@ -261,17 +259,17 @@ static char *format_report(kysod_req *r, const uint8_t *pdf, size_t len, size_t 
         for (size_t i = 0; i < rep->count; i++) {
             const ks_docfmt_finding *f = &rep->items[i];
             char buf[1024];
-            json_array_append_new(
-                items, json_pack("{s:s, s:I, s:[f,f,f,f], s:s}", "rule", f->rule, "page",
-                                 (json_int_t)f->page, "box", f->box.x0, f->box.y0, f->box.x1,
-                                 f->box.y1, "message",
-                                 kysod_err_text(r, &f->message, buf, sizeof buf)));
+            json_array_append_new(items,
+                                  json_pack("{s:s, s:I, s:[f,f,f,f], s:s}", "rule", f->rule, "page",
+                                            (json_int_t)f->page, "box", f->box.x0, f->box.y0,
+                                            f->box.x1, f->box.y1, "message",
+                                            kysod_err_text(r, &f->message, buf, sizeof buf)));
         }
     } else {
         char buf[1024];
-        json_array_append_new(items, json_pack("{s:s, s:i, s:[], s:s}", "rule", "text", "page",
-                                               0, "box", "message",
-                                               kysod_err_text(r, &e, buf, sizeof buf)));
+        json_array_append_new(items,
+                              json_pack("{s:s, s:i, s:[], s:s}", "rule", "text", "page", 0, "box",
+                                        "message", kysod_err_text(r, &e, buf, sizeof buf)));
     }
     *count = json_array_size(items);
     ks_docfmt_report_free(rep);
@@ -284,15 +282,14 @@ static char *format_report(kysod_req *r, const uint8_t *pdf, size_t len, size_t 
 int api_doc_format_check(kysod_req *r)
 {
     json_t *doc, *b;
-    int rc = begin_step(r, &doc, &b, true);
+    int rc = begin_step(r, &doc, &b, true, "format_checker",
+                        N_("only a format checker checks documents"));
     if (rc)
         return rc;
     uint8_t *pdf = NULL;
     size_t len = 0, count = 0;
     char *report = NULL;
-    if ((rc = docs_need_role(r, doc, "format_checker",
-                             N_("only a format checker checks documents"))) ||
-        (rc = docs_read_pdf(r, kysod_str(doc, "sha256", ""), &pdf, &len)) ||
+    if ((rc = docs_read_pdf(r, kysod_str(doc, "sha256", ""), &pdf, &len)) ||
         (rc = docs_refuse_classified(r, NULL, pdf, len))) {
         json_decref(doc);
         goto done;

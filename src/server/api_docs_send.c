@@ -94,7 +94,7 @@ int api_doc_send(kysod_req *r)
     int64_t now = time(NULL);
     ks_status st = ks_db_tx_begin(r->db, &e);
     for (size_t i = 0; i < n && st == KS_OK; i++) {
-        ks_db_arg a[6] = {KS_DB_I(r->id), KS_DB_I(ag),      KS_DB_I(ids[i]),
+        ks_db_arg a[6] = {KS_DB_I(r->id),  KS_DB_I(ag),      KS_DB_I(ids[i]),
                           KS_DB_S(report), KS_DB_S(verdict), KS_DB_I(now)};
         st = ks_db_run(r->db, Q_DLV_NEW, a, 6, NULL, NULL, &e);
     }
@@ -126,8 +126,8 @@ int api_dlv_list(kysod_req *r)
         return rc;
     if (a[0].type != KS_DB_INT)
         a[0] = KS_DB_I(r->s.agency_id);
-    if (!kysod_member(r, a[0].i) && !r->city_admin)
-        return kysod_fail_id(r, 403, "forbidden", N_("you are not a member of that agency"));
+    if ((rc = kysod_authorize(r, ACC_AGENCY_MEMBER, a[0].i)))
+        return rc;
     a[1] = KS_DB_S(kysod_query(r, "state"));
     return kysod_page(r, Q_DLV_LIST, Q_DLV_COUNT, a, 2, limit, offset);
 }
@@ -137,8 +137,8 @@ static int dlv_load(kysod_req *r, json_t **d)
     int rc = kysod_load(r, Q_DLV_GET, r->id, N_("no such delivery"), d);
     if (rc)
         return rc;
-    if (!kysod_member(r, kysod_int(*d, "to_agency_id")) &&
-        !kysod_member(r, kysod_int(*d, "from_agency_id")) && !r->city_admin) {
+    if (!kysod_sees(r, ACC_AGENCY_MEMBER, kysod_int(*d, "to_agency_id")) &&
+        !kysod_sees(r, ACC_AGENCY_MEMBER, kysod_int(*d, "from_agency_id"))) {
         json_decref(*d);
         *d = NULL;
         return kysod_fail_id(r, 404, "not_found", N_("no such delivery"));
@@ -189,8 +189,8 @@ static int for_clerk(kysod_req *r, json_t **d)
     if (!kysod_has_role(r, kysod_int(*d, "to_agency_id"), "clerk"))
         rc = kysod_fail_id(r, 403, "forbidden", N_("only a clerk of the receiving agency decides"));
     else if (strcmp(kysod_str(*d, "state", ""), "received") != 0)
-        rc = kysod_fail(r, 409, "wrong_state", "state",
-                        N_("the delivery was decided already (%s)"), kysod_str(*d, "state", ""));
+        rc = kysod_fail(r, 409, "wrong_state", "state", N_("the delivery was decided already (%s)"),
+                        kysod_str(*d, "state", ""));
     if (rc) {
         json_decref(*d);
         *d = NULL;
@@ -313,8 +313,8 @@ int api_dlv_reject(kysod_req *r)
     if (st == KS_OK && changed != 1)
         st = ks_error_set(&e, KS_E_STATE, N_("the delivery was decided meanwhile"));
     json_object_del(d, "verify_report");
-    rc = kysod_commit(r, st, &e, "delivery.reject", "delivery", r->id,
-                      kysod_int(d, "to_agency_id"), d, Q_DLV_GET, 200);
+    rc = kysod_commit(r, st, &e, "delivery.reject", "delivery", r->id, kysod_int(d, "to_agency_id"),
+                      d, Q_DLV_GET, 200);
     d = NULL;
 done:
     json_decref(d);

@@ -162,7 +162,8 @@ int api_doc_sign(kysod_req *r)
     ks_status ist = read_image(&r->srv->cfg, "user", r->s.user_id, &img, &img_len, &e);
     o.image_data = img;
     o.image_len = img_len;
-    if (ist != KS_OK || sign_with_token(&r->srv->cfg, label, &o, pdf, len, &out, &out_len, &e) != KS_OK) {
+    if (ist != KS_OK ||
+        sign_with_token(&r->srv->cfg, label, &o, pdf, len, &out, &out_len, &e) != KS_OK) {
         free(img);
         rc = sign_failed(r, &e);
         goto done;

@@ -65,9 +65,7 @@ static int reg_scope(kysod_req *r, ks_db_arg *agency)
         return rc;
     if (agency->type != KS_DB_INT)
         *agency = KS_DB_I(r->s.agency_id);
-    if (!kysod_member(r, agency->i) && !r->city_admin && !r->city_auditor)
-        return kysod_fail_id(r, 403, "forbidden", N_("you are not a member of that agency"));
-    return 0;
+    return kysod_authorize(r, ACC_AGENCY_MEMBER, agency->i);
 }
 
 static bool want_csv(kysod_req *r)
@@ -87,11 +85,16 @@ int api_reg_outgoing(kysod_req *r)
         return rc;
     a[2] = KS_DB_S(kysod_query(r, "series"));
     if (want_csv(r)) {
-        static const char *const heads[] = {
-            "Số, ký hiệu văn bản",    "Ngày tháng văn bản", "Tên loại và trích yếu nội dung",
-            "Người ký",               "Nơi nhận văn bản",   "Đơn vị, người nhận bản lưu",
-            "Số lượng bản",           "Ghi chú",            "Loại (tên loại)",
-            "Sổ (series)"};
+        static const char *const heads[] = {"Số, ký hiệu văn bản",
+                                            "Ngày tháng văn bản",
+                                            "Tên loại và trích yếu nội dung",
+                                            "Người ký",
+                                            "Nơi nhận văn bản",
+                                            "Đơn vị, người nhận bản lưu",
+                                            "Số lượng bản",
+                                            "Ghi chú",
+                                            "Loại (tên loại)",
+                                            "Sổ (series)"};
         static const int cols[] = {5, 6, 8, 9, 10, 12, 11, 13, 7, 2};
         return csv_answer(r, Q_OUT_LIST, a, 3, heads, cols, 10, "so-van-ban-di.csv");
     }
@@ -109,10 +112,9 @@ int api_reg_incoming(kysod_req *r)
         return rc;
     if (want_csv(r)) {
         static const char *const heads[] = {
-            "Ngày đến",         "Số đến",  "Tác giả (cơ quan gửi)",
-            "Số, ký hiệu",      "Ngày tháng văn bản",          "Tên loại",
-            "Trích yếu nội dung", "Người nhận (mã)",            "Hạn giải quyết",
-            "Ghi chú"};
+            "Ngày đến",           "Số đến",   "Tác giả (cơ quan gửi)", "Số, ký hiệu",
+            "Ngày tháng văn bản", "Tên loại", "Trích yếu nội dung",    "Người nhận (mã)",
+            "Hạn giải quyết",     "Ghi chú"};
         static const int cols[] = {4, 3, 5, 6, 7, 8, 9, 10, 11, 12};
         return csv_answer(r, Q_IN_LIST, a, 2, heads, cols, 10, "so-van-ban-den.csv");
     }

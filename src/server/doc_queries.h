@@ -10,8 +10,7 @@
     " (SELECT sha256 FROM doc_versions v WHERE v.document_id = d.id ORDER BY seq DESC LIMIT 1)"    \
     " AS sha256"
 static const char Q_DOC_GET[] = "SELECT " KS_DOC_COLS " FROM documents d WHERE d.id = ?1";
-#define KS_DOC_FILTER                                                                              \
-    " WHERE d.agency_id = ?1 AND (CAST(?2 AS TEXT) IS NULL OR d.state = ?2)"
+#define KS_DOC_FILTER " WHERE d.agency_id = ?1 AND (CAST(?2 AS TEXT) IS NULL OR d.state = ?2)"
 static const char Q_DOC_LIST[] = "SELECT " KS_DOC_COLS " FROM documents d" KS_DOC_FILTER
                                  " ORDER BY d.id DESC LIMIT ?3 OFFSET ?4";
 static const char Q_DOC_COUNT[] = "SELECT COUNT(*) FROM documents d" KS_DOC_FILTER;
@@ -83,8 +82,7 @@ static const char Q_OUT_LIST[] = "SELECT " KS_OUT_COLS " FROM reg_outgoing" KS_O
                                  " ORDER BY year, series, number LIMIT ?4 OFFSET ?5";
 static const char Q_OUT_COUNT[] = "SELECT COUNT(*) FROM reg_outgoing" KS_OUT_FILTER;
 
-#define KS_IN_FILTER                                                                               \
-    " WHERE agency_id = ?1 AND (CAST(?2 AS BIGINT) IS NULL OR year = ?2)"
+#define KS_IN_FILTER " WHERE agency_id = ?1 AND (CAST(?2 AS BIGINT) IS NULL OR year = ?2)"
 #define KS_IN_COLS                                                                                 \
     "id, delivery_id, year, number, received_date, from_agency, doc_symbol, doc_date, doc_type,"   \
     " summary, assignee_id, deadline, note"
@@ -106,9 +104,9 @@ static const char Q_DLV_GET[] = "SELECT " KS_DLV_COLS " FROM deliveries l JOIN d
 #define KS_DLV_FILTER                                                                              \
     " WHERE (l.to_agency_id = ?1 OR l.from_agency_id = ?1)"                                        \
     " AND (CAST(?2 AS TEXT) IS NULL OR l.state = ?2)"
-static const char Q_DLV_LIST[] = "SELECT " KS_DLV_COLS " FROM deliveries l JOIN documents d ON"
-                                 " d.id = l.document_id" KS_DLV_FILTER
-                                 " ORDER BY l.id LIMIT ?3 OFFSET ?4";
+static const char Q_DLV_LIST[] =
+    "SELECT " KS_DLV_COLS " FROM deliveries l JOIN documents d ON"
+    " d.id = l.document_id" KS_DLV_FILTER " ORDER BY l.id LIMIT ?3 OFFSET ?4";
 static const char Q_DLV_COUNT[] = "SELECT COUNT(*) FROM deliveries l" KS_DLV_FILTER;
 static const char Q_DLV_NEW[] =
     "INSERT INTO deliveries(document_id, from_agency_id, to_agency_id, state, verify_report,"

@@ -23,12 +23,11 @@ int docs_load(kysod_req *r, json_t **doc)
     int rc = kysod_load(r, Q_DOC_GET, r->id, N_("no such document"), doc);
     if (rc)
         return rc;
-    if (!kysod_member(r, kysod_int(*doc, "agency_id")) && !r->city_admin) {
+    if ((rc = kysod_authorize(r, ACC_AGENCY_MEMBER, kysod_int(*doc, "agency_id")))) {
         json_decref(*doc);
         *doc = NULL;
-        return kysod_fail_id(r, 404, "not_found", N_("no such document"));
     }
-    return 0;
+    return rc;
 }
 
 int docs_refuse_classified(kysod_req *r, json_t *doc, const uint8_t *pdf, size_t len)
@@ -99,8 +98,8 @@ ks_status docs_add_version(kysod_req *r, int64_t id, const uint8_t *pdf, size_t 
 {
     char hex[65];
     ks_status st = ks_blob_put(r->srv->cfg.blob_dir, pdf, len, hex, e);
-    ks_db_arg a[6] = {KS_DB_I(id),   KS_DB_S(hex), KS_DB_I((int64_t)len), KS_DB_S(kind),
-                      KS_DB_I(r->s.user_id), KS_DB_I(time(NULL))};
+    ks_db_arg a[6] = {KS_DB_I(id),   KS_DB_S(hex),          KS_DB_I((int64_t)len),
+                      KS_DB_S(kind), KS_DB_I(r->s.user_id), KS_DB_I(time(NULL))};
     if (st == KS_OK)
         st = ks_db_run(r->db, Q_VERSION_NEW, a, 6, NULL, NULL, e);
     return st;

@@ -31,8 +31,7 @@ static bool hex_name(const char *h)
     return true;
 }
 
-ks_status ks_blob_put(const char *dir, const uint8_t *data, size_t len, char hex[65],
-                      ks_error *err)
+ks_status ks_blob_put(const char *dir, const uint8_t *data, size_t len, char hex[65], ks_error *err)
 {
     sha256_hex(data, len, hex);
     if (mkdir(dir, 0700) != 0 && errno != EEXIST)
@@ -65,8 +64,7 @@ ks_status ks_blob_put(const char *dir, const uint8_t *data, size_t len, char hex
     return KS_OK;
 }
 
-ks_status ks_blob_get(const char *dir, const char *hex, uint8_t **out, size_t *len,
-                      ks_error *err)
+ks_status ks_blob_get(const char *dir, const char *hex, uint8_t **out, size_t *len, ks_error *err)
 {
     *out = NULL;
     *len = 0;

@@ -15,7 +15,6 @@ ks_status ks_blob_put(const char *dir, const uint8_t *data, size_t len, char hex
                       ks_error *err);
 /* Reads the blob `hex` (malloc'd into *out); KS_E_FORMAT when the bytes no longer match their
  * name, KS_E_IO when it is missing, KS_E_USAGE for a name that is not 64 hex digits. */
-ks_status ks_blob_get(const char *dir, const char *hex, uint8_t **out, size_t *len,
-                      ks_error *err);
+ks_status ks_blob_get(const char *dir, const char *hex, uint8_t **out, size_t *len, ks_error *err);
 
 #endif
