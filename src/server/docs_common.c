@@ -34,11 +34,12 @@ int docs_refuse_classified(kysod_req *r, json_t *doc, const uint8_t *pdf, size_t
 {
     const char *c = doc ? kysod_str(doc, "classification", "none") : "none";
     if (strcmp(c, "none") != 0)
-        return kysod_fail(r, 422, "classified", "classification",
-                          N_("classified documents (mật, tối mật, tuyệt mật) are not handled "
-                             "with public-service signatures (Decision 14 Đ4.1; requirements "
-                             "§7.1): %s"),
-                          c);
+        return kysod_fail(
+            r, 422, "classified", "classification",
+            N_("classified documents (mật, tối mật, tuyệt mật) are not handled "
+               "with public-service signatures (the city regulation Đ4.1; requirements "
+               "§7.1): %s"),
+            c);
     if (!pdf)
         return 0;
     ks_pdf_doc *d = NULL;
@@ -52,7 +53,7 @@ int docs_refuse_classified(kysod_req *r, json_t *doc, const uint8_t *pdf, size_t
         return kysod_fail(r, 422, "classified", NULL,
                           N_("the first page carries the classification stamp %s: classified "
                              "documents are not handled with public-service signatures "
-                             "(Decision 14 Đ4.1; requirements §7.1)"),
+                             "(the city regulation Đ4.1; requirements §7.1)"),
                           ks_docfmt_class_name(level));
     return 0;
 }
