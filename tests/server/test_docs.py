@@ -342,7 +342,33 @@ def main():
         st, d, _ = s["clerk"].req("POST", V + f"/documents/{i2}/issue", {"symbol": "QĐ-UBND", "series": "QĐ"})
         check(st == 200 and d["number"] == 4, f"the failed seal took no number: {d.get('number')}")
 
+        # four clerks' requests at once on one series: each number used once, no gap
+        import threading
+        ready = []
+        for n in range(4):
+            st, d, _ = upload(s["drafter"], qd, f"Song song {n}")
+            j = d["id"]
+            s["drafter"].req("POST", V + f"/documents/{j}/submit", {})
+            s["head"].req("POST", V + f"/documents/{j}/review", {"decision": "approve"})
+            s["checker"].req("POST", V + f"/documents/{j}/format-check", {"decision": "approve"})
+            st, d, _ = s["vicechair"].req("POST", V + f"/documents/{j}/sign", {"title": "CHỦ TỊCH"})
+            check(st == 200, f"signed for the parallel issue: {st} {d}")
+            ready.append(j)
+        got = []
+
+        def issue(j):
+            c = login(k, "clerk")
+            st, d, _ = c.req("POST", V + f"/documents/{j}/issue", {"symbol": "QĐ-UBND", "series": "QĐ"})
+            got.append((st, d.get("number") if isinstance(d, dict) else None))
+        ts = [threading.Thread(target=issue, args=(j,)) for j in ready]
+        [t.start() for t in ts]
+        [t.join() for t in ts]
+        check(sorted(got) == [(200, 5), (200, 6), (200, 7), (200, 8)], f"parallel issue: 5..8 once each: {got}")
+        st, reg, _ = s["clerk"].req("GET", V + "/registers/outgoing?series=Q%C4%90")
+        check([x["number"] for x in reg["items"]] == list(range(1, 9)), f"the register runs 1..8: {reg['total']}")
+
         # the stored file altered on disk: refused, not served
+        st, d, _ = s["clerk"].req("GET", V + f"/documents/{i2}")
         sha = d["sha256"]
         with open(f"{w}/blobs/{sha}", "r+b") as f:
             f.seek(100)
