@@ -1,5 +1,6 @@
 /* fuzz/fuzz_cms.c — libFuzzer target for the CMS layer's parsers of untrusted bytes: the input
- * is taken as a detached SignedData (ks_cms_verify_detached) and as an RFC 3161 token
+ * is taken as a detached SignedData (ks_cms_verify_detached), as an adbe.pkcs7.sha1 one
+ * (ks_cms_verify_sha1; EdDSA and plain ECDSA reach cms/sig_alg.c) and as an RFC 3161 token
  * (ks_tst_verify) over a fixed content; nothing may crash, leak or read out of bounds. */
 #include <stddef.h>
 #include <stdint.h>
@@ -13,6 +14,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     ks_cms_result r;
     ks_error e;
     (void)ks_cms_verify_detached(data, size, sl, 2, &r, &e);
+    ks_cms_result_free(&r);
+    (void)ks_cms_verify_sha1(data, size, sl, 2, &r, &e);
     ks_cms_result_free(&r);
     ks_tst_info t;
     (void)ks_tst_verify(data, size, sl, 2, &t, &e);

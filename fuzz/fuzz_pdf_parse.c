@@ -45,7 +45,7 @@ static void walk(ks_pdf_doc *d)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     for (int mode = 0; mode < 2; mode++) {
-        ks_pdf_open_opts o = {mode ? KS_PDF_REPAIR : KS_PDF_STRICT, NULL};
+        ks_pdf_open_opts o = {mode ? KS_PDF_REPAIR : KS_PDF_STRICT, NULL, 0};
         ks_pdf_doc *d = NULL;
         ks_error e;
         if (ks_pdf_open_mem(data, size, "fuzz.pdf", &o, &d, &e) != KS_OK)

@@ -13,7 +13,7 @@
 static void exercise(const uint8_t *pdf, size_t len)
 {
     for (int mode = 0; mode < 2; mode++) {
-        ks_pdf_open_opts o = {mode ? KS_PDF_REPAIR : KS_PDF_STRICT, NULL};
+        ks_pdf_open_opts o = {mode ? KS_PDF_REPAIR : KS_PDF_STRICT, NULL, 0};
         ks_pdf_doc *d = NULL;
         ks_error e;
         if (ks_pdf_open_mem(pdf, len, "fuzz.pdf", &o, &d, &e) != KS_OK)

@@ -15,6 +15,9 @@ PKGS=(
   libjansson-dev libsodium-dev postgresql nginx-light
   # tokens
   softhsm2 opensc gnutls-bin
+  # kyso-agent: its Windows cross-build (mingw-w64), its browser test (Debian's chromium,
+  # node + npm for playwright-core), terminal pinentries (test_agent drives pinentry-tty)
+  gcc-mingw-w64-x86-64 chromium nodejs pinentry-curses pinentry-tty
   # peer tools used as test oracles and benchmark baselines
   openssl sqlite3 qpdf poppler-utils mupdf-tools libpodofo-utils libnss3-tools curl python3 python3-pil
   libreoffice-writer-nogui fonts-liberation fonts-liberation2
@@ -27,6 +30,9 @@ for p in "${PKGS[@]}"; do
     missing+=("$p")
   fi
 done
+
+# npm comes with the machine's nodejs (NodeSource's package); Debian's own nodejs needs its npm.
+if ! command -v npm >/dev/null 2>&1; then missing+=(npm); fi
 
 if [ ${#missing[@]} -eq 0 ]; then
   echo "deps: all ${#PKGS[@]} packages present"

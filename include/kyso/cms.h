@@ -155,6 +155,12 @@ typedef struct ks_cms_result {
  * bytes are not a usable SignedData. Never trusts anything: path building is the caller's. */
 ks_status ks_cms_verify_detached(const uint8_t *der, size_t len, const ks_slice *content,
                                  size_t ncontent, ks_cms_result *out, ks_error *err);
+/* /SubFilter /adbe.pkcs7.sha1 (ISO 32000-1 §12.8.3.3): `der` encapsulates the SHA-1 digest of
+ * `content` as its id-data eContent, and signs that. Fills `out` as ks_cms_verify_detached does
+ * (digest_ok also requires the encapsulated digest to match); digest_nid is SHA-1 so that the
+ * caller's algorithm policy judges it. */
+ks_status ks_cms_verify_sha1(const uint8_t *der, size_t len, const ks_slice *content,
+                             size_t ncontent, ks_cms_result *out, ks_error *err);
 /* Parses an RFC 3161 TimeStampToken used as a document timestamp (/SubFilter /ETSI.RFC3161)
  * and checks its imprint against `content`. */
 ks_status ks_tst_verify(const uint8_t *der, size_t len, const ks_slice *content, size_t ncontent,

@@ -56,12 +56,20 @@ typedef struct ks_http_server_opts {
     size_t max_body;    /* a larger request body is answered 413; 0 = 64 KiB */
     unsigned timeout_s; /* idle connection timeout; 0 = 30 s */
     unsigned max_conns; /* concurrent connections; 0 = 4000 */
+    /* connections one client address may hold; 0 = 32 (4,100 slow connections from one
+     * address used to fill the 4,000 and silence every other client) */
+    unsigned max_per_address;
+    /* a request's header and body must all arrive within this time, however slowly they
+     * trickle (the idle timeout is reset by every byte); 0 = 10 s */
+    unsigned deadline_ms;
 } ks_http_server_opts;
 
 /* KS_OK when `listen` is "IPv4:PORT", else KS_E_USAGE naming it (checked before any work). */
 ks_status ks_http_check_listen(const char *listen, ks_error *err);
 /* Parses "IPv4:PORT" (KS_E_USAGE naming it), loads libmicrohttpd and starts listening
- * (KS_E_IO when the address is taken or not allowed). */
+ * (KS_E_IO when the address is taken or not allowed). Requests whose framing two parsers would
+ * read differently are answered at once: differing Content-Length values 400, a transfer
+ * coding other than chunked 501 (RFC 9112 §6). */
 ks_status ks_http_server_start(const ks_http_server_opts *opts, ks_http_handler handler, void *arg,
                                ks_http_server **out, ks_error *err);
 void ks_http_server_stop(ks_http_server *s); /* NULL is a no-op; waits for running handlers */

@@ -110,9 +110,15 @@ typedef enum ks_pdf_mode {
     KS_PDF_REPAIR = 1, /* rebuild a damaged xref by scanning (signing only, never verifying) */
 } ks_pdf_mode;
 
+/* One memory budget per document: everything the PDF layer holds or decodes for it (parsed
+ * objects, decoded streams, object-stream caches, the object map), its revision views included.
+ * Past it a call fails with KS_E_LIMIT naming the budget, never with a machine out of memory. */
+#define KS_PDF_DEFAULT_MEM_BUDGET ((size_t)256 << 20)
+
 typedef struct ks_pdf_open_opts {
     ks_pdf_mode mode;
     const char *password; /* user or owner password; NULL = try the empty password */
+    size_t mem_budget;    /* bytes; 0 = KS_PDF_DEFAULT_MEM_BUDGET */
 } ks_pdf_open_opts;
 
 /* Opens `path` (memory-mapped; only the trailer chain and xref are read now). `opts` may be NULL.
@@ -176,6 +182,9 @@ bool ks_pdf_was_repaired(const ks_pdf_doc *doc);
  * than 64 such recoveries fails in strict mode. In repair mode, a rebuilt xref drops them.
  * Revision views share the warnings of the document they come from. */
 size_t ks_pdf_warning_count(const ks_pdf_doc *doc);
+/* Bytes after the newest revision's %%EOF that are not white space (0: none), and where they
+ * start: a cut or appended tail that no revision accounts for (also one of the warnings). */
+uint64_t ks_pdf_trailing(const ks_pdf_doc *doc, uint64_t *off);
 const ks_error *ks_pdf_warning(const ks_pdf_doc *doc, size_t i);
 
 /* Trailer of the latest revision (for xref streams: the stream's dictionary). Borrowed. */
@@ -205,6 +214,16 @@ bool ks_pdf_is_name(const ks_pdf_obj *o, const char *name);
  * malloc'd (caller frees) and bounded by KS_PDF_MAX_STREAM. */
 ks_status ks_pdf_stream_decode(ks_pdf_doc *doc, const ks_pdf_obj *stream, uint8_t **data,
                                size_t *len, ks_error *err);
+/* Frees what ks_pdf_stream_decode returned and gives its bytes back to the document's memory
+ * budget (plain free() also works, but the bytes stay counted until the document closes). */
+void ks_pdf_stream_release(ks_pdf_doc *doc, uint8_t *data, size_t len);
+/* KS_E_LIMIT with the budget's message when the document ever went over its memory budget
+ * (work stops there; lookups that swallow errors then see missing objects, so a caller that
+ * gets any error or an odd result asks this first), else KS_OK. */
+ks_status ks_pdf_budget_error(const ks_pdf_doc *doc, ks_error *err);
+/* Bytes of the document's memory budget in use now, and at most (for reports and tests). */
+size_t ks_pdf_mem_used(const ks_pdf_doc *doc);
+size_t ks_pdf_mem_budget(const ks_pdf_doc *doc);
 
 /* A text string (ISO 32000-2 §7.9.2.2: UTF-16BE or UTF-8 with BOM, else PDFDocEncoding) as a
  * malloc'd NUL-terminated UTF-8 string (caller frees). NULL when `s` is not a string. */

@@ -95,6 +95,7 @@ struct ks_sign_opts {
     bool repair;              /* open a damaged input in KS_PDF_REPAIR mode */
     bool in_place;            /* allow OUT to be IN */
     const char *pdf_password; /* to open an encrypted input (NULL: empty password) */
+    size_t mem_budget;        /* the input's memory budget in bytes; 0 = 256 MB (pdf.h) */
     size_t contents_size;     /* bytes reserved for the CMS (0: from ks_cms_estimate_size) */
     time_t signing_time;      /* 0: ks_now() */
 

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <time.h>
 
 #include "kyso/error.h"
@@ -120,10 +121,30 @@ bool ks_utf8_valid(const char *s, size_t len);
  * space, trimmed. Malloc'd. Never use for comparing what a signature covers. */
 char *ks_utf8_fold(const char *s, size_t len);
 
+/* ---- untrusted text on a terminal (util/visible.c) ---- */
+/* Appends `s[0..len)` to `b` with every character that could act on a terminal or reorder
+ * what is read (C0 and C1 controls, DEL, bidi overrides and isolates, U+2028/2029) written as
+ * a visible escape (\x1b, \u202e, \n), and each byte that is not UTF-8 as \xNN. With
+ * `keep_newlines`, '\n' and '\t' pass (for whole reports, whose lines the program wrote).
+ * Idempotent: escaping an escaped text changes nothing. */
+bool ks_buf_visible(ks_buf *b, const char *s, size_t len, bool keep_newlines);
+/* A malloc'd visible copy of one untrusted value (no newline passes); NULL on no memory. */
+char *ks_text_visible(const char *s);
+/* The byte offset of the first control character (as above, newlines included) or byte that
+ * is not UTF-8 in s[0..len), or -1 when there is none: names kyso issues or labels refuse them. */
+long ks_text_control_at(const char *s, size_t len);
+/* KS_E_USAGE naming `what` and the byte offset when `s` holds what ks_text_control_at finds:
+ * for every name or label kyso writes into a certificate, a token or its database. */
+ks_status ks_text_check_name(const char *what, const char *s, ks_error *err);
+/* Writes a whole text report to `f` through ks_buf_visible(keep_newlines = true). */
+void ks_fputs_visible(const char *s, size_t len, FILE *f);
+
 /* ---- secrets ---- */
-/* Reads a secret (PIN, password) from a file's first line, an environment variable, or the
- * terminal without echo, in that order of what is given. Result is malloc'd; wipe it with
- * ks_secret_free. `prompt` is shown only for the terminal. Never from argv. */
+/* Reads a secret (PIN, password) from a file, an environment variable, or the terminal without
+ * echo, in that order of what is given. One rule for all three: at most 1024 bytes on one line
+ * (one trailing newline is dropped); a NUL byte, a second line or more bytes give KS_E_USAGE,
+ * never a shortened secret. Result is malloc'd; wipe it with ks_secret_free. `prompt` is shown
+ * only for the terminal. Never from argv. */
 ks_status ks_secret_read(const char *pin_file, const char *pin_env, const char *prompt, char **out,
                          ks_error *err);
 void ks_secret_free(char *s);

@@ -70,6 +70,7 @@ typedef struct ks_verify_opts {
     const char *cache;     /* revocation cache directory; NULL = no disk cache */
     long timeout_ms;       /* network timeout for OCSP/CRL (0 = 10 s) */
     const char *password;  /* of an encrypted document; NULL = try the empty user password */
+    size_t mem_budget;     /* the document's memory budget in bytes; 0 = 256 MB (pdf.h) */
 } ks_verify_opts;
 
 /* ---- report model ---- */
@@ -178,6 +179,12 @@ ks_status ks_verify_run_mem(const uint8_t *data, size_t len, const char *name,
 ks_status ks_verify_run_fd(int fd, const char *name, const ks_verify_opts *opts,
                            ks_verify_report **out, ks_error *err);
 void ks_verify_report_free(ks_verify_report *r); /* NULL is a no-op */
+/* The report for a file that gave no verdict of its own (ks_verify_run failed with `e`):
+ * unreadable, not a PDF, damaged, hostile. Indication TOTAL-FAILED (the file is not a valid PDF:
+ * KS_E_FORMAT) or INDETERMINATE (it could not be read or checked: I/O, password, limits), always
+ * with FORMAT_FAILURE and `e`'s message (which names the byte offset where there is one), so
+ * that every input gets exactly one report. NULL only when out of memory. */
+ks_verify_report *ks_verify_report_for_error(const char *file, const ks_error *e, time_t at);
 
 /* ---- renderers: append to `out`, in `lang` ("vi", "en"; NULL: the context's default) with
  * the context's catalogue (a NULL context renders English) ---- */

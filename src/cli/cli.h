@@ -63,6 +63,9 @@ int ks_cli_all(const ks_cli_args *a, const char *name, const char **out, int max
 int ks_cli_doc_password(const ks_cli_args *a, const char *prefix, char **pw);
 /* ks_cli_fail, then, when the document needs a password and none was given, how to give one. */
 int ks_cli_fail_doc(const ks_error *err, const char *prefix, bool had_password);
+/* The memory budget per document from $KYSO_MAX_MEMORY_MB (1..65536), in bytes; 0 (the
+ * library's default, 256 MB) when unset or not such a number. */
+size_t ks_cli_mem_budget(void);
 
 /* Command groups. argv[0] is the group word ("pdf", "sign", ...). */
 int ks_cmd_pdf(int argc, char **argv);

@@ -312,6 +312,12 @@ static void print_json_list(const char *dir, const ks_buf *mid, const char *key,
     ks_buf_free(&b);
 }
 
+static void vis_put(ks_buf *b, const char *s)
+{
+    if (s)
+        ks_buf_visible(b, s, strlen(s), false);
+}
+
 static int list_one(void *user, const ks_ca_cert_info *c)
 {
     list_ctx *x = user;
@@ -340,12 +346,19 @@ static int list_one(void *user, const ks_ca_cert_info *c)
         json_kv(&x->out, "reason", c->revoked ? ks_pki_reason_name(c->reason) : NULL, true);
         ks_buf_putc(&x->out, '}');
     } else {
-        ks_buf_printf(&x->out, "  %s  %-10s  %s", c->serial,
-                      sub ? ks_pki_profile_name(c->profile) : c->role, c->name ? c->name : "-");
-        if (c->title && *c->title)
-            ks_buf_printf(&x->out, ", %s", c->title);
-        if (c->org && *c->org && sub)
-            ks_buf_printf(&x->out, " — %s", c->org);
+        /* names come from the CA's database, which an imported CSR or an older kyso may have
+         * filled: each is printed through ks_buf_visible, never raw */
+        ks_buf_printf(&x->out, "  %s  %-10s  ", c->serial,
+                      sub ? ks_pki_profile_name(c->profile) : c->role);
+        vis_put(&x->out, c->name ? c->name : "-");
+        if (c->title && *c->title) {
+            ks_buf_puts(&x->out, ", ");
+            vis_put(&x->out, c->title);
+        }
+        if (c->org && *c->org && sub) {
+            ks_buf_puts(&x->out, " — ");
+            vis_put(&x->out, c->org);
+        }
         ks_buf_printf(&x->out, "\n      %s → %s  [%s", nb, na, ks_tr(status));
         if (c->revoked)
             ks_buf_printf(&x->out, " %s, %s", ra, ks_pki_reason_name(c->reason));
@@ -372,7 +385,7 @@ static int cmd_list(const ks_cli_args *a)
     } else {
         printf(ks_tr(N_("Certificates issued by the CA in %s: %zu\n")), a->pos[1], x.n);
         if (x.out.len)
-            fwrite(x.out.data, 1, x.out.len, stdout);
+            ks_fputs_visible((const char *)x.out.data, x.out.len, stdout);
     }
     ks_buf_free(&x.out);
     return KS_EXIT_OK;
@@ -392,8 +405,10 @@ static int audit_one(void *user, const ks_ca_audit_entry *en)
         json_kv(&x->out, "hash", en->hash, true);
         ks_buf_putc(&x->out, '}');
     } else {
-        ks_buf_printf(&x->out, "  #%ld  %s  %-8s  %s  %s\n", en->seq, at, en->action,
-                      en->serial[0] ? en->serial : "-", en->detail);
+        ks_buf_printf(&x->out, "  #%ld  %s  %-8s  %s  ", en->seq, at, en->action,
+                      en->serial[0] ? en->serial : "-");
+        vis_put(&x->out, en->detail);
+        ks_buf_puts(&x->out, "\n");
     }
     x->n++;
     return 0;
@@ -424,7 +439,7 @@ static int cmd_audit(const ks_cli_args *a)
             printf(ks_tr(N_("Audit trail of the CA in %s: the first %ld entries are intact\n")),
                    a->pos[1], n);
         if (x.out.len)
-            fwrite(x.out.data, 1, x.out.len, stdout);
+            ks_fputs_visible((const char *)x.out.data, x.out.len, stdout);
     }
     ks_buf_free(&x.out);
     return st == KS_OK ? KS_EXIT_OK : fail_status(&e);

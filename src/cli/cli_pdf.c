@@ -28,24 +28,62 @@ static double mm(double pt)
     return pt * 25.4 / 72.0;
 }
 
+/* Escaped copies of untrusted values, freed together when the report is written. */
+typedef struct vis_list {
+    char *item[64];
+    size_t n;
+} vis_list;
+
+static const char *vis(vis_list *l, const char *s)
+{
+    if (!s)
+        return "";
+    if (l->n == sizeof l->item / sizeof l->item[0]) { /* recycle: each value is printed at once */
+        free(l->item[0]);
+        memmove(l->item, l->item + 1, (l->n - 1) * sizeof l->item[0]);
+        l->n--;
+    }
+    char *v = ks_text_visible(s);
+    if (!v)
+        return "?";
+    l->item[l->n++] = v;
+    return v;
+}
+
+static void vis_list_free(vis_list *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free(l->item[i]);
+    l->n = 0;
+}
+
 static int print_human(ks_pdf_doc *doc, const char *path, const ks_pdf_info *in)
 {
-    FILE *f = stdout;
+    /* The report is written to memory, then to stdout through ks_fputs_visible: names, the
+     * producer and warnings come from the document, and nothing in them may act on the
+     * terminal. Each value is also escaped alone so that a "\n" in it cannot fake a line. */
+    char *text = NULL;
+    size_t tlen = 0;
+    FILE *f = open_memstream(&text, &tlen);
+    if (!f)
+        return KS_EXIT_INPUT;
+    vis_list vl = {0};
     const ks_pdf_page_info *pi = in->pages;
     size_t npages = in->npages;
     fprintf(f, ks_tr(N_("File: %s (%zu bytes)\n")), path, in->size);
     const char *cv = in->catalog_version;
     if (cv)
-        fprintf(f, ks_tr(N_("PDF version: %s (catalog /Version %s)\n")), in->version, cv);
+        fprintf(f, ks_tr(N_("PDF version: %s (catalog /Version %s)\n")), vis(&vl, in->version),
+                vis(&vl, cv));
     else
-        fprintf(f, ks_tr(N_("PDF version: %s\n")), in->version);
+        fprintf(f, ks_tr(N_("PDF version: %s\n")), vis(&vl, in->version));
     if (in->repaired)
         fprintf(f, "%s\n", ks_tr(N_("Warning: the file is damaged; its structure was rebuilt")));
     size_t nw = ks_pdf_warning_count(doc);
     if (nw) {
         fprintf(f, ks_tr(N_("Warnings: %zu\n")), nw);
         for (size_t i = 0; i < nw; i++)
-            fprintf(f, "  %s\n", ks_cli_msg(ks_pdf_warning(doc, i)));
+            fprintf(f, "  %s\n", vis(&vl, ks_cli_msg(ks_pdf_warning(doc, i))));
     }
     fprintf(f, ks_tr(N_("Pages: %zu\n")), npages);
     for (size_t i = 0; i < npages;) {
@@ -74,21 +112,22 @@ static int print_human(ks_pdf_doc *doc, const char *path, const ks_pdf_info *in)
     const ks_pdf_encryption *enc = &in->encryption;
     if (enc->encrypted)
         fprintf(f, ks_tr(N_("Encryption: %s, %d-bit key (V %d, R %d), permissions %lld%s\n")),
-                enc->method, enc->length_bits, enc->v, enc->r, (long long)enc->p,
+                vis(&vl, enc->method), enc->length_bits, enc->v, enc->r, (long long)enc->p,
                 enc->user_password_empty ? ks_tr(N_(", empty user password")) : "");
     else
         fprintf(f, "%s\n", ks_tr(N_("Encryption: none")));
-    fprintf(f, ks_tr(N_("Producer: %s\n")), in->producer ? in->producer : "-");
-    fprintf(f, ks_tr(N_("Creator: %s\n")), in->creator ? in->creator : "-");
+    fprintf(f, ks_tr(N_("Producer: %s\n")), in->producer ? vis(&vl, in->producer) : "-");
+    fprintf(f, ks_tr(N_("Creator: %s\n")), in->creator ? vis(&vl, in->creator) : "-");
     fprintf(f, ks_tr(N_("Signature fields: %zu\n")), in->nfields);
     for (size_t i = 0; i < in->nfields; i++) {
         const ks_pdf_sig_field *sf = &in->fields[i].f;
         if (!sf->value) {
-            fprintf(f, ks_tr(N_("  %s: empty\n")), sf->name);
+            fprintf(f, ks_tr(N_("  %s: empty\n")), vis(&vl, sf->name));
             continue;
         }
-        fprintf(f, ks_tr(N_("  %s: %s %s")), sf->name, sf->type ? sf->type : "Sig",
-                sf->subfilter ? sf->subfilter : "-");
+        fprintf(f, ks_tr(N_("  %s: %s %s")), vis(&vl, sf->name),
+                sf->type ? vis(&vl, sf->type) : "Sig",
+                sf->subfilter ? vis(&vl, sf->subfilter) : "-");
         if (sf->has_byte_range)
             fprintf(f, " ByteRange [%lld %lld %lld %lld]", (long long)sf->byte_range[0],
                     (long long)sf->byte_range[1], (long long)sf->byte_range[2],
@@ -98,6 +137,10 @@ static int print_human(ks_pdf_doc *doc, const char *path, const ks_pdf_info *in)
             fprintf(f, ks_tr(N_(", covers revisions 1-%ld")), cr + 1);
         fputc('\n', f);
     }
+    fclose(f);
+    ks_fputs_visible(text, tlen, stdout);
+    free(text);
+    vis_list_free(&vl);
     return KS_EXIT_OK;
 }
 
@@ -117,7 +160,7 @@ static int cmd_info(int argc, char **argv)
         return ks_cli_usage(N_("usage: kyso pdf info FILE [--json]"));
     const char *path = a.pos[0];
     ks_error err = {0};
-    ks_pdf_open_opts opts = {KS_PDF_STRICT, NULL};
+    ks_pdf_open_opts opts = {KS_PDF_STRICT, NULL, 0};
     char *pw = NULL;
     ks_pdf_doc *doc = NULL;
     ks_pdf_info info = {0};
@@ -126,11 +169,12 @@ static int cmd_info(int argc, char **argv)
     if ((rc = ks_cli_doc_password(&a, "", &pw)) != 0)
         goto done;
     opts.password = pw;
+    opts.mem_budget = ks_cli_mem_budget();
     if (ks_pdf_open(path, &opts, &doc, &err)) {
         rc = ks_cli_fail_doc(&err, "", pw != NULL);
         goto done;
     }
-    if (ks_pdf_info_get(doc, &info, &err)) {
+    if (ks_pdf_info_get(doc, &info, &err) || ks_pdf_budget_error(doc, &err)) {
         rc = ks_cli_fail(&err);
         goto done;
     }

@@ -41,8 +41,10 @@ static void print_page_human(FILE *f, size_t index, const ks_pdf_text_page *p)
             p->crop.x1 - p->crop.x0, p->crop.y1 - p->crop.y0, p->count);
     for (size_t i = 0; i < p->count; i++) {
         const ks_pdf_text_line *l = &p->lines[i];
+        char *v = ks_text_visible(l->text); /* the document's text: nothing acts on a terminal */
         fprintf(f, "%7.2f %7.2f %7.2f %7.2f  %s\n", l->box.x0, l->box.y0, l->box.x1, l->box.y1,
-                l->text);
+                v ? v : "?");
+        free(v);
     }
 }
 
@@ -81,10 +83,11 @@ int ks_cmd_pdf_text(int argc, char **argv)
     ks_pdf_doc *doc = NULL;
     size_t npages = 0;
     char *pw = NULL;
-    ks_pdf_open_opts opts = {ks_cli_has(&a, "repair") ? KS_PDF_REPAIR : KS_PDF_STRICT, NULL};
+    ks_pdf_open_opts opts = {ks_cli_has(&a, "repair") ? KS_PDF_REPAIR : KS_PDF_STRICT, NULL, 0};
     if ((rc = ks_cli_doc_password(&a, "", &pw)) != 0)
         goto done;
     opts.password = pw;
+    opts.mem_budget = ks_cli_mem_budget();
     if (ks_pdf_open(path, &opts, &doc, &err) || ks_pdf_page_count(doc, &npages, &err)) {
         rc = ks_cli_fail_doc(&err, "", pw != NULL);
         goto done;
@@ -101,7 +104,8 @@ int ks_cmd_pdf_text(int argc, char **argv)
     }
     for (size_t i = from; i < to; i++) {
         ks_pdf_text_page *p = NULL;
-        if (ks_pdf_text_extract(doc, i, &p, &err)) {
+        if (ks_pdf_text_extract(doc, i, &p, &err) || ks_pdf_budget_error(doc, &err)) {
+            ks_pdf_text_page_free(p);
             if (json)
                 fflush(stdout);
             rc = ks_cli_fail(&err);

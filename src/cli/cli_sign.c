@@ -89,10 +89,11 @@ static void help(void)
 static void warn_cb(void *user, const ks_error *w)
 {
     (void)user;
-    if (strcmp(ks_cli_lang(), "en") == 0)
-        fprintf(stderr, "kyso: warning: %s\n", w->msg_en);
-    else
-        fprintf(stderr, "kyso: cảnh báo: %s\n", ks_cli_msg(w));
+    /* warnings quote certificates and documents: shown escaped, like every untrusted text */
+    bool en = strcmp(ks_cli_lang(), "en") == 0;
+    char *v = ks_text_visible(en ? w->msg_en : ks_cli_msg(w));
+    fprintf(stderr, en ? "kyso: warning: %s\n" : "kyso: cảnh báo: %s\n", v ? v : "?");
+    free(v);
 }
 
 static int load_signer(const ks_cli_args *a, ks_signer **out)
@@ -190,6 +191,7 @@ int ks_cmd_sign(int argc, char **argv)
     o.tsa_url = ks_cli_get(&a, "tsa");
     o.offline = ks_cli_has(&a, "offline");
     o.repair = ks_cli_has(&a, "repair");
+    o.mem_budget = ks_cli_mem_budget();
     o.in_place = ks_cli_has(&a, "in-place");
     o.image_path = ks_cli_get(&a, "image");
     /* the visible signature's place and size: typed here, where the flags are known */

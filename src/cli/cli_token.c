@@ -77,7 +77,9 @@ static void print_objects(const ks_token_obj *o, size_t n)
     if (n == 0)
         printf("    %s\n", ks_tr(N_("(no keys or certificates)")));
     for (size_t i = 0; i < n; i++) {
-        printf("    %s \"%s\"", kind_name(o[i].kind), o[i].label);
+        char *lab = ks_text_visible(o[i].label);
+        printf("    %s \"%s\"", kind_name(o[i].kind), lab ? lab : "?");
+        free(lab);
         if (o[i].kind != 1)
             printf(" %s", o[i].key_type == EVP_PKEY_RSA  ? "RSA"
                           : o[i].key_type == EVP_PKEY_EC ? "EC"
@@ -125,9 +127,15 @@ static int cmd_list(const ks_cli_args *a, const char *mod)
         if (want && strcmp(t->label, want) != 0)
             continue;
         shown++;
+        /* labels, maker and model come from the token (any card put in the reader) */
+        char *v[4] = {ks_text_visible(t->initialized ? t->label : ""),
+                      ks_text_visible(t->manufacturer), ks_text_visible(t->model),
+                      ks_text_visible(t->serial)};
         printf(ks_tr(N_("slot %lu: token \"%s\" (%s %s, serial %s): %s\n")), t->slot,
-               t->initialized ? t->label : "", t->manufacturer, t->model, t->serial,
+               v[0] ? v[0] : "?", v[1] ? v[1] : "?", v[2] ? v[2] : "?", v[3] ? v[3] : "?",
                ks_tr(ks_token_pin_state(t)));
+        for (int k = 0; k < 4; k++)
+            free(v[k]);
         if (with_pin && t->slot == chosen.slot)
             print_objects(objs, nobj);
     }

@@ -63,6 +63,7 @@ int ks_cmd_verify(int argc, char **argv)
         cache[0] = 0;
     opts.cache = cache[0] ? cache : NULL;
     opts.offline = ks_cli_has(&a, "offline");
+    opts.mem_budget = ks_cli_mem_budget();
     ks_error err;
     ks_error_clear(&err);
     const char *at = ks_cli_get(&a, "at");
@@ -78,16 +79,30 @@ int ks_cmd_verify(int argc, char **argv)
     ks_status vst = ks_verify_run(a.pos[0], &opts, &r, &err);
     bool had_pw = pw != NULL;
     ks_secret_free(pw);
-    if (vst != KS_OK)
+    if (vst != KS_OK) {
+        /* Every input gets exactly one JSON object, also one kyso could not read: programs
+         * (the server) rely on it. The exit code stays the error's (4 for input errors). A
+         * usage error (an unreadable --trust file) is about the command, not the input. */
+        if (ks_cli_has(&a, "json") && err.status != KS_E_USAGE) {
+            ks_verify_report *er = ks_verify_report_for_error(a.pos[0], &err, opts.at);
+            ks_buf out = KS_BUF_INIT;
+            if (er && ks_verify_render_json(ks_cli_ctx(), ks_cli_lang(), er, &out))
+                fwrite(out.data, 1, out.len, stdout);
+            ks_buf_free(&out);
+            ks_verify_report_free(er);
+        }
         return ks_cli_fail_doc(&err, "", had_pw);
+    }
     rc = ks_verify_exit_code(r);
     const ks_ctx *ctx = ks_cli_ctx();
     const char *lang = ks_cli_lang();
     ks_buf out = KS_BUF_INIT;
     bool ok = ks_cli_has(&a, "json") ? ks_verify_render_json(ctx, lang, r, &out)
                                      : ks_verify_render_text(ctx, lang, r, &out);
-    if (ok)
+    if (ok && ks_cli_has(&a, "json"))
         fwrite(out.data, 1, out.len, stdout);
+    else if (ok) /* a second guard: nothing in a text report acts on the terminal */
+        ks_fputs_visible((const char *)out.data, out.len, stdout);
     ks_buf_free(&out);
     const char *html = ks_cli_get(&a, "html");
     if (ok && html) {

@@ -99,15 +99,38 @@ int ks_cli_exit_code(ks_status st)
     }
 }
 
+/* Error text may quote the document (a field name, a font name): one line, nothing that acts
+ * on the terminal. */
+static void fail_line(const char *word, const char *msg)
+{
+    fprintf(stderr, "kyso: %s: ", word);
+    char *v = ks_text_visible(msg);
+    fputs(v ? v : "?", stderr);
+    free(v);
+    fputc('\n', stderr);
+}
+
+size_t ks_cli_mem_budget(void)
+{
+    const char *v = getenv("KYSO_MAX_MEMORY_MB");
+    if (!v || !*v)
+        return 0;
+    char *end = NULL;
+    long mb = strtol(v, &end, 10);
+    if (*end || mb < 1 || mb > 65536)
+        return 0;
+    return (size_t)mb << 20;
+}
+
 int ks_cli_fail(const ks_error *err)
 {
     if (strcmp(g_lang, "en") == 0) {
-        fprintf(stderr, "kyso: error: %s\n", err->msg_en);
+        fail_line("error", err->msg_en);
     } else {
         const char *msg = ks_cli_msg(err);
-        fprintf(stderr, "kyso: lỗi: %s\n", msg);
+        fail_line("lỗi", msg);
         if (strcmp(msg, err->msg_en) != 0)
-            fprintf(stderr, "kyso: error: %s\n", err->msg_en);
+            fail_line("error", err->msg_en);
     }
     return ks_cli_exit_code(err->status);
 }

@@ -52,4 +52,15 @@ const char *ks_ossl_reason(char *buf, size_t size);
 bool ks_cms_check_signer(CMS_ContentInfo *cms, const ks_slice *content, size_t ncontent,
                          ks_cms_result *r);
 
+/* ---- signature algorithms OpenSSL's CMS does not verify (sig_alg.c) ---- */
+/* A plain-format ECDSA signature (BSI TR-03111, r||s) is rewritten in place into the DER form
+ * with the matching ecdsa-with-<hash> algorithm: 1 done, 0 not plain ECDSA, -1 refused (the
+ * hash differs from `digest_nid`, the key is not EC, the length is wrong; `why` says which). */
+int ks_cms_normalise_sig_alg(CMS_SignerInfo *si, X509 *signer, int digest_nid, char *why,
+                             size_t why_len);
+/* True when `signer`'s key is Ed25519 or Ed448. */
+bool ks_cms_is_eddsa(const X509 *signer);
+/* RFC 8419: the EdDSA signature value over the DER (SET OF, sorted) of the signed attributes. */
+bool ks_cms_verify_eddsa(CMS_SignerInfo *si, X509 *signer);
+
 #endif

@@ -267,6 +267,22 @@ static bool check_signer(CMS_ContentInfo *cms, const ks_slice *content, size_t n
         note(r, "%scannot use the signer certificate's public key", NULL);
         goto done;
     }
+    char why[160];
+    int plain = ks_cms_normalise_sig_alg(si, r->signer, r->digest_nid, why, sizeof why);
+    if (plain < 0) {
+        note(r, "%s", why);
+        goto done;
+    }
+    if (plain > 0) {
+        X509_ALGOR *sa = NULL;
+        CMS_SignerInfo_get0_algs(si, NULL, NULL, NULL, &sa);
+        r->sig_nid = sa ? OBJ_obj2nid(sa->algorithm) : NID_undef;
+    }
+    bool eddsa = ks_cms_is_eddsa(r->signer);
+    if (eddsa && !r->has_signed_attrs) {
+        note(r, "%san EdDSA signature without signed attributes is not supported", NULL);
+        goto done;
+    }
     if (!r->has_signed_attrs) {
         verify_without_attrs(si, md, content, ncontent, r);
         goto done;
@@ -292,7 +308,7 @@ static bool check_signer(CMS_ContentInfo *cms, const ks_slice *content, size_t n
         ct && ct->type == V_ASN1_OBJECT && ect && OBJ_cmp(ct->value.object, ect) == 0;
     if (!r->content_type_ok)
         note(r, "%scontentType attribute missing or not the eContentType", NULL);
-    r->signature_ok = CMS_SignerInfo_verify(si) == 1;
+    r->signature_ok = eddsa ? ks_cms_verify_eddsa(si, r->signer) : CMS_SignerInfo_verify(si) == 1;
     if (!r->signature_ok)
         note(r, "%ssignature value does not verify over the signed attributes", NULL);
     ERR_clear_error();
@@ -334,12 +350,11 @@ bool ks_cms_check_signer(CMS_ContentInfo *cms, const ks_slice *content, size_t n
     return check_signer(cms, content, ncontent, r, false);
 }
 
-ks_status ks_cms_verify_detached(const uint8_t *der, size_t len, const ks_slice *content,
-                                 size_t ncontent, ks_cms_result *out, ks_error *err)
+/* Parses `der` as a SignedData with one signer; KS_E_FORMAT (in `err`) when it is not. */
+static ks_status parse_signed_data(const uint8_t *der, size_t len, CMS_ContentInfo **out,
+                                   ks_error *err)
 {
-    if (!out)
-        return ks_error_set(err, KS_E_USAGE, N_("no result to fill"));
-    memset(out, 0, sizeof *out);
+    *out = NULL;
     if (!der || len == 0)
         return ks_error_set(err, KS_E_FORMAT, N_("the signature is empty"));
     if (len > KS_CMS_MAX_DER)
@@ -352,11 +367,25 @@ ks_status ks_cms_verify_detached(const uint8_t *der, size_t len, const ks_slice 
         return ks_error_set(err, KS_E_FORMAT, N_("the signature is not a CMS ContentInfo: %s"),
                             ks_ossl_reason(why, sizeof why));
     }
-    ks_status st = KS_OK;
     if (OBJ_obj2nid(CMS_get0_type(cms)) != NID_pkcs7_signed) {
-        st = ks_error_set(err, KS_E_FORMAT, N_("the CMS ContentInfo is not a SignedData"));
-        goto done;
+        CMS_ContentInfo_free(cms);
+        ERR_clear_error();
+        return ks_error_set(err, KS_E_FORMAT, N_("the CMS ContentInfo is not a SignedData"));
     }
+    *out = cms;
+    return KS_OK;
+}
+
+ks_status ks_cms_verify_detached(const uint8_t *der, size_t len, const ks_slice *content,
+                                 size_t ncontent, ks_cms_result *out, ks_error *err)
+{
+    if (!out)
+        return ks_error_set(err, KS_E_USAGE, N_("no result to fill"));
+    memset(out, 0, sizeof *out);
+    CMS_ContentInfo *cms = NULL;
+    ks_status st = parse_signed_data(der, len, &cms, err);
+    if (st)
+        return st;
     if (!check_signer(cms, content, ncontent, out, true)) {
         st = ks_error_set(err, KS_E_FORMAT, N_("unusable SignedData: %s"), out->detail);
         goto done;
@@ -369,6 +398,49 @@ ks_status ks_cms_verify_detached(const uint8_t *der, size_t len, const ks_slice 
     ASN1_OCTET_STRING **ec = CMS_get0_content(cms);
     if (ec && *ec)
         note(out, "%sthe SignedData is not detached: it carries content", NULL);
+done:
+    CMS_ContentInfo_free(cms);
+    ERR_clear_error();
+    return st;
+}
+
+ks_status ks_cms_verify_sha1(const uint8_t *der, size_t len, const ks_slice *content,
+                             size_t ncontent, ks_cms_result *out, ks_error *err)
+{
+    if (!out)
+        return ks_error_set(err, KS_E_USAGE, N_("no result to fill"));
+    memset(out, 0, sizeof *out);
+    CMS_ContentInfo *cms = NULL;
+    ks_status st = parse_signed_data(der, len, &cms, err);
+    if (st)
+        return st;
+    ASN1_OCTET_STRING **ec = CMS_get0_content(cms);
+    if (!ec || !*ec || OBJ_obj2nid(CMS_get0_eContentType(cms)) != NID_pkcs7_data) {
+        st = ks_error_set(err, KS_E_FORMAT,
+                          N_("an adbe.pkcs7.sha1 signature must encapsulate the SHA-1 digest of "
+                             "the signed bytes as id-data content"));
+        goto done;
+    }
+    /* ISO 32000-1 §12.8.3.3: the signed content is the SHA-1 digest of the byte range */
+    uint8_t h[EVP_MAX_MD_SIZE];
+    unsigned hlen = 0;
+    bool range_ok = ks_hash_slices_evp(EVP_sha1(), content, ncontent, h, &hlen) &&
+                    (size_t)(*ec)->length == hlen && memcmp((*ec)->data, h, hlen) == 0;
+    ks_slice inner = {(*ec)->data, (size_t)(*ec)->length};
+    if (!check_signer(cms, &inner, 1, out, true)) {
+        st = ks_error_set(err, KS_E_FORMAT, N_("unusable SignedData: %s"), out->detail);
+        goto done;
+    }
+    out->parsed = true;
+    if (!range_ok) {
+        out->digest_ok = false;
+        snprintf(out->detail, sizeof out->detail,
+                 "the encapsulated SHA-1 digest does not match the signed bytes");
+    }
+    /* What the signature rests on is SHA-1, whatever digest signs the attributes: the policy
+     * judges that (CRYPTO_CONSTRAINTS_FAILURE), after integrity. */
+    out->digest_nid = NID_sha1;
+    digest_name(NID_sha1, out->digest_name);
 done:
     CMS_ContentInfo_free(cms);
     ERR_clear_error();

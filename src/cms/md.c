@@ -69,7 +69,13 @@ bool ks_hash_slices_evp(const EVP_MD *md, const ks_slice *slices, size_t n, uint
     for (size_t i = 0; ok && i < n; i++)
         if (slices[i].len)
             ok = EVP_DigestUpdate(ctx, slices[i].data, slices[i].len) == 1;
-    ok = ok && EVP_DigestFinal_ex(ctx, out, out_len) == 1;
+    if (ok && (EVP_MD_get_flags(md) & EVP_MD_FLAG_XOF)) {
+        /* SHAKE256 as CMS uses it with Ed448: 512 bits of output (RFC 8419 §2.3) */
+        ok = EVP_DigestFinalXOF(ctx, out, 64) == 1;
+        *out_len = 64;
+    } else {
+        ok = ok && EVP_DigestFinal_ex(ctx, out, out_len) == 1;
+    }
     EVP_MD_CTX_free(ctx);
     return ok;
 }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "http_guard.h"
 #include "kyso/net.h"
 #include "kyso/util.h"
 #include "mhd_lazy.h"
@@ -18,6 +19,7 @@ struct ks_http_server {
     ks_http_handler handler;
     void *arg;
     size_t max_body;
+    ks_server_guard *guard;
 };
 
 typedef struct request {
@@ -55,7 +57,13 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     (void)version;
     ks_http_server *s = cls;
     request *rq = *con_cls;
-    if (!rq) {
+    if (!rq) { /* the headers are in: refuse what cannot be framed before reading a body */
+        const char *why = NULL;
+        unsigned code = ks_server_guard_check_headers(c, &why);
+        if (code) {
+            ks_server_guard_received(s->guard, c);
+            return send_text(c, code, why);
+        }
         rq = calloc(1, sizeof *rq);
         if (!rq)
             return MHD_NO;
@@ -70,6 +78,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         *upload_size = 0;
         return MHD_YES;
     }
+    ks_server_guard_received(s->guard, c);
     if (rq->too_big)
         return send_text(c, MHD_HTTP_CONTENT_TOO_LARGE, "request too large\n");
     if (rq->body.failed)
@@ -92,9 +101,9 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
                       enum MHD_RequestTerminationCode toe)
 {
-    (void)cls;
-    (void)c;
     (void)toe;
+    ks_http_server *s = cls;
+    ks_server_guard_next(s->guard, c);
     request *rq = *con_cls;
     if (rq) {
         ks_buf_free(&rq->body);
@@ -147,14 +156,22 @@ ks_status ks_http_server_start(const ks_http_server_opts *opts, ks_http_handler 
     s->handler = handler;
     s->arg = arg;
     s->max_body = opts->max_body ? opts->max_body : 64u * 1024u;
+    s->guard = ks_server_guard_new(opts->deadline_ms ? opts->deadline_ms : 10000u);
+    if (!s->guard) {
+        free(s);
+        return ks_error_set(err, KS_E_NOMEM, N_("out of memory"));
+    }
     s->d = MHD_start_daemon(
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL, 0, NULL, NULL, handle, s,
         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE,
-        (unsigned)(opts->threads ? opts->threads : 2), MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
+        (unsigned)(opts->threads ? opts->threads : 2), MHD_OPTION_NOTIFY_COMPLETED, completed, s,
+        MHD_OPTION_NOTIFY_CONNECTION, ks_server_guard_notify, s->guard,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)(opts->timeout_s ? opts->timeout_s : 30),
         MHD_OPTION_CONNECTION_LIMIT, (unsigned)(opts->max_conns ? opts->max_conns : 4000),
-        MHD_OPTION_END);
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+        (unsigned)(opts->max_per_address ? opts->max_per_address : 32), MHD_OPTION_END);
     if (!s->d) {
+        ks_server_guard_free(s->guard);
         free(s);
         return ks_error_set(err, KS_E_IO, N_("cannot listen on %s (address in use or not allowed)"),
                             opts->listen);
@@ -167,7 +184,9 @@ void ks_http_server_stop(ks_http_server *s)
 {
     if (!s)
         return;
+    ks_server_guard_stop(s->guard); /* before the daemon's closing notices free the tracks */
     if (s->d)
         MHD_stop_daemon(s->d);
+    ks_server_guard_free(s->guard);
     free(s);
 }

@@ -54,6 +54,8 @@ static ks_pdf_doc *doc_alloc(const char *name, const ks_pdf_open_opts *opts)
         }
     }
     doc->null_obj.type = KS_PDF_NULL;
+    doc->own_budget.limit = doc->opts.mem_budget ? doc->opts.mem_budget : KS_PDF_DEFAULT_MEM_BUDGET;
+    doc->budget = &doc->own_budget;
     return doc;
 }
 
@@ -79,7 +81,22 @@ static ks_status doc_init(ks_pdf_doc *doc, ks_error *err)
     if (!root || root->type != KS_PDF_REF)
         return ks_error_set(err, KS_E_FORMAT, N_("%s: the trailer has no /Root reference"),
                             doc->name);
-    return ks_crypt_init(doc, err);
+    st = ks_crypt_init(doc, err);
+    if (st)
+        return st;
+    /* The catalog must load: a document whose root cannot be read is damaged, not a document
+     * "without signatures" (every later lookup would quietly see nothing). */
+    ks_pdf_obj *cat;
+    st = ks_pdf_get(doc, root->u.ref.num, root->u.ref.gen, &cat, err);
+    if (st) {
+        ks_error_prefix(err, N_("reading the document catalog: "));
+        return st;
+    }
+    if (cat->type != KS_PDF_DICT)
+        return ks_error_set(err, KS_E_FORMAT,
+                            N_("%s: the trailer's /Root %u %u is not a dictionary"), doc->name,
+                            root->u.ref.num, root->u.ref.gen);
+    return KS_OK;
 }
 
 ks_status ks_pdf_open_mem(const uint8_t *data, size_t len, const char *name,
@@ -93,6 +110,8 @@ ks_status ks_pdf_open_mem(const uint8_t *data, size_t len, const char *name,
     doc->len = len;
     ks_status st = doc_init(doc, err);
     if (st) {
+        if (ks_pdf_budget_error(doc, err))
+            st = KS_E_LIMIT;
         ks_pdf_close(doc);
         return st;
     }
@@ -117,6 +136,8 @@ ks_status ks_pdf_open(const char *path, const ks_pdf_open_opts *opts, ks_pdf_doc
     doc->len = doc->map.len;
     st = doc_init(doc, err);
     if (st) {
+        if (ks_pdf_budget_error(doc, err)) /* the cause, not what it hid */
+            st = KS_E_LIMIT;
         ks_pdf_close(doc);
         return st;
     }
@@ -148,8 +169,17 @@ void ks_pdf_close(ks_pdf_doc *doc)
         free(pw);
     }
     ks_arena_free(doc->arena);
+    if (doc->parent) /* a view gives back what it held; the document's budget dies with it */
+        ks_budget_credit(doc, doc->charged);
     free(doc->name);
     free(doc);
+}
+
+uint64_t ks_pdf_trailing(const ks_pdf_doc *doc, uint64_t *off)
+{
+    if (off)
+        *off = doc->tail_off;
+    return doc->tail_len;
 }
 
 const uint8_t *ks_pdf_data(const ks_pdf_doc *doc, size_t *len)
@@ -277,6 +307,7 @@ ks_status ks_pdf_open_revision(ks_pdf_doc *doc, size_t i, ks_pdf_doc **out, ks_e
     if (!v)
         return ks_error_set(err, KS_E_NOMEM, N_("out of memory"));
     v->parent = base;
+    v->budget = base->budget;
     v->view_rev = i;
     v->data = base->data;
     v->len = base->len;
@@ -288,6 +319,8 @@ ks_status ks_pdf_open_revision(ks_pdf_doc *doc, size_t i, ks_pdf_doc **out, ks_e
     v->nrevs = base->nrevs;
     v->repaired = base->repaired;
     v->warnings = base->warnings;
+    v->tail_off = base->tail_off;
+    v->tail_len = base->tail_len;
     v->nwarnings = base->nwarnings;
     v->recover_last = base->recover_last;
     ks_status st = ks_xref_build_map(v, i, err);
@@ -344,6 +377,8 @@ ks_status ks_pdf_get(ks_pdf_doc *doc, uint32_t num, uint16_t gen, ks_pdf_obj **o
     doc->load_depth--;
     s = &doc->slots[num]; /* slots are never reallocated while loading, but be explicit */
     s->loading = false;
+    if (!st)
+        st = ks_budget_sync_arena(doc, err);
     if (st)
         return st;
     s->cache = o;

@@ -26,7 +26,6 @@ static ks_status flate(const uint8_t *in, size_t len, ks_buf *out, size_t max, k
         return ks_error_set(err, KS_E_NOMEM, N_("out of memory"));
     ks_status st = KS_OK;
     size_t fed = 0;
-    uint8_t tmp[65536];
     for (;;) {
         if (z.avail_in == 0 && fed < len) {
             size_t chunk = len - fed > (1u << 30) ? (1u << 30) : len - fed;
@@ -34,19 +33,33 @@ static ks_status flate(const uint8_t *in, size_t len, ks_buf *out, size_t max, k
             z.avail_in = (uInt)chunk;
             fed += chunk;
         }
-        z.next_out = tmp;
-        z.avail_out = sizeof tmp;
-        int r = inflate(&z, Z_NO_FLUSH);
-        size_t got = sizeof tmp - z.avail_out;
-        if (got) {
-            if (out->len + got > max) {
-                st = too_big(err, "FlateDecode", max);
-                break;
-            }
-            if (!ks_buf_append(out, tmp, got)) {
+        /* inflate straight into the output (no bounce buffer: a bomb is refused at `max` in
+         * a fraction of the time), never past `max` + 1 byte */
+        if (out->cap - out->len < 65536 && out->len <= max) {
+            size_t want = out->len < 65536 ? 65536 : out->len;
+            if (want > max - out->len + 1)
+                want = max - out->len + 1;
+            if (want < 1)
+                want = 1;
+            if (!ks_buf_reserve(out, want)) {
                 st = ks_error_set(err, KS_E_NOMEM, N_("out of memory"));
                 break;
             }
+        }
+        size_t room = out->cap - out->len - 1; /* ks_buf keeps a NUL after len */
+        if (room > max - out->len + 1)
+            room = max - out->len + 1;
+        if (room > (1u << 30))
+            room = 1u << 30;
+        z.next_out = out->data + out->len;
+        z.avail_out = (uInt)room;
+        int r = inflate(&z, Z_NO_FLUSH);
+        size_t got = room - z.avail_out;
+        out->len += got;
+        out->data[out->len] = 0;
+        if (out->len > max) {
+            st = too_big(err, "FlateDecode", max);
+            break;
         }
         if (r == Z_STREAM_END)
             break;

@@ -167,14 +167,25 @@ struct ks_pdf_doc {
     struct ks_reloc_index *relocs; /* per revision, built on first need (xref_recover.c) */
     size_t nrelocs;
     size_t nwarnings;
-    size_t recover_last;    /* ks_xref_relocate runs for revisions 0..recover_last only */
-    bool warned_field_loop; /* a /Kids loop was reported (fields.c) */
-    bool warned_mediabox;   /* a page without /MediaBox was reported (pages.c) */
+    size_t recover_last;         /* ks_xref_relocate runs for revisions 0..recover_last only */
+    bool warned_field_loop;      /* a /Kids loop was reported (fields.c) */
+    bool warned_mediabox;        /* a page without /MediaBox was reported (pages.c) */
+    uint64_t tail_off, tail_len; /* bytes after the newest %%EOF that are not white space */
 
     ks_objstm *objstms;
     ks_crypt *crypt; /* NULL when not encrypted */
     ks_pdf_obj null_obj;
     int load_depth;
+
+    /* memory budget (budget.c): shared by the document and its revision views */
+    struct ks_budget *budget; /* &own_budget, or the parent's */
+    struct ks_budget {
+        size_t limit, used;
+        bool exceeded;  /* sticky: once over, every later charge fails too */
+        ks_error first; /* the message of the first failure, for ks_pdf_budget_error */
+    } own_budget;
+    size_t charged;       /* bytes this doc (or view) put on the budget, returned at close */
+    size_t arena_charged; /* part of `charged` that is arena growth already counted */
 
     ks_pdf_ref *pages; /* flattened page tree (pages.c), malloc'd; NULL until walked */
     size_t npages;
@@ -182,6 +193,16 @@ struct ks_pdf_doc {
 };
 
 #define KS_PDF_MAX_LOAD_DEPTH 32 /* nested object loads (indirect /Length, object streams) */
+
+/* ---- memory budget (budget.c) ---- */
+/* Puts `n` bytes on the document's budget, or fails with KS_E_LIMIT saying what needed them
+ * (`what`, an English phrase) and the budget in MB. */
+ks_status ks_budget_charge(ks_pdf_doc *doc, size_t n, const char *what, ks_error *err);
+void ks_budget_credit(ks_pdf_doc *doc, size_t n);
+/* Charges the growth of the document's arena since the last call (parsed objects). */
+ks_status ks_budget_sync_arena(ks_pdf_doc *doc, ks_error *err);
+/* Bytes still free on the budget. */
+size_t ks_budget_left(const ks_pdf_doc *doc);
 
 /* ---- parser (parser.c) ---- */
 /* Parses one direct object at the cursor. `depth` counts enclosing containers. */

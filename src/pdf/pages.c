@@ -10,6 +10,7 @@
 typedef struct walk {
     ks_pdf_doc *doc;
     uint8_t *seen; /* bitmap over object numbers */
+    uint32_t root; /* object number of the tree's root */
     ks_pdf_ref *list;
     size_t n, cap;
 } walk;
@@ -29,6 +30,37 @@ static ks_status add_page(walk *w, ks_pdf_ref r, ks_error *err)
     }
     w->list[w->n++] = r;
     return KS_OK;
+}
+
+/* The /Parent chain of a page is what attribute inheritance follows (MediaBox, Resources):
+ * a reader walks it, not /Kids. It must end at the root of the tree within the depth limit;
+ * a chain that loops or wanders elsewhere makes two readers inherit different attributes, so
+ * the strict reader refuses it (ISO 32000-2 §7.7.3.2, §7.7.3.4). Repair mode tolerates it. */
+static ks_status check_parents(walk *w, ks_pdf_obj *page, uint32_t page_num, ks_error *err)
+{
+    ks_pdf_doc *doc = w->doc;
+    ks_pdf_obj *node = page;
+    uint32_t at = page_num;
+    for (int d = 0; d <= KS_PDF_MAX_TREE_DEPTH + 1; d++) {
+        ks_pdf_obj *pr = ks_pdf_dict_get(node, "Parent");
+        if (!pr)
+            return at == w->root || at == page_num
+                       ? KS_OK
+                       : ks_error_set(err, KS_E_FORMAT,
+                                      N_("%s: the /Parent chain of page object %u ends at "
+                                         "object %u, not at the page tree's root"),
+                                      doc->name, page_num, at);
+        if (pr->type != KS_PDF_REF)
+            break;
+        at = pr->u.ref.num;
+        node = ks_pdf_resolve(doc, pr, NULL);
+        if (!node || node->type != KS_PDF_DICT)
+            break;
+    }
+    return ks_error_set(err, KS_E_FORMAT,
+                        N_("%s: the /Parent chain of page object %u loops or is broken (at object "
+                           "%u)"),
+                        doc->name, page_num, at);
 }
 
 static ks_status walk_node(walk *w, ks_pdf_obj *ref, int depth, ks_error *err)
@@ -73,6 +105,11 @@ static ks_status walk_node(walk *w, ks_pdf_obj *ref, int depth, ks_error *err)
         return ks_error_set(err, KS_E_FORMAT,
                             N_("%s: page tree node %u is neither /Page nor /Pages"), doc->name,
                             num);
+    if (doc->opts.mode != KS_PDF_REPAIR) {
+        st = check_parents(w, node, num, err);
+        if (st)
+            return st;
+    }
     return add_page(w, ref->u.ref, err);
 }
 
@@ -81,15 +118,21 @@ static ks_status build(ks_pdf_doc *doc, ks_error *err)
     if (doc->pages_done)
         return KS_OK;
     ks_pdf_obj *cat = ks_pdf_catalog(doc);
+    if (!cat && ks_pdf_budget_error(doc, err))
+        return KS_E_LIMIT;
     if (!cat)
         return ks_error_set(err, KS_E_FORMAT, N_("%s: the document catalog is missing"), doc->name);
     ks_pdf_obj *root = ks_pdf_dict_get(cat, "Pages");
     if (!root)
         return ks_error_set(err, KS_E_FORMAT, N_("%s: the catalog has no /Pages"), doc->name);
-    walk w = {doc, calloc((size_t)doc->nslots / 8 + 1, 1), NULL, 0, 0};
+    walk w = {doc, calloc((size_t)doc->nslots / 8 + 1, 1), 0, NULL, 0, 0};
+    if (root->type == KS_PDF_REF)
+        w.root = root->u.ref.num;
     if (!w.seen)
         return ks_error_set(err, KS_E_NOMEM, N_("out of memory"));
     ks_status st = walk_node(&w, root, 0, err);
+    if (st && ks_pdf_budget_error(doc, err))
+        st = KS_E_LIMIT;
     free(w.seen);
     if (st) {
         free(w.list);

@@ -14,6 +14,8 @@ ks_status ks_pdf_stream_decode(ks_pdf_doc *doc, const ks_pdf_obj *stream, uint8_
     *len = 0;
     if (!stream || stream->type != KS_PDF_STREAM)
         return ks_error_set(err, KS_E_USAGE, N_("object is not a stream"));
+    if (ks_pdf_budget_error(doc, err)) /* no second bomb after the first */
+        return KS_E_LIMIT;
     const ks_pdf_obj *dict = stream->u.stream.dict;
     const uint8_t *raw = stream->u.stream.src;
     size_t raw_len = (size_t)stream->u.stream.data_len;
@@ -70,7 +72,13 @@ ks_status ks_pdf_stream_decode(ks_pdf_doc *doc, const ks_pdf_obj *stream, uint8_
             p = NULL;
         uint8_t *o = NULL;
         size_t ol = 0;
-        st = ks_filter_apply(doc, f->u.name.s, p, raw, raw_len, &o, &ol, KS_PDF_MAX_STREAM, err);
+        /* each step is bounded by what is left of the document's budget, so that a bomb stops
+         * there, with the budget named, rather than at the per-stream limit */
+        size_t left = ks_budget_left(doc);
+        size_t cap = left < KS_PDF_MAX_STREAM ? left : KS_PDF_MAX_STREAM;
+        st = ks_filter_apply(doc, f->u.name.s, p, raw, raw_len, &o, &ol, cap, err);
+        if (st == KS_E_LIMIT && cap < KS_PDF_MAX_STREAM)
+            st = ks_budget_charge(doc, (size_t)-1 / 2, "decoding a stream", err);
         if (st) {
             ks_error_prefix(err, N_("stream of object %u: "), stream->u.stream.obj_num);
             goto done;
@@ -96,6 +104,11 @@ ks_status ks_pdf_stream_decode(ks_pdf_doc *doc, const ks_pdf_obj *stream, uint8_
             memcpy(cur, raw, raw_len);
         cur[raw_len] = 0;
         cur_len = raw_len;
+    }
+    st = ks_budget_charge(doc, cur_len + 1, "decoding a stream", err);
+    if (st) {
+        ks_error_prefix(err, N_("stream of object %u: "), stream->u.stream.obj_num);
+        goto done;
     }
     *data = cur;
     *len = cur_len;

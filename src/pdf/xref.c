@@ -177,8 +177,10 @@ static ks_status find_startxref(ks_pdf_doc *doc, uint64_t *out, ks_error *err)
     size_t at;
     if (!find_backwards(doc, "startxref", 4096, &at))
         return ks_error_set(err, KS_E_FORMAT,
-                            N_("%s: no \"startxref\" in the last 4096 bytes of the file"),
-                            doc->name);
+                            N_("%s: no \"startxref\" in the last 4096 bytes of the file (from "
+                               "byte offset %zu to its end at %zu): the file is cut short, "
+                               "damaged or not a PDF"),
+                            doc->name, doc->len > 4096 ? doc->len - 4096 : (size_t)0, doc->len);
     ks_cur c = {doc->data, doc->len, at + 9, 0, true};
     uint64_t v;
     if (!ks_lex_uint(&c, &v))
@@ -234,6 +236,31 @@ static ks_status group_revisions(ks_pdf_doc *doc, ks_error *err)
         r->pub.eof_end = e;
         k = newest;
     }
+    return KS_OK;
+}
+
+/* Bytes after the newest revision's %%EOF (other than white space) belong to no revision: the
+ * file was cut inside an update that the finder of "startxref" stepped over, or something was
+ * appended that viewers scanning the end of the file may read as an update. Recorded (and listed
+ * as a warning) so that nobody reads such a file as complete; ks_pdf_trailing reports it. */
+static ks_status check_tail(ks_pdf_doc *doc, ks_error *err)
+{
+    if (doc->nrevs == 0)
+        return KS_OK;
+    uint64_t end = doc->revs[doc->nrevs - 1].pub.eof_end;
+    uint64_t i = end;
+    while (i < doc->len && ks_pdf_is_ws(doc->data[i]))
+        i++;
+    if (i >= doc->len)
+        return KS_OK;
+    doc->tail_off = i;
+    doc->tail_len = doc->len - i;
+    if (!ks_pdf_warn(doc,
+                     N_("%s: %llu bytes after the last %%%%EOF (from byte offset %llu) belong to "
+                        "no revision and were skipped: the file was cut inside an update or has "
+                        "bytes appended"),
+                     doc->name, (unsigned long long)doc->tail_len, (unsigned long long)i))
+        return ks_error_set(err, KS_E_NOMEM, N_("out of memory"));
     return KS_OK;
 }
 
@@ -323,7 +350,10 @@ ks_status ks_xref_load(ks_pdf_doc *doc, ks_error *err)
                 doc->name, (unsigned long long)off);
         }
     }
-    return group_revisions(doc, err);
+    st = group_revisions(doc, err);
+    if (st)
+        return st;
+    return check_tail(doc, err);
 }
 
 ks_status ks_xref_build_map(ks_pdf_doc *doc, size_t last, ks_error *err)
@@ -343,7 +373,15 @@ ks_status ks_xref_build_map(ks_pdf_doc *doc, size_t last, ks_error *err)
     if (n > KS_PDF_MAX_OBJECTS)
         return ks_error_set(err, KS_E_LIMIT, N_("%s: /Size %llu exceeds the limit of %d objects"),
                             doc->name, (unsigned long long)n, KS_PDF_MAX_OBJECTS);
+    if (doc->slots)
+        ks_budget_credit(doc, (size_t)doc->nslots * sizeof *doc->slots);
     free(doc->slots);
+    doc->slots = NULL;
+    doc->nslots = 0;
+    ks_status bst =
+        ks_budget_charge(doc, (size_t)n * sizeof *doc->slots, "building the object map", err);
+    if (bst)
+        return bst;
     doc->slots = calloc((size_t)n, sizeof *doc->slots);
     if (!doc->slots)
         return ks_error_set(err, KS_E_NOMEM, N_("out of memory"));

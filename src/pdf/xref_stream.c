@@ -127,6 +127,6 @@ ks_status ks_xref_read_stream(ks_pdf_doc *doc, uint64_t off, ks_xsection *sec, k
         }
     }
 done:
-    free(data);
+    ks_pdf_stream_release(doc, data, len);
     return st;
 }

@@ -77,6 +77,10 @@ static ks_status add_attr(X509_NAME *n, int nid, const char *field, const char *
     char *nfc = ks_utf8_nfc(value, len);
     if (!nfc)
         return ks_error_set(err, KS_E_USAGE, N_("%s: the text is not valid UTF-8"), field);
+    if (ks_text_check_name(field, nfc, err) != KS_OK) { /* kyso never issues an ANSI sequence */
+        free(nfc);
+        return KS_E_USAGE;
+    }
     int ok =
         X509_NAME_add_entry_by_NID(n, nid, MBSTRING_UTF8, (const unsigned char *)nfc, -1, -1, 0);
     free(nfc);

@@ -91,12 +91,15 @@ int main(int argc, char **argv)
             return EXIT_USAGE;
         }
     }
-    ks_ctx_opts co = {0};
-    co.lang = "vi";
+    const char *localedir = getenv("KYSO_LOCALEDIR");
+    ks_ctx_opts co = {.localedir = localedir && *localedir ? localedir : NULL, .lang = "vi"};
     ks_error ce;
     if (ks_ctx_new(&co, &g_msgs, &ce) != KS_OK) {
-        fprintf(stderr, "kysod: error: %s\n", ce.msg_en);
-        return EXIT_INPUT;
+        /* without the Vietnamese catalogue kysod still serves, in English */
+        fprintf(stderr, "kysod: warning: %s\n", ce.msg_en);
+        co.localedir = "";
+        co.lang = "en";
+        ks_ctx_new(&co, &g_msgs, NULL);
     }
     if (sodium_init() < 0) {
         fputs("kysod: error: libsodium cannot start\n", stderr);

@@ -99,6 +99,14 @@ static ks_sign_ctx *ctx_new(const ks_sign_opts *opts, const ks_signer *signer)
 static ks_status prepare_revision(ks_sign_ctx *ctx, const ks_signer *signer, ks_error *err)
 {
     const ks_sign_opts *opts = ctx->opts;
+    uint64_t tail_off = 0, tail = ks_pdf_trailing(ctx->doc, &tail_off);
+    if (tail && !opts->repair) /* the new revision would follow, and sign, bytes that no
+                                * revision accounts for */
+        return ks_error_set(err, KS_E_FORMAT,
+                            N_("%s: the file is damaged: %llu bytes from byte offset %llu, after "
+                               "the last %%%%EOF, belong to no revision (cut inside its last "
+                               "update, or bytes appended)"),
+                            ctx->name, (unsigned long long)tail, (unsigned long long)tail_off);
     ks_status st = ks_sign_check_docmdp(ctx->doc, err);
     if (st != KS_OK)
         return st;
@@ -133,7 +141,8 @@ ks_status ks_sign_prepare(const char *in_path, const ks_sign_opts *opts, const k
         return ks_error_set(err, KS_E_NOMEM, N_("out of memory"));
     }
     snprintf(ctx->name, sizeof ctx->name, "%s", in_path);
-    ks_pdf_open_opts oo = {opts->repair ? KS_PDF_REPAIR : KS_PDF_STRICT, opts->pdf_password};
+    ks_pdf_open_opts oo = {opts->repair ? KS_PDF_REPAIR : KS_PDF_STRICT, opts->pdf_password,
+                           opts->mem_budget};
     st = ks_pdf_open(in_path, &oo, &ctx->doc, err);
     if (st == KS_OK)
         st = prepare_revision(ctx, signer, err);
@@ -161,7 +170,8 @@ ks_status ks_sign_prepare_mem(const uint8_t *data, size_t len, const char *name,
     }
     memcpy(ctx->base_mem, data, len);
     snprintf(ctx->name, sizeof ctx->name, "%s", name ? name : "document");
-    ks_pdf_open_opts oo = {opts->repair ? KS_PDF_REPAIR : KS_PDF_STRICT, opts->pdf_password};
+    ks_pdf_open_opts oo = {opts->repair ? KS_PDF_REPAIR : KS_PDF_STRICT, opts->pdf_password,
+                           opts->mem_budget};
     st = ks_pdf_open_mem(ctx->base_mem, len, ctx->name, &oo, &ctx->doc, err);
     if (st == KS_OK)
         st = prepare_revision(ctx, signer, err);
@@ -344,7 +354,7 @@ static ks_status append_level(ks_out *o, bool docts, ks_sign_ctx *ctx, ks_error 
     int fd = -1;
     /* Same mode and password as the input: its bytes are this file's prefix. */
     ks_pdf_open_opts oo = {ctx->opts->repair ? KS_PDF_REPAIR : KS_PDF_STRICT,
-                           ctx->opts->pdf_password};
+                           ctx->opts->pdf_password, ctx->opts->mem_budget};
     ks_status st = ks_pdf_open(o->tmp_path, &oo, &doc, err);
     if (st != KS_OK) {
         ks_error_prefix(err, N_("while reopening the signed file: "));
@@ -375,7 +385,7 @@ static ks_status append_level_mem(ks_buf *b, bool docts, ks_sign_ctx *ctx, ks_er
     ks_pdf_doc *doc = NULL;
     ks_buf upd = KS_BUF_INIT;
     ks_pdf_open_opts oo = {ctx->opts->repair ? KS_PDF_REPAIR : KS_PDF_STRICT,
-                           ctx->opts->pdf_password};
+                           ctx->opts->pdf_password, ctx->opts->mem_budget};
     ks_status st = ks_pdf_open_mem(b->data, b->len, ctx->name, &oo, &doc, err);
     if (st != KS_OK) {
         ks_error_prefix(err, N_("while reopening the signed file: "));

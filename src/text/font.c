@@ -101,7 +101,7 @@ static ks_status load_cmap_stream(ks_pdf_doc *doc, ks_pdf_obj *s, ks_cmap **out,
     if (st != KS_OK)
         return st;
     st = ks_cmap_parse(data, len, out, err);
-    free(data);
+    ks_pdf_stream_release(doc, data, len);
     return st;
 }
 
@@ -138,7 +138,7 @@ static bool builtin_type1_encoding(ks_pdf_doc *doc, ks_font *f, ks_pdf_obj *fd, 
     if (ks_pdf_stream_decode(doc, ff, &data, &len, NULL) != KS_OK)
         return false;
     bool ok = ks_font_type1_encoding(data, len, f);
-    free(data);
+    ks_pdf_stream_release(doc, data, len);
     return ok;
 }
 

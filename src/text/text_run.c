@@ -304,7 +304,7 @@ static ks_status run_form(runner *r, ks_pdf_obj *x, ks_pdf_obj *res, const doubl
     r->forms[r->nforms++] = x;
     st = run_stream(r, data, len, fres && fres->type == KS_PDF_DICT ? fres : res, err);
     r->nforms--;
-    free(data);
+    ks_pdf_stream_release(r->doc, data, len);
     r->gs = saved;
     memcpy(r->tm, tm, sizeof tm);
     memcpy(r->tlm, tlm, sizeof tlm);
@@ -536,7 +536,7 @@ static ks_status page_content(ks_pdf_doc *doc, ks_pdf_obj *page, ks_buf *out, bo
             continue;
         }
         bool ok = ks_buf_append(out, data, len) && ks_buf_putc(out, '\n');
-        free(data);
+        ks_pdf_stream_release(doc, data, len);
         if (!ok)
             return nomem(err);
     }

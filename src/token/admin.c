@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kyso/util.h"
 #include "p11_internal.h"
 
 /* The slot to initialise: the token already labelled `label`, else the first uninitialised. */
@@ -35,6 +36,8 @@ ks_status ks_token_init(const char *module_path, const char *label, const char *
 {
     if (!label || !*label || strlen(label) > 32)
         return ks_error_set(err, KS_E_USAGE, N_("a token label must have 1 to 32 bytes"));
+    if (ks_text_check_name("token label", label, err) != KS_OK)
+        return KS_E_USAGE;
     if (!so_pin || !user_pin)
         return ks_error_set(err, KS_E_USAGE,
                             N_("initialising a token needs an SO PIN and a user PIN"));

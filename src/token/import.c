@@ -318,6 +318,8 @@ ks_status ks_token_import_p12(const char *module_path, const char *token_label, 
 {
     if (!label || !*label || !p12_path)
         return ks_error_set(err, KS_E_USAGE, N_("importing needs a PKCS#12 file and a key label"));
+    if (ks_text_check_name("key label", label, err) != KS_OK)
+        return KS_E_USAGE;
     uint8_t *data = NULL;
     size_t len = 0;
     PKCS12 *p12 = NULL;

@@ -5,6 +5,7 @@
 
 #include <openssl/rand.h>
 
+#include "kyso/util.h"
 #include "p11_internal.h"
 
 /* DER OBJECT IDENTIFIERs of the named curves (RFC 5480 §2.1.1.1). */
@@ -25,6 +26,8 @@ ks_status ks_token_keygen(const char *module_path, const char *token_label, cons
     CK_ULONG bits = 0;
     const uint8_t *curve = NULL;
     size_t curve_len = 0;
+    if (ks_text_check_name("key label", key_label, err) != KS_OK)
+        return KS_E_USAGE;
     if (!spec)
         spec = "rsa:3072";
     if (strcmp(spec, "rsa:2048") == 0)

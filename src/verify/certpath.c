@@ -56,14 +56,41 @@ void ks_vf_fill_signer(ks_verify_sig *s, X509 *cert)
     s->signer.not_after = asn1_time_t(X509_get0_notAfter(cert));
 }
 
+/* Candidate issuers with one subject name that path building considers: a DSS may hold
+ * thousands of look-alike certificates, and the builder tries each for every link. */
+#define KS_VF_MAX_SAME_SUBJECT 8
+#define SUBJECT_SLOTS 8192
+
+/* Pushes `x` unless KS_VF_MAX_SAME_SUBJECT certificates of its subject are in already. */
+static void push_capped(STACK_OF(X509) * to, X509 *x, unsigned long *hash, unsigned char *count)
+{
+    unsigned long h = X509_subject_name_hash(x) | 1ul; /* 0 marks a free slot */
+    size_t k = h % SUBJECT_SLOTS;
+    for (size_t n = 0; n < SUBJECT_SLOTS; n++, k = (k + 1) % SUBJECT_SLOTS) {
+        if (hash[k] == 0 || hash[k] == h) {
+            hash[k] = h;
+            if (count[k] >= KS_VF_MAX_SAME_SUBJECT)
+                return;
+            count[k]++;
+            sk_X509_push(to, x);
+            return;
+        }
+    }
+}
+
 /* Runs OpenSSL's path builder without time checks (time is judged below against the POE). */
 static int build(ks_vctx *c, X509 *leaf, STACK_OF(X509) * extra, STACK_OF(X509) * *chain)
 {
     STACK_OF(X509) *untrusted = sk_X509_new_null();
-    for (int i = 0; extra && i < sk_X509_num(extra); i++)
-        sk_X509_push(untrusted, sk_X509_value(extra, i));
-    for (int i = 0; c->dss_certs && i < sk_X509_num(c->dss_certs); i++)
-        sk_X509_push(untrusted, sk_X509_value(c->dss_certs, i));
+    unsigned long *hash = calloc(SUBJECT_SLOTS, sizeof *hash);
+    unsigned char *count = calloc(SUBJECT_SLOTS, 1);
+    for (int i = 0; untrusted && hash && count && extra && i < sk_X509_num(extra); i++)
+        push_capped(untrusted, sk_X509_value(extra, i), hash, count);
+    for (int i = 0; untrusted && hash && count && c->dss_certs && i < sk_X509_num(c->dss_certs);
+         i++)
+        push_capped(untrusted, sk_X509_value(c->dss_certs, i), hash, count);
+    free(hash);
+    free(count);
     X509_STORE_CTX *ctx = X509_STORE_CTX_new();
     int err = X509_V_ERR_UNSPECIFIED;
     if (ctx && X509_STORE_CTX_init(ctx, c->store, leaf, untrusted)) {

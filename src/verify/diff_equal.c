@@ -64,8 +64,8 @@ static bool stream_eq(eqctx *e, const ks_pdf_obj *a, const ks_pdf_obj *b, int de
     if (ks_pdf_stream_decode(da, a, &x, &nx, NULL) == KS_OK &&
         ks_pdf_stream_decode(db, b, &y, &ny, NULL) == KS_OK)
         same = nx == ny && (nx == 0 || memcmp(x, y, nx) == 0);
-    free(x);
-    free(y);
+    ks_pdf_stream_release(da, x, nx);
+    ks_pdf_stream_release(db, y, ny);
     return same;
 }
 

@@ -2,6 +2,9 @@
  * §12.8.4.3): certificates, CRLs and OCSP responses that a B-LT/B-LTA document carries for
  * offline validation. Malformed entries are skipped with a note; they are evidence, not trust. */
 #include <stdlib.h>
+#include <string.h>
+
+#include <openssl/sha.h>
 
 #include "vctx.h"
 
@@ -13,15 +16,49 @@ static ks_pdf_obj *dss_array(ks_vctx *c, ks_pdf_obj *dss, const char *key)
     return a && a->type == KS_PDF_ARRAY ? a : NULL;
 }
 
+/* Items already taken, by the SHA-256 of their bytes: a DSS that lists the same certificate
+ * thousands of times (the same stream, or copies of it) must not multiply the candidates that
+ * path building and revocation lookups try for every signature. */
+typedef struct seen_set {
+    uint8_t (*slot)[32]; /* open addressing, 2 * KS_VF_MAX_DSS_ITEMS slots */
+    bool *used;
+} seen_set;
+
+#define SEEN_SLOTS (2 * KS_VF_MAX_DSS_ITEMS)
+
+/* True when `d` was seen before; otherwise remembers it. */
+static bool seen_before(seen_set *s, const uint8_t *d, size_t n)
+{
+    uint8_t md[32];
+    if (!s->slot || !SHA256(d, n, md))
+        return false;
+    size_t h = ((size_t)md[0] | (size_t)md[1] << 8 | (size_t)md[2] << 16) % SEEN_SLOTS;
+    for (size_t k = 0; k < SEEN_SLOTS; k++, h = (h + 1) % SEEN_SLOTS) {
+        if (!s->used[h]) {
+            s->used[h] = true;
+            memcpy(s->slot[h], md, 32);
+            return false;
+        }
+        if (memcmp(s->slot[h], md, 32) == 0)
+            return true;
+    }
+    return false;
+}
+
 static size_t load_items(ks_vctx *c, ks_pdf_obj *arr, int kind)
 {
     size_t bad = 0;
+    seen_set seen = {calloc(SEEN_SLOTS, 32), calloc(SEEN_SLOTS, sizeof(bool))};
     for (size_t i = 0; arr && i < arr->u.arr.len && i < KS_VF_MAX_DSS_ITEMS; i++) {
         ks_pdf_obj *s = ks_pdf_resolve(c->doc, arr->u.arr.items[i], NULL);
         uint8_t *d = NULL;
         size_t n = 0;
         if (!s || s->type != KS_PDF_STREAM || ks_pdf_stream_decode(c->doc, s, &d, &n, NULL)) {
             bad++;
+            continue;
+        }
+        if (seen_before(&seen, d, n)) {
+            ks_pdf_stream_release(c->doc, d, n);
             continue;
         }
         const unsigned char *p = d;
@@ -44,8 +81,10 @@ static size_t load_items(ks_vctx *c, ks_pdf_obj *arr, int kind)
                 bad++;
             }
         }
-        free(d);
+        ks_pdf_stream_release(c->doc, d, n);
     }
+    free(seen.slot);
+    free(seen.used);
     return bad;
 }
 

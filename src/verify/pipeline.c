@@ -114,13 +114,15 @@ static time_t doc_ts_poe(const ks_vctx *c, long rev)
 }
 
 static void check_cms(ks_vctx *c, ks_verify_sig *s, ks_vf_found *f, const uint8_t *der,
-                      size_t derlen, const ks_slice *sl)
+                      size_t derlen, const ks_slice *sl, bool sha1_content)
 {
     ks_cms_result res;
     memset(&res, 0, sizeof res);
     ks_error e;
     ks_error_clear(&e);
-    if (ks_cms_verify_detached(der, derlen, sl, 2, &res, &e) != KS_OK) {
+    ks_status cst = sha1_content ? ks_cms_verify_sha1(der, derlen, sl, 2, &res, &e)
+                                 : ks_cms_verify_detached(der, derlen, sl, 2, &res, &e);
+    if (cst != KS_OK) {
         s->integrity = false;
         ks_vf_sig_msg_err(s, N_("The signature value cannot be read as CMS SignedData: %s"), &e);
         ks_vf_degrade(s, KS_IND_TOTAL_FAILED, KS_SUB_FORMAT_FAILURE);
@@ -351,11 +353,13 @@ static void verify_one(ks_vctx *c, ks_vf_found *f, ks_verify_report *r)
             c->doc_ts_rev = (long)b.revision;
     } else if (s->subfilter && (!strcmp(s->subfilter, "adbe.pkcs7.detached") ||
                                 !strcmp(s->subfilter, "ETSI.CAdES.detached"))) {
-        check_cms(c, s, f, raw, derlen, sl);
+        check_cms(c, s, f, raw, derlen, sl, false);
+    } else if (s->subfilter && !strcmp(s->subfilter, "adbe.pkcs7.sha1")) {
+        check_cms(c, s, f, raw, derlen, sl, true);
     } else {
         ks_vf_sig_msg(s,
                       N_("The signature format /%s is not supported (expected "
-                         "ETSI.CAdES.detached or adbe.pkcs7.detached)"),
+                         "ETSI.CAdES.detached, adbe.pkcs7.detached or adbe.pkcs7.sha1)"),
                       s->subfilter ? s->subfilter : "");
         ks_vf_degrade(s, KS_IND_TOTAL_FAILED, KS_SUB_FORMAT_FAILURE);
         return;
@@ -441,6 +445,15 @@ static ks_status run(ks_vctx *c, const char *name, ks_verify_report **out, ks_er
     r->validation_time = c->now;
     c->doc_ts_rev = -1;
     c->data = ks_pdf_data(c->doc, &c->len);
+    uint64_t tail_off = 0, tail = ks_pdf_trailing(c->doc, &tail_off);
+    if (tail) { /* damage is damage: never "no signature" or a verdict on part of the file */
+        st = ks_error_set(err, KS_E_FORMAT,
+                          N_("%s: the file is damaged: %llu bytes from byte offset %llu, after "
+                             "the last %%%%EOF, belong to no revision (cut inside its last "
+                             "update, or bytes appended)"),
+                          name, (unsigned long long)tail, (unsigned long long)tail_off);
+        goto done;
+    }
     c->nrev = ks_pdf_revision_count(c->doc);
     r->revisions = (unsigned)c->nrev;
     c->eof_ends = calloc(c->nrev ? c->nrev : 1, sizeof *c->eof_ends);
@@ -483,6 +496,8 @@ static ks_status run(ks_vctx *c, const char *name, ks_verify_report **out, ks_er
         ks_vf_report_msg_err(r, w);
     }
     ks_vf_summarise(r);
+    /* past its memory budget the document answered lookups with "missing": no verdict on that */
+    st = ks_pdf_budget_error(c->doc, err);
 done:
     if (st != KS_OK) {
         ks_verify_report_free(r);
@@ -499,7 +514,8 @@ ks_status ks_verify_run_mem(const uint8_t *data, size_t len, const char *name,
     memset(&c, 0, sizeof c);
     c.opts = opts;
     *out = NULL;
-    ks_pdf_open_opts oo = {KS_PDF_STRICT, opts ? opts->password : NULL};
+    ks_pdf_open_opts oo = {KS_PDF_STRICT, opts ? opts->password : NULL,
+                           opts ? opts->mem_budget : 0};
     ks_status st = ks_pdf_open_mem(data, len, name, &oo, &c.doc, err);
     if (st == KS_OK)
         st = run(&c, name, out, err);
@@ -514,7 +530,8 @@ ks_status ks_verify_run(const char *path, const ks_verify_opts *opts, ks_verify_
     memset(&c, 0, sizeof c);
     c.opts = opts;
     *out = NULL;
-    ks_pdf_open_opts oo = {KS_PDF_STRICT, opts ? opts->password : NULL};
+    ks_pdf_open_opts oo = {KS_PDF_STRICT, opts ? opts->password : NULL,
+                           opts ? opts->mem_budget : 0};
     ks_status st = ks_pdf_open(path, &oo, &c.doc, err);
     if (st == KS_OK)
         st = run(&c, path, out, err);

@@ -207,6 +207,24 @@ static void free_msgs(ks_verify_msg *m, size_t n)
     free(m);
 }
 
+ks_verify_report *ks_verify_report_for_error(const char *file, const ks_error *e, time_t at)
+{
+    ks_verify_report *r = calloc(1, sizeof *r);
+    if (!r)
+        return NULL;
+    r->file = ks_vf_strdup(file ? file : "");
+    r->validation_time = at ? at : ks_now();
+    r->indication = e->status == KS_E_FORMAT ? KS_IND_TOTAL_FAILED : KS_IND_INDETERMINATE;
+    /* ETSI EN 319 102-1 lists FORMAT_FAILURE under TOTAL-FAILED; a file that could not be read
+     * at all (I/O, password, a limit) keeps it, with INDETERMINATE: no judgement was made */
+    r->subindication = KS_SUB_FORMAT_FAILURE;
+    if (!r->file || !ks_vf_report_msg_err(r, e)) {
+        ks_verify_report_free(r);
+        return NULL;
+    }
+    return r;
+}
+
 void ks_verify_report_free(ks_verify_report *r)
 {
     if (!r)

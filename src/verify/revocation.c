@@ -27,9 +27,16 @@ static time_t asn1_t(const ASN1_TIME *t)
     return timegm(&tm);
 }
 
-static bool from_crl(X509 *cert, X509 *issuer, X509_CRL *crl, rev_out *o)
+/* Signature checks one revocation lookup may spend on candidates that match by name or
+ * CertID: a DSS can hold thousands of look-alike CRLs or responses, each costing a signature
+ * verification, for every certificate of every path. */
+#define KS_VF_MAX_REV_TRIES 16
+
+static bool from_crl(X509 *cert, X509 *issuer, X509_CRL *crl, rev_out *o, int *tries)
 {
     if (X509_NAME_cmp(X509_CRL_get_issuer(crl), X509_get_issuer_name(cert)) != 0)
+        return false;
+    if (++*tries > KS_VF_MAX_REV_TRIES)
         return false;
     EVP_PKEY *k = X509_get0_pubkey(issuer);
     if (!k || X509_CRL_verify(crl, k) != 1)
@@ -45,7 +52,7 @@ static bool from_crl(X509 *cert, X509 *issuer, X509_CRL *crl, rev_out *o)
 }
 
 static bool from_ocsp(X509 *cert, X509 *issuer, OCSP_RESPONSE *resp, STACK_OF(X509) * certs,
-                      rev_out *o)
+                      rev_out *o, int *tries)
 {
     if (OCSP_response_status(resp) != OCSP_RESPONSE_STATUS_SUCCESSFUL)
         return false;
@@ -54,8 +61,10 @@ static bool from_ocsp(X509 *cert, X509 *issuer, OCSP_RESPONSE *resp, STACK_OF(X5
         return false;
     bool used = false;
     OCSP_CERTID *id = OCSP_cert_to_id(NULL, cert, issuer);
-    X509_STORE *st = X509_STORE_new();
-    STACK_OF(X509) *untrusted = sk_X509_new_null();
+    /* the cheap test first: only a response about this certificate is worth a verification */
+    bool about = id && OCSP_resp_find(bs, id, -1) >= 0 && ++*tries <= KS_VF_MAX_REV_TRIES;
+    X509_STORE *st = about ? X509_STORE_new() : NULL;
+    STACK_OF(X509) *untrusted = about ? sk_X509_new_null() : NULL;
     if (id && st && untrusted) {
         X509_STORE_add_cert(st, issuer);
         X509_STORE_set_flags(st, X509_V_FLAG_NO_CHECK_TIME | X509_V_FLAG_PARTIAL_CHAIN);
@@ -130,6 +139,7 @@ static void cache_path(const ks_vctx *c, const char *kind, X509 *cert, char *out
 /* OCSP from cache or network. */
 static bool online_ocsp(ks_vctx *c, X509 *cert, X509 *issuer, STACK_OF(X509) * certs, rev_out *o)
 {
+    int once = 0; /* one response at a time here: the candidate cap does not bind */
     char path[4096];
     cache_path(c, "ocsp", cert, path, sizeof path);
     uint8_t *der = NULL;
@@ -145,7 +155,7 @@ static bool online_ocsp(ks_vctx *c, X509 *cert, X509 *issuer, STACK_OF(X509) * c
         time_t now = c->now;
         if (bs && id && OCSP_resp_find_status(bs, id, &status, &reason, &rt, &tu, &nu) == 1 && nu &&
             X509_cmp_time(nu, &now) > 0)
-            fresh = from_ocsp(cert, issuer, r, certs, o);
+            fresh = from_ocsp(cert, issuer, r, certs, o, &once);
         OCSP_CERTID_free(id);
         OCSP_BASICRESP_free(bs);
         OCSP_RESPONSE_free(r);
@@ -161,7 +171,7 @@ static bool online_ocsp(ks_vctx *c, X509 *cert, X509 *issuer, STACK_OF(X509) * c
         return false;
     const unsigned char *p = der;
     OCSP_RESPONSE *r = d2i_OCSP_RESPONSE(NULL, &p, (long)len);
-    bool ok = r && from_ocsp(cert, issuer, r, certs, o);
+    bool ok = r && from_ocsp(cert, issuer, r, certs, o, &once);
     if (ok && path[0])
         ks_write_file_atomic(path, der, len, NULL);
     OCSP_RESPONSE_free(r);
@@ -173,6 +183,7 @@ static bool online_ocsp(ks_vctx *c, X509 *cert, X509 *issuer, STACK_OF(X509) * c
 
 static bool online_crl(ks_vctx *c, X509 *cert, X509 *issuer, rev_out *o)
 {
+    int once = 0;
     char path[4096];
     cache_path(c, "crl", cert, path, sizeof path);
     uint8_t *der = NULL;
@@ -182,7 +193,7 @@ static bool online_crl(ks_vctx *c, X509 *cert, X509 *issuer, rev_out *o)
         X509_CRL *crl = d2i_X509_CRL(NULL, &p, (long)len);
         time_t now = c->now;
         const ASN1_TIME *nu = crl ? X509_CRL_get0_nextUpdate(crl) : NULL;
-        bool ok = crl && nu && X509_cmp_time(nu, &now) > 0 && from_crl(cert, issuer, crl, o);
+        bool ok = crl && nu && X509_cmp_time(nu, &now) > 0 && from_crl(cert, issuer, crl, o, &once);
         X509_CRL_free(crl);
         free(der);
         der = NULL;
@@ -196,7 +207,7 @@ static bool online_crl(ks_vctx *c, X509 *cert, X509 *issuer, rev_out *o)
         return false;
     const unsigned char *p = der;
     X509_CRL *crl = d2i_X509_CRL(NULL, &p, (long)len);
-    bool ok = crl && from_crl(cert, issuer, crl, o);
+    bool ok = crl && from_crl(cert, issuer, crl, o, &once);
     if (ok && path[0])
         ks_write_file_atomic(path, der, len, NULL);
     X509_CRL_free(crl);
@@ -215,18 +226,20 @@ void ks_vf_check_revocation(ks_vctx *c, ks_verify_sig *s, X509 *cert, X509 *issu
         s->revocation = KS_REV_NOT_CHECKED;
         return;
     }
-    /* Embedded evidence: CMS first, then DSS. */
+    /* Embedded evidence: CMS first, then DSS; a bounded number of candidates of each kind. */
+    int ocsp_tries = 0, crl_tries = 0;
     for (int i = 0; ocsps && i < sk_OCSP_RESPONSE_num(ocsps) && !o.source; i++)
-        if (from_ocsp(cert, issuer, sk_OCSP_RESPONSE_value(ocsps, i), certs, &o))
+        if (from_ocsp(cert, issuer, sk_OCSP_RESPONSE_value(ocsps, i), certs, &o, &ocsp_tries))
             o.source = "OCSP (embedded)";
     for (int i = 0; crls && i < sk_X509_CRL_num(crls) && !o.source; i++)
-        if (from_crl(cert, issuer, sk_X509_CRL_value(crls, i), &o))
+        if (from_crl(cert, issuer, sk_X509_CRL_value(crls, i), &o, &crl_tries))
             o.source = "CRL (embedded)";
     for (int i = 0; c->dss_ocsps && i < sk_OCSP_RESPONSE_num(c->dss_ocsps) && !o.source; i++)
-        if (from_ocsp(cert, issuer, sk_OCSP_RESPONSE_value(c->dss_ocsps, i), certs, &o))
+        if (from_ocsp(cert, issuer, sk_OCSP_RESPONSE_value(c->dss_ocsps, i), certs, &o,
+                      &ocsp_tries))
             o.source = "OCSP (DSS)";
     for (int i = 0; c->dss_crls && i < sk_X509_CRL_num(c->dss_crls) && !o.source; i++)
-        if (from_crl(cert, issuer, sk_X509_CRL_value(c->dss_crls, i), &o))
+        if (from_crl(cert, issuer, sk_X509_CRL_value(c->dss_crls, i), &o, &crl_tries))
             o.source = "CRL (DSS)";
     bool has_ocsp = false, has_crl = false;
     bool pointers = has_pointers(cert, &has_ocsp, &has_crl);

@@ -43,7 +43,7 @@ static void run_one(const char *dir, const char *file, const char *qc, const cha
             pw[n] = 0;
         }
     }
-    ks_pdf_open_opts o = {KS_PDF_STRICT, pw};
+    ks_pdf_open_opts o = {KS_PDF_STRICT, pw, 0};
     ks_pdf_doc *d = NULL;
     ks_error e;
     bool repaired = false;

@@ -47,7 +47,7 @@ static char *qpdf_stream(const char *path, const char *pw, uint32_t num)
 
 static void check_open(const char *path, const char *pw, const char *method, bool user_empty)
 {
-    ks_pdf_open_opts o = {KS_PDF_STRICT, pw};
+    ks_pdf_open_opts o = {KS_PDF_STRICT, pw, 0};
     ks_pdf_doc *d = NULL;
     ks_error e;
     ks_status st = ks_pdf_open(path, &o, &d, &e);
@@ -84,7 +84,7 @@ static void check_open(const char *path, const char *pw, const char *method, boo
 
 static void check_refused(const char *path, const char *pw)
 {
-    ks_pdf_open_opts o = {KS_PDF_STRICT, pw};
+    ks_pdf_open_opts o = {KS_PDF_STRICT, pw, 0};
     ks_pdf_doc *d = NULL;
     ks_error e;
     CHECK_MSG(ks_pdf_open(path, &o, &d, &e) == KS_E_PASSWORD && !d && strstr(e.msg_en, "password"),
@@ -95,7 +95,7 @@ static void check_refused(const char *path, const char *pw)
 /* Adds a string object and a stream through the writer; qpdf must decrypt both. */
 static void check_write(const char *path, const char *pw)
 {
-    ks_pdf_open_opts o = {KS_PDF_STRICT, pw};
+    ks_pdf_open_opts o = {KS_PDF_STRICT, pw, 0};
     ks_pdf_doc *d = NULL;
     ks_error e;
     if (ks_pdf_open(path, &o, &d, &e) != KS_OK) {
@@ -192,7 +192,7 @@ int main(void)
     /* corpus: pyHanko's AES-256 file with user password "usersecret" */
     const char *py = ks_test_shared("corpus/github/gh-pyhanko-minimal-aes256-userpw.pdf");
     check_refused(py, NULL);
-    ks_pdf_open_opts o = {KS_PDF_STRICT, "usersecret"};
+    ks_pdf_open_opts o = {KS_PDF_STRICT, "usersecret", 0};
     ks_pdf_doc *d = NULL;
     ks_error e;
     size_t np = 0;

@@ -239,7 +239,7 @@ static void test_truncations(void)
         memcpy(cut, pdf, n);
         ks_pdf_doc *d = NULL;
         ks_error e;
-        ks_pdf_open_opts o = {n % 2 ? KS_PDF_REPAIR : KS_PDF_STRICT, NULL};
+        ks_pdf_open_opts o = {n % 2 ? KS_PDF_REPAIR : KS_PDF_STRICT, NULL, 0};
         if (ks_pdf_open_mem(cut, n, "cut.pdf", &o, &d, &e) == KS_OK) {
             size_t np;
             ks_pdf_page_count(d, &np, &e);

@@ -146,7 +146,7 @@ static void test_stream_length(void)
     CHECK(d && ks_pdf_get(d, 6, 0, &o, &e) == KS_E_FORMAT && strstr(e.msg_en, "/Length"));
     ks_pdf_close(d);
     /* repair mode finds endstream instead */
-    ks_pdf_open_opts opts = {KS_PDF_REPAIR, NULL};
+    ks_pdf_open_opts opts = {KS_PDF_REPAIR, NULL, 0};
     CHECK(ks_pdf_open_mem(pdf, len, "stream.pdf", &opts, &d, &e) == KS_OK);
     s = d ? obj(d, 6) : NULL;
     CHECK(s && s->type == KS_PDF_STREAM && s->u.stream.data_len == 11);

@@ -207,7 +207,7 @@ static void test_repaired(void)
     ks_pdf_doc *d = NULL;
     ks_error e;
     CHECK(ks_pdf_open(in, NULL, &d, &e) == KS_E_FORMAT && strstr(e.msg_en, "byte offset"));
-    ks_pdf_open_opts o = {KS_PDF_REPAIR, NULL};
+    ks_pdf_open_opts o = {KS_PDF_REPAIR, NULL, 0};
     CHECK(ks_pdf_open(in, &o, &d, &e) == KS_OK && ks_pdf_was_repaired(d));
     if (d) {
         uint32_t n;

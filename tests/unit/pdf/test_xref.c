@@ -27,7 +27,7 @@ static void check_file(const char *file, const char *pw)
 {
     char path[1024];
     snprintf(path, sizeof path, "%s/%s", ks_test_shared("corpus"), file);
-    ks_pdf_open_opts o = {KS_PDF_STRICT, pw};
+    ks_pdf_open_opts o = {KS_PDF_STRICT, pw, 0};
     ks_pdf_doc *d = NULL;
     ks_error e;
     if (ks_pdf_open(path, &o, &d, &e) != KS_OK)

@@ -92,8 +92,96 @@ static void test_atomic(void)
     CHECK(strstr(e.msg_en, "/nonexistent/x.pdf") != NULL);
 }
 
+/* One rule for file and environment: a NUL, a second line or an over-long secret is refused,
+ * never cut; one trailing newline is not part of the secret. */
+static void test_secret(void)
+{
+    const char *dir = ks_test_tmpdir("util_secret");
+    char path[4200];
+    snprintf(path, sizeof path, "%s/pin", dir);
+    char *s = NULL;
+    ks_error e;
+    struct {
+        const char *data;
+        size_t len;
+        const char *want; /* NULL: refused */
+    } cases[] = {
+        {"1234\n", 5, "1234"},
+        {"1234\r\n", 6, "1234"},
+        {"1234", 4, "1234"},
+        {"12\0"
+         "34\n",
+         6, NULL},
+        {"1234\nabcd\n", 10, NULL},
+        {"1234\n\n", 6, NULL},
+        {"12\r34", 5, NULL},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        CHECK(ks_write_file_atomic(path, cases[i].data, cases[i].len, NULL) == KS_OK);
+        ks_status st = ks_secret_read(path, NULL, NULL, &s, &e);
+        if (cases[i].want) {
+            CHECK_MSG(st == KS_OK && s && strcmp(s, cases[i].want) == 0, "file case %zu", i);
+        } else {
+            CHECK_MSG(st == KS_E_USAGE && s == NULL, "file case %zu", i);
+            CHECK(strstr(e.msg_en, "PIN or password") != NULL);
+        }
+        ks_secret_free(s);
+        s = NULL;
+        /* the environment cannot hold a NUL; every other case must answer the same */
+        if (memchr(cases[i].data, 0, cases[i].len))
+            continue;
+        char v[64];
+        memcpy(v, cases[i].data, cases[i].len);
+        v[cases[i].len] = 0;
+        setenv("KS_TEST_SECRET", v, 1);
+        st = ks_secret_read(NULL, "KS_TEST_SECRET", NULL, &s, &e);
+        if (cases[i].want)
+            CHECK_MSG(st == KS_OK && s && strcmp(s, cases[i].want) == 0, "env case %zu", i);
+        else
+            CHECK_MSG(st == KS_E_USAGE && s == NULL, "env case %zu", i);
+        ks_secret_free(s);
+        s = NULL;
+    }
+    /* the same size limit for both: 1024 bytes pass, 1025 are refused */
+    char big[1100];
+    memset(big, 'a', sizeof big);
+    for (int k = 0; k < 2; k++) {
+        size_t n = k == 0 ? 1024 : 1025;
+        CHECK(ks_write_file_atomic(path, big, n, NULL) == KS_OK);
+        ks_status st = ks_secret_read(path, NULL, NULL, &s, &e);
+        CHECK(k == 0 ? st == KS_OK && strlen(s) == 1024 : st == KS_E_USAGE);
+        ks_secret_free(s);
+        s = NULL;
+        big[n] = 0;
+        setenv("KS_TEST_SECRET", big, 1);
+        big[n] = 'a';
+        st = ks_secret_read(NULL, "KS_TEST_SECRET", NULL, &s, &e);
+        CHECK(k == 0 ? st == KS_OK && strlen(s) == 1024 : st == KS_E_USAGE);
+        ks_secret_free(s);
+        s = NULL;
+    }
+}
+
+/* Untrusted text on a terminal: controls shown as escapes, idempotent, empty values terminated. */
+static void test_visible(void)
+{
+    char *v = ks_text_visible("");
+    CHECK(v && v[0] == 0);
+    free(v);
+    v = ks_text_visible("A\x1b[1m\nB\xc2\x9b\xe2\x80\xae\xff Vi\xe1\xbb\x87t");
+    CHECK_STR(v, "A\\x1b[1m\\nB\\u009b\\u202e\\xff Vi\xe1\xbb\x87t");
+    char *w = ks_text_visible(v);
+    CHECK_STR(w, v);
+    free(w);
+    free(v);
+    CHECK(ks_text_control_at("Nguy\xe1\xbb\x85n", 8) == -1);
+    CHECK(ks_text_control_at("ab\tc", 4) == 2);
+}
+
 int main(void)
 {
+    test_visible();
+    test_secret();
     test_time();
     test_text();
     test_buf_arena();
