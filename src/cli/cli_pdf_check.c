@@ -74,7 +74,7 @@ int ks_cmd_pdf_check(int argc, char **argv)
     ks_pdf_doc *doc = NULL;
     ks_docfmt_report *r = NULL;
     char *pw = NULL;
-    ks_pdf_open_opts opts = {KS_PDF_STRICT, NULL};
+    ks_pdf_open_opts opts = {KS_PDF_STRICT, NULL, 0};
     if ((rc = ks_cli_doc_password(&a, "", &pw)) != 0)
         goto done;
     opts.password = pw;
