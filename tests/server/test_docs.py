@@ -385,7 +385,8 @@ def main():
         check({"document.create", "document.submit", "document.sign", "document.issue", "document.send",
                "delivery.accept", "delivery.reject"} <= acts, f"every step audited: {sorted(acts)}")
     finally:
-        k.stop()
+        rc = k.stop()
+        check(rc == 0, f"kysod exits cleanly (sanitizers quiet): {rc}; log {w}/k/kysod.log")
         if pg:
             pg.stop()
     print(f"{backend}: {checks - fails} passed, {fails} failed")
