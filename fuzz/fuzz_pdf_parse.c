@@ -13,6 +13,8 @@ static void walk(ks_pdf_doc *d)
     if (n > 2000)
         n = 2000;
     for (uint32_t i = 1; i < n; i++) {
+        ks_pdf_entry_info in;
+        ks_pdf_entry(d, i, &in); /* what each entry points at (the verifier's probe) */
         ks_pdf_obj *o = NULL;
         if (ks_pdf_get(d, i, 0, &o, &e) != KS_OK || o->type != KS_PDF_STREAM)
             continue;
@@ -52,6 +54,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             continue;
         walk(d);
         size_t nr = ks_pdf_revision_count(d);
+        if (nr > 1) {
+            ks_pdf_limit_recovery(d, 0); /* as the verifier does after a signed revision */
+            walk(d);
+        }
         for (size_t i = 0; i + 1 < nr && i < 4; i++) {
             ks_pdf_doc *v = NULL;
             if (ks_pdf_open_revision(d, i, &v, &e) == KS_OK) {

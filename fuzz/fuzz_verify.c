@@ -20,9 +20,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     ks_error e;
     if (ks_verify_run_mem(data, size, "fuzz.pdf", &o, &r, &e) == KS_OK && r) {
         ks_buf b = KS_BUF_INIT;
-        ks_verify_render_json(r, true, &b);
-        ks_verify_render_text(r, &b);
-        ks_verify_render_html(r, &b);
+        ks_verify_render_json(NULL, "vi", r, &b);
+        ks_verify_render_text(NULL, "en", r, &b);
+        ks_verify_render_html(NULL, "vi", r, &b);
         if (ks_verify_exit_code(r) < 0 || ks_verify_exit_code(r) > 2)
             abort();
         ks_buf_free(&b);

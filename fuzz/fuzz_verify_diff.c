@@ -48,7 +48,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     ks_error e;
     if (ks_verify_run_mem(buf, g_base_len + size, "fuzz.pdf", &o, &r, &e) == KS_OK && r) {
         ks_buf b = KS_BUF_INIT;
-        ks_verify_render_json(r, false, &b);
+        ks_verify_render_json(NULL, "en", r, &b);
         ks_buf_free(&b);
     }
     ks_verify_report_free(r);

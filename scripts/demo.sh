@@ -2,13 +2,13 @@
 # The main job on the embedded default, end to end: installs what kyso needs, builds build/kyso,
 # creates a test public-service PKI (root, issuing CA, OCSP responder, TSA) served on loopback,
 # issues a leader's personal certificate and the city committee's organisation certificate,
-# signs a sample official decision twice (the leader's visible signature, then the clerk's
+# signs a sample official decision (docs/sample/quyet-dinh.fodt, made into a PDF by
+# LibreOffice) twice (the leader's visible signature, then the clerk's
 # organisation seal, both PAdES B-LT with a timestamp), and verifies the result.
 # Everything it makes goes under build/demo/ (keys included; never commit them).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
-SHARED=${KYSO_SHARED:-$ROOT/../shared}
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
@@ -23,7 +23,7 @@ KYSO=$ROOT/build/kyso
 OUT=$ROOT/build/demo
 rm -rf "$OUT"
 mkdir -p "$OUT"
-SAMPLE=$SHARED/corpus/generated/lo74-odt-qd-default.pdf
+SAMPLE=$OUT/quyet-dinh.pdf   # made below from docs/sample/quyet-dinh.fodt
 export KYSO_DEMO_PW="demo-$$-$RANDOM"   # the PKCS#12 password, through the environment only
 
 step "3/6 Hạ tầng khóa công khai thử nghiệm / a test PKI on loopback"
@@ -43,7 +43,8 @@ done
 "$KYSO" ca issue "$OUT/ca" --profile organization --name "Ủy ban nhân dân thành phố Hải Phòng" \
   --org "Ủy ban nhân dân thành phố Hải Phòng" --locality "Hải Phòng" \
   --out-p12 "$OUT/org.p12" --pin-env KYSO_DEMO_PW -o "$OUT/org.pem"
-/usr/bin/python3 scripts/sample_images.py "$OUT"
+/usr/bin/python3 scripts/sample_images.py "$OUT"   # blue signature.png, red seal.png
+bash scripts/sample_pdf.sh "$SAMPLE"                # the sample decision, by LibreOffice
 
 step "4/6 Ký cá nhân / the leader signs (visible, blue signature image)"
 "$KYSO" sign "$SAMPLE" -o "$OUT/qd-1-leader.pdf" --p12 "$OUT/leader.p12" --pin-env KYSO_DEMO_PW \

@@ -15,8 +15,9 @@ if [ -f "$OUT/kysod.pid" ] && kill -0 "$(cat "$OUT/kysod.pid")" 2>/dev/null; the
 fi
 rm -rf "$OUT"; mkdir -p "$OUT"; chmod 700 "$OUT"
 PORT=${KYSOD_DEMO_PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')}
-WEB=""
-[ -f "$ROOT/web/dist/index.html" ] && WEB=$ROOT/web/dist
+# The web UI: npm ci from web/package-lock.json and the esbuild bundle, when missing or stale.
+bash "$ROOT/scripts/build-web.sh"
+WEB=$ROOT/web/dist
 cat > "$OUT/kysod.conf" <<EOF2
 listen = 127.0.0.1:$PORT
 database = sqlite:$OUT/kysod.db
@@ -39,5 +40,4 @@ KYSOD_ADMIN_PASSWORD=$ADMIN_PW python3 scripts/demo_city.py "$PORT" "$OUT/passwo
 chmod 600 "$OUT/passwords.txt"
 echo
 echo "kysod: http://127.0.0.1:$PORT/   (/healthz: $(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/healthz"))"
-[ -n "$WEB" ] || echo "  (web/dist chưa được dựng / not built yet: only the API answers, at /api/v1/)"
 echo "  mật khẩu / passwords: $OUT/passwords.txt    dừng / stop: kill \$(cat $OUT/kysod.pid)"

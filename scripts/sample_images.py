@@ -13,14 +13,13 @@ import sys
 
 from PIL import Image, ImageDraw, ImageFont
 
-FONT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "fonts",
-                    "LiberationSerif-Bold.ttf")
 BLUE = (16, 38, 168, 255)
 RED = (208, 16, 24, 255)
 
 
 def font(size):
-    for path in (os.environ.get("KYSO_SEAL_FONT", ""), FONT,
+    for path in (os.environ.get("KYSO_SEAL_FONT", ""),
+                 "/usr/share/fonts/truetype/liberation2/LiberationSerif-Bold.ttf",
                  "/usr/share/fonts/truetype/liberation/LiberationSerif-Bold.ttf"):
         if path and os.path.exists(path):
             return ImageFont.truetype(path, size)

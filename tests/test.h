@@ -32,8 +32,17 @@ extern int ks_test_passed, ks_test_failed;
 
 #define CHECK_STR(a, b) CHECK_MSG(strcmp((a), (b)) == 0, "\"%s\" != \"%s\"", (a), (b))
 
-/* Path under ../shared (KYSO_SHARED). Static buffer, valid until the next call. */
+/* Exit status CTest reports as "skipped" (SKIP_RETURN_CODE in tests/CMakeLists.txt). */
+#define KS_TEST_SKIP 77
+/* Path under ../shared (KYSO_SHARED). Static buffer, valid until the next call. When it does
+ * not exist (a clone without ../shared) the test ends as skipped (exit KS_TEST_SKIP). */
 const char *ks_test_shared(const char *rel);
+/* The same, but NULL (with a note) when absent: for a test that runs without that part. */
+const char *ks_test_shared_opt(const char *rel);
+/* The project's own sample decision (docs/sample/quyet-dinh.fodt made into a PDF by
+ * scripts/sample_pdf.sh under $KYSO_BUILD/sample). Ends the test as failed when it cannot be
+ * made (LibreOffice missing). Static buffer. */
+const char *ks_test_sample(void);
 /* A fresh directory under the build tree for this test's files. */
 const char *ks_test_tmpdir(const char *name);
 /* Runs a shell command; returns its exit status (-1 if it could not run). Output, when `out`

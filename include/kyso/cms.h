@@ -30,6 +30,17 @@ typedef struct ks_slice {
     size_t len;
 } ks_slice;
 
+/* Hashes one file once for all its signatures: given to ks_cms_verify_detached_ex and
+ * ks_tst_verify_ex, it keeps the digest state at the end of each first byte range (which
+ * starts at the file's first byte), so that N signatures over one file cost one pass over
+ * it, not N. Borrows `data` (the whole file) for its life. Not thread-safe. */
+typedef struct ks_prefix_hasher ks_prefix_hasher;
+ks_prefix_hasher *ks_prefix_hasher_new(const uint8_t *data, size_t len); /* NULL: no memory */
+void ks_prefix_hasher_free(ks_prefix_hasher *h);                         /* NULL is a no-op */
+/* Announces that a first byte range will end at `off`: the single pass keeps its state there
+ * even when a longer range is asked for first. */
+void ks_prefix_hasher_mark(ks_prefix_hasher *h, size_t off);
+
 /* Hashes the concatenation of `slices` with `md` into `out` (ks_md_len(md) bytes). */
 ks_status ks_digest_slices(ks_md md, const ks_slice *slices, size_t n, uint8_t *out, ks_error *err);
 
@@ -161,10 +172,16 @@ ks_status ks_cms_verify_detached(const uint8_t *der, size_t len, const ks_slice 
  * caller's algorithm policy judges it. */
 ks_status ks_cms_verify_sha1(const uint8_t *der, size_t len, const ks_slice *content,
                              size_t ncontent, ks_cms_result *out, ks_error *err);
+/* The same, hashing `content` through `h` (may be NULL). */
+ks_status ks_cms_verify_detached_ex(const uint8_t *der, size_t len, const ks_slice *content,
+                                    size_t ncontent, ks_prefix_hasher *h, ks_cms_result *out,
+                                    ks_error *err);
 /* Parses an RFC 3161 TimeStampToken used as a document timestamp (/SubFilter /ETSI.RFC3161)
  * and checks its imprint against `content`. */
 ks_status ks_tst_verify(const uint8_t *der, size_t len, const ks_slice *content, size_t ncontent,
                         ks_tst_info *out, ks_error *err);
+ks_status ks_tst_verify_ex(const uint8_t *der, size_t len, const ks_slice *content, size_t ncontent,
+                           ks_prefix_hasher *h, ks_tst_info *out, ks_error *err);
 void ks_cms_result_free(ks_cms_result *r);
 void ks_tst_info_free(ks_tst_info *t);
 

@@ -80,8 +80,8 @@ const ks_trust *ks_ctx_trust(const ks_ctx *ctx); /* may be NULL */
 /* ---- revocation cache: bytes by key (an OCSP request's CertID, a CRL's URL), shared between
  * threads (a mutex), entries dropped after `valid_until`. At most 4096 entries. ---- */
 /* A malloc'd copy of the entry for `key`, or KS_E_IO when absent or expired. */
-ks_status ks_ctx_cache_get(ks_ctx *ctx, const char *key, uint8_t **data, size_t *len);
-void ks_ctx_cache_put(ks_ctx *ctx, const char *key, const uint8_t *data, size_t len,
+ks_status ks_ctx_cache_get(const ks_ctx *ctx, const char *key, uint8_t **data, size_t *len);
+void ks_ctx_cache_put(const ks_ctx *ctx, const char *key, const uint8_t *data, size_t len,
                       time_t valid_until);
 
 /* ---- message catalogue (.mo files, GNU gettext's format) ---- */

@@ -143,7 +143,10 @@ const char *ks_pdf_catalog_version(ks_pdf_doc *doc); /* NULL when absent */
 size_t ks_pdf_revision_count(const ks_pdf_doc *doc);
 const ks_pdf_revision *ks_pdf_revision_at(const ks_pdf_doc *doc, size_t i);
 /* Opens the document as it was at revision `i` (objects and trailer of revisions 0..i only):
- * a new document sharing the same bytes, to be closed with ks_pdf_close. */
+ * a view sharing the same bytes, to be closed with ks_pdf_close before `doc` is. The view is
+ * kept by `doc` and given again to the next caller asking for revision `i`, with the objects
+ * parsed so far (each object is parsed once per revision, whoever compares revisions); it is
+ * freed with `doc`. Treat its objects as read-only. */
 ks_status ks_pdf_open_revision(ks_pdf_doc *doc, size_t i, ks_pdf_doc **out, ks_error *err);
 /* The revision (index) in which object `num` was last defined, or -1 if it is not defined. */
 long ks_pdf_object_revision(const ks_pdf_doc *doc, uint32_t num);

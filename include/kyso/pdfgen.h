@@ -24,9 +24,9 @@ extern "C" {
 typedef struct ks_pdf_font ks_pdf_font;
 
 /* Path of the default font (Liberation Serif Regular, Times New Roman metrics): $KYSO_FONT if
- * set, else the first that exists of the shared fonts directory beside the source tree,
- * /usr/share/fonts/truetype/liberation2/ (Debian fonts-liberation2, with Vietnamese) and
- * /usr/share/fonts/truetype/liberation/ (1.x: lacks some Vietnamese letters). Never NULL. */
+ * set, else the first that exists of /usr/share/fonts/truetype/liberation2/ (Debian
+ * fonts-liberation2, with Vietnamese) and /usr/share/fonts/truetype/liberation/ (1.x: lacks
+ * some Vietnamese letters). Never a path under the source tree. Never NULL. */
 const char *ks_pdf_font_default_path(void);
 
 /* Loads a TrueType font (NULL: the default). Errors: KS_E_IO, KS_E_FORMAT (not a TrueType font

@@ -112,6 +112,34 @@ ks_status ks_ca_issue(ks_ca *ca, const ks_pki_subject *subj, EVP_PKEY *pub, int 
  * (name present, fields fit, e-mail well-formed). Same errors as ks_ca_issue. */
 ks_status ks_ca_issue_check(const ks_pki_subject *subj, int years, ks_error *err);
 
+/* Issuance as one transaction (what `kyso ca issue` and kysod's registration authority do): the
+ * request is checked, the key pair is made where the request says (or taken from a CSR), the
+ * certificate issued and delivered (PKCS#12 file, token, PEM file). When a step after the key
+ * generation fails, what was made is taken back: the key pair generated in the token is
+ * deleted, a written PKCS#12 file removed, and a certificate already recorded is revoked
+ * (cessationOfOperation) so that no certificate whose key nobody holds stays valid. */
+typedef enum ks_ca_key_source {
+    KS_CA_KEY_CSR = 0, /* the subscriber's own key: csr_path */
+    KS_CA_KEY_P12,     /* generated here, delivered in p12_path protected by secret */
+    KS_CA_KEY_TOKEN,   /* generated inside the token (non-extractable), cert stored beside it */
+} ks_ca_key_source;
+
+typedef struct ks_ca_issue_req {
+    ks_pki_subject subject;
+    int years; /* 0: default */
+    ks_ca_key_source source;
+    const char *key_type; /* ks_pki_keygen / ks_token_keygen spec; NULL: "rsa:2048" */
+    const char *csr_path;
+    const char *p12_path;
+    const char *pkcs11_module, *token_label, *key_label; /* key_label NULL: the subject's name */
+    const char *secret;   /* the PKCS#12 password or the token's user PIN (never empty) */
+    const char *out_path; /* PEM of the certificate (may be NULL) */
+} ks_ca_issue_req;
+
+/* `*out` (may be NULL) receives the certificate. Errors of the steps; KS_E_USAGE for an
+ * incomplete request (naming what is missing). */
+ks_status ks_ca_issue_request(ks_ca *ca, const ks_ca_issue_req *req, X509 **out, ks_error *err);
+
 /* Renewal: a new certificate with the same key and subject whose expiry is the old one's
  * extended by `years` (1..3; 0 = 3). The old certificate stays valid until its own expiry.
  * Refuses revoked certificates. */

@@ -22,6 +22,7 @@
 #include <time.h>
 
 #include "kyso/cms.h"
+#include "kyso/ctx.h"
 #include "kyso/error.h"
 #include "kyso/pdf.h"
 #include "kyso/signer.h"
@@ -80,6 +81,7 @@ typedef void (*ks_sign_warn_fn)(void *user, const ks_error *w);
 #define KS_SIGN_PAGE_LAST (-1L) /* ks_sign_opts.page: the last page */
 
 struct ks_sign_opts {
+    const ks_ctx *ctx; /* the clock when signing_time is 0 (NULL: time(NULL)) */
     ks_sign_kind kind;
     ks_sign_level level;
     ks_cms_profile profile; /* KS_CMS_CADES → /ETSI.CAdES.detached; KS_CMS_PKCS7 → adbe */
@@ -97,7 +99,7 @@ struct ks_sign_opts {
     const char *pdf_password; /* to open an encrypted input (NULL: empty password) */
     size_t mem_budget;        /* the input's memory budget in bytes; 0 = 256 MB (pdf.h) */
     size_t contents_size;     /* bytes reserved for the CMS (0: from ks_cms_estimate_size) */
-    time_t signing_time;      /* 0: ks_now() */
+    time_t signing_time;      /* 0: now, by the context's clock */
 
     /* Options of the visible kinds, passed through to the appearance provider as given. */
     const char *image_path;    /* a PNG file, or the name of image_data in messages */
@@ -214,6 +216,13 @@ ks_status ks_sign_check_signer(const ks_signer *signer, const ks_sign_opts *opts
 /* All of it: checks, prepare, digest, sign, embed, write. */
 ks_status ks_sign_file(const char *in_path, const char *out_path, const ks_sign_opts *opts,
                        ks_signer *signer, ks_error *err);
+
+/* Adds long-term validation data to an already signed document: a DSS revision with the
+ * validation data of every signature and document timestamp in it (opts->level B-LT), then
+ * with B-LTA a document timestamp and its own validation data (what an archive runs again
+ * before the last timestamp's certificate expires). Writes OUT atomically. */
+ks_status ks_sign_extend(const char *in_path, const char *out_path, const ks_sign_opts *opts,
+                         ks_error *err);
 
 #ifdef __cplusplus
 }

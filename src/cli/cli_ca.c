@@ -127,53 +127,32 @@ static int cmd_issue(const ks_cli_args *a, ks_ca *ca)
     /* Refuse a bad request before a key is generated, so that no orphan key is left behind. */
     if (ks_ca_issue_check(&s, years, &e) != KS_OK)
         return fail_status(&e);
-    EVP_PKEY *key = NULL;
-    X509 *cert = NULL;
+    /* the secret first: nothing is issued when none is given */
     char *password = NULL;
     ks_status st = KS_OK;
-    const char *key_label = ks_cli_get(a, "key-label");
-    if (!key_label)
-        key_label = s.name; /* a token belongs to its holder: label the key with the name */
-    if (csr) {
-        st = ks_pki_read_csr(csr, &key, &e);
-    } else if (p11) {
-        /* The key pair is made inside the token and never leaves it (Decree 68 Art. 11: the CA
-         * generates the key pair and hands over the token). */
+    if (p11)
         st = ks_secret_read(ks_cli_get(a, "pin-file"), ks_cli_get(a, "pin-env"),
                             ks_tr(N_("User PIN of the token: ")), &password, &e);
-        if (st == KS_OK) {
-            const char *spec = ks_cli_get(a, "key-type");
-            st = ks_token_keygen(p11, ks_cli_get(a, "token"), password, key_label,
-                                 spec ? spec : "rsa:2048", &key, &e);
-        }
-    } else {
-        /* Ask for the password first: no certificate is issued if none is given. */
+    else if (p12)
         st = ks_secret_read(ks_cli_get(a, "pin-file"), ks_cli_get(a, "pin-env"),
                             ks_tr(N_("Password for the new PKCS#12 file: ")), &password, &e);
-        if (st == KS_OK && !*password)
-            st = ks_error_set(&e, KS_E_USAGE, N_("the PKCS#12 password must not be empty"));
-        if (st == KS_OK) {
-            const char *spec = ks_cli_get(a, "key-type");
-            st = ks_pki_keygen(spec ? spec : "rsa:2048", &key, &e);
-        }
-    }
+    ks_ca_issue_req r = {.subject = s,
+                         .years = years,
+                         .source = csr   ? KS_CA_KEY_CSR
+                                   : p11 ? KS_CA_KEY_TOKEN
+                                         : KS_CA_KEY_P12,
+                         .key_type = ks_cli_get(a, "key-type"),
+                         .csr_path = csr,
+                         .p12_path = p12,
+                         .pkcs11_module = p11,
+                         .token_label = ks_cli_get(a, "token"),
+                         .key_label = ks_cli_get(a, "key-label"),
+                         .secret = password,
+                         .out_path = out};
+    X509 *cert = NULL;
     if (st == KS_OK)
-        st = ks_ca_issue(ca, &s, key, years, &cert, &e);
-    if (st == KS_OK && p11)
-        st = ks_token_put_cert(p11, ks_cli_get(a, "token"), password, key_label, cert, &e);
-    if (st == KS_OK && p12) {
-        STACK_OF(X509) *chain = sk_X509_new_null();
-        if (chain) {
-            sk_X509_push(chain, ks_ca_issuing_cert(ca));
-            sk_X509_push(chain, ks_ca_root_cert(ca));
-        }
-        st = ks_pki_write_p12(p12, key, cert, chain, password, &e);
-        sk_X509_free(chain);
-    }
-    if (st == KS_OK)
-        st = ks_pki_write_cert_pem(out, cert, &e);
+        st = ks_ca_issue_request(ca, &r, &cert, &e);
     ks_secret_free(password);
-    EVP_PKEY_free(key);
     if (st == KS_OK)
         print_issued(cert, out);
     X509_free(cert);

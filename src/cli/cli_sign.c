@@ -44,6 +44,7 @@ static const char *const spec[] = {"out=",
                                    "time-style=",
                                    "pdf-password-file=",
                                    "pdf-password-env=",
+                                   "extend=",
                                    NULL};
 
 static void help(void)
@@ -65,6 +66,10 @@ static void help(void)
                  "IN.pdf)\n"
                  "PINs and passwords come from --pin-file, --pin-env or a prompt, never from "
                  "the command line.\n")));
+    printf("%s", ks_tr(N_("Long-term validation data for a signed document (B-LTA: also a "
+                          "document timestamp):\n"
+                          "  kyso sign --extend SIGNED.pdf -o OUT.pdf --level B-LT|B-LTA "
+                          "[--tsa URL]\n")));
     printf("%s",
            ks_tr(N_("\nExamples, one per kind:\n"
                     "  # the competent person: blue signature image between the title and the "
@@ -150,7 +155,8 @@ int ks_cmd_sign(int argc, char **argv)
         help();
         return KS_EXIT_OK;
     }
-    if (a.npos != 1)
+    const char *extend = ks_cli_get(&a, "extend");
+    if (extend ? a.npos != 0 : a.npos != 1)
         return ks_cli_usage(N_("kyso sign needs exactly one input file"));
     const char *out = ks_cli_get(&a, "out");
     if (!out)
@@ -158,6 +164,7 @@ int ks_cmd_sign(int argc, char **argv)
 
     ks_sign_opts o;
     ks_sign_opts_init(&o);
+    o.ctx = ks_cli_ctx();
     o.signing_time = ks_cli_now();
     const char *v;
     if ((v = ks_cli_get(&a, "kind")) && !ks_sign_kind_parse(v, &o.kind))
@@ -232,7 +239,8 @@ int ks_cmd_sign(int argc, char **argv)
             return ks_cli_usage(N_("unknown --time-style \"%s\" (iso or label)"), v);
     }
     o.warn = warn_cb;
-    if (o.level >= KS_SIGN_B_T && !o.tsa_url)
+    /* (extending to B-LT adds validation data only: no timestamp is asked for) */
+    if (o.level >= (extend ? KS_SIGN_B_LTA : KS_SIGN_B_T) && !o.tsa_url)
         return ks_cli_usage(N_("--level %s needs --tsa URL"), ks_sign_level_name(o.level));
     if ((o.kind == KS_SIGN_PERSONAL || o.kind == KS_SIGN_ORGANIZATION) && !o.image_path)
         return ks_cli_usage(N_("--kind %s needs --image PNG"), ks_cli_get(&a, "kind"));
@@ -244,6 +252,19 @@ int ks_cmd_sign(int argc, char **argv)
     if ((rc = ks_cli_doc_password(&a, "pdf-", &pdf_pw)) != 0)
         return rc;
     o.pdf_password = pdf_pw;
+    if (extend) {
+        if (o.level < KS_SIGN_B_LT) {
+            ks_secret_free(pdf_pw);
+            return ks_cli_usage(N_("--extend needs --level B-LT or B-LTA"));
+        }
+        ks_status xs = ks_sign_extend(extend, out, &o, &err);
+        bool xpw = pdf_pw != NULL;
+        ks_secret_free(pdf_pw);
+        if (xs != KS_OK)
+            return ks_cli_fail_doc(&err, "pdf-", xpw);
+        printf(ks_tr(N_("Extended: %s (level %s)\n")), out, ks_sign_level_name(o.level));
+        return KS_EXIT_OK;
+    }
     ks_signer *signer = NULL;
     rc = load_signer(&a, &signer);
     if (rc) {

@@ -40,6 +40,13 @@ const char *ks_md_oid(ks_md md);
 /* Hashes `slices` with an arbitrary EVP_MD; `out` needs EVP_MAX_MD_SIZE bytes. */
 bool ks_hash_slices_evp(const EVP_MD *md, const ks_slice *slices, size_t n, uint8_t *out,
                         unsigned *out_len);
+/* Finishes `ctx` into `out`: the digest's own length, or 512 bits of an XOF (SHAKE256). */
+bool ks_hash_final(EVP_MD_CTX *ctx, uint8_t *out, unsigned *out_len);
+
+/* The same through a prefix hasher (prefix_hash.c): when the first slice starts at the
+ * hasher's first byte, the digest state after it is shared with other calls. `h` may be NULL. */
+bool ks_hash_slices_prefix(ks_prefix_hasher *h, const EVP_MD *md, const ks_slice *slices, size_t n,
+                           uint8_t *out, unsigned *out_len);
 
 /* Copies the oldest OpenSSL error reason into `buf` (or "unknown" when the queue is empty)
  * and clears the queue. */

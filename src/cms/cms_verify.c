@@ -208,7 +208,7 @@ static void verify_without_attrs(CMS_SignerInfo *si, const EVP_MD *md, const ks_
 }
 
 static bool check_signer(CMS_ContentInfo *cms, const ks_slice *content, size_t ncontent,
-                         ks_cms_result *r, bool want_timestamp)
+                         ks_prefix_hasher *hasher, ks_cms_result *r, bool want_timestamp)
 {
     EVP_MD *md = NULL;
     STACK_OF(CMS_SignerInfo) *sis = CMS_get0_SignerInfos(cms);
@@ -289,7 +289,7 @@ static bool check_signer(CMS_ContentInfo *cms, const ks_slice *content, size_t n
     }
     uint8_t h[EVP_MAX_MD_SIZE];
     unsigned hlen = 0;
-    if (!ks_hash_slices_evp(md, content, ncontent, h, &hlen)) {
+    if (!ks_hash_slices_prefix(hasher, md, content, ncontent, h, &hlen)) {
         note(r, "%scannot hash the content", NULL);
         goto done;
     }
@@ -347,7 +347,7 @@ done:
 bool ks_cms_check_signer(CMS_ContentInfo *cms, const ks_slice *content, size_t ncontent,
                          ks_cms_result *r)
 {
-    return check_signer(cms, content, ncontent, r, false);
+    return check_signer(cms, content, ncontent, NULL, r, false);
 }
 
 /* Parses `der` as a SignedData with one signer; KS_E_FORMAT (in `err`) when it is not. */
@@ -379,6 +379,13 @@ static ks_status parse_signed_data(const uint8_t *der, size_t len, CMS_ContentIn
 ks_status ks_cms_verify_detached(const uint8_t *der, size_t len, const ks_slice *content,
                                  size_t ncontent, ks_cms_result *out, ks_error *err)
 {
+    return ks_cms_verify_detached_ex(der, len, content, ncontent, NULL, out, err);
+}
+
+ks_status ks_cms_verify_detached_ex(const uint8_t *der, size_t len, const ks_slice *content,
+                                    size_t ncontent, ks_prefix_hasher *hasher, ks_cms_result *out,
+                                    ks_error *err)
+{
     if (!out)
         return ks_error_set(err, KS_E_USAGE, N_("no result to fill"));
     memset(out, 0, sizeof *out);
@@ -386,7 +393,7 @@ ks_status ks_cms_verify_detached(const uint8_t *der, size_t len, const ks_slice 
     ks_status st = parse_signed_data(der, len, &cms, err);
     if (st)
         return st;
-    if (!check_signer(cms, content, ncontent, out, true)) {
+    if (!check_signer(cms, content, ncontent, hasher, out, true)) {
         st = ks_error_set(err, KS_E_FORMAT, N_("unusable SignedData: %s"), out->detail);
         goto done;
     }
@@ -427,7 +434,7 @@ ks_status ks_cms_verify_sha1(const uint8_t *der, size_t len, const ks_slice *con
     bool range_ok = ks_hash_slices_evp(EVP_sha1(), content, ncontent, h, &hlen) &&
                     (size_t)(*ec)->length == hlen && memcmp((*ec)->data, h, hlen) == 0;
     ks_slice inner = {(*ec)->data, (size_t)(*ec)->length};
-    if (!check_signer(cms, &inner, 1, out, true)) {
+    if (!check_signer(cms, &inner, 1, NULL, out, true)) {
         st = ks_error_set(err, KS_E_FORMAT, N_("unusable SignedData: %s"), out->detail);
         goto done;
     }

@@ -69,15 +69,19 @@ bool ks_hash_slices_evp(const EVP_MD *md, const ks_slice *slices, size_t n, uint
     for (size_t i = 0; ok && i < n; i++)
         if (slices[i].len)
             ok = EVP_DigestUpdate(ctx, slices[i].data, slices[i].len) == 1;
-    if (ok && (EVP_MD_get_flags(md) & EVP_MD_FLAG_XOF)) {
-        /* SHAKE256 as CMS uses it with Ed448: 512 bits of output (RFC 8419 §2.3) */
-        ok = EVP_DigestFinalXOF(ctx, out, 64) == 1;
-        *out_len = 64;
-    } else {
-        ok = ok && EVP_DigestFinal_ex(ctx, out, out_len) == 1;
-    }
+    ok = ok && ks_hash_final(ctx, out, out_len);
     EVP_MD_CTX_free(ctx);
     return ok;
+}
+
+bool ks_hash_final(EVP_MD_CTX *ctx, uint8_t *out, unsigned *out_len)
+{
+    if (EVP_MD_get_flags(EVP_MD_CTX_get0_md(ctx)) & EVP_MD_FLAG_XOF) {
+        /* SHAKE256 as CMS uses it with Ed448: 512 bits of output (RFC 8419 §2.3) */
+        *out_len = 64;
+        return EVP_DigestFinalXOF(ctx, out, 64) == 1;
+    }
+    return EVP_DigestFinal_ex(ctx, out, out_len) == 1;
 }
 
 ks_status ks_digest_slices(ks_md md, const ks_slice *slices, size_t n, uint8_t *out, ks_error *err)

@@ -10,6 +10,7 @@
 #include <openssl/pkcs12.h>
 #include <openssl/provider.h>
 #include <openssl/rsa.h>
+#include <openssl/x509v3.h>
 
 #include "cms_internal.h"
 
@@ -110,6 +111,12 @@ static ks_status make_signer(EVP_PKEY *pkey, X509 *cert, STACK_OF(X509) * chain,
     s->ctx = pkey;
     s->cert = cert;
     s->chain = chain;
+    /* OpenSSL fills a certificate's extension cache on first use; fill it now, while the
+     * signer is not shared yet, so that threads signing with it only read (TSan saw the lazy
+     * fill race in X509_check_issued). */
+    X509_check_purpose(cert, -1, 0);
+    for (int i = 0; chain && i < sk_X509_num(chain); i++)
+        X509_check_purpose(sk_X509_value(chain, i), -1, 0);
     s->key_type = type;
     s->key_bits = EVP_PKEY_get_bits(pkey);
     s->max_sig_len = (size_t)EVP_PKEY_get_size(pkey);

@@ -28,6 +28,12 @@ static bool tsa_eku_ok(X509 *x)
 ks_status ks_tst_verify(const uint8_t *der, size_t len, const ks_slice *content, size_t ncontent,
                         ks_tst_info *out, ks_error *err)
 {
+    return ks_tst_verify_ex(der, len, content, ncontent, NULL, out, err);
+}
+
+ks_status ks_tst_verify_ex(const uint8_t *der, size_t len, const ks_slice *content, size_t ncontent,
+                           ks_prefix_hasher *hasher, ks_tst_info *out, ks_error *err)
+{
     if (!out)
         return ks_error_set(err, KS_E_USAGE, N_("no result to fill"));
     memset(out, 0, sizeof *out);
@@ -87,7 +93,7 @@ ks_status ks_tst_verify(const uint8_t *der, size_t len, const ks_slice *content,
         md = EVP_MD_fetch(NULL, OBJ_nid2sn(nid), NULL);
     uint8_t h[EVP_MAX_MD_SIZE];
     unsigned hlen = 0;
-    if (md && hashed && ks_hash_slices_evp(md, content, ncontent, h, &hlen))
+    if (md && hashed && ks_hash_slices_prefix(hasher, md, content, ncontent, h, &hlen))
         out->imprint_ok = (size_t)hashed->length == hlen && memcmp(hashed->data, h, hlen) == 0;
     ks_slice econtent = {(*ec)->data, (size_t)(*ec)->length};
     if (ks_cms_check_signer(cms, &econtent, 1, &r)) {

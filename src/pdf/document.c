@@ -145,7 +145,25 @@ ks_status ks_pdf_open(const char *path, const ks_pdf_open_opts *opts, ks_pdf_doc
     return KS_OK;
 }
 
+static void doc_free(ks_pdf_doc *doc);
+
 void ks_pdf_close(ks_pdf_doc *doc)
+{
+    if (!doc)
+        return;
+    if (doc->parent) {
+        if (doc->view_users > 0)
+            doc->view_users--; /* kept for the next caller; freed with the base document */
+        return;
+    }
+    for (size_t i = 0; doc->views && i < doc->nrevs; i++)
+        doc_free(doc->views[i]);
+    free(doc->views);
+    ks_objcache_free(doc->shared);
+    doc_free(doc);
+}
+
+static void doc_free(ks_pdf_doc *doc)
 {
     if (!doc)
         return;
@@ -279,13 +297,8 @@ void ks_pdf_entry(const ks_pdf_doc *doc, uint32_t num, ks_pdf_entry_info *out)
     }
 }
 
-void ks_pdf_limit_recovery(ks_pdf_doc *doc, size_t last)
+static void limit_slots(ks_pdf_doc *doc, size_t last)
 {
-    ks_pdf_doc *base = doc->parent ? doc->parent : doc;
-    if (last > base->recover_last)
-        last = base->recover_last; /* only ever narrowed: the earliest signature wins */
-    base->recover_last = last;
-    doc->recover_last = last;
     for (uint32_t i = 0; i < doc->nslots; i++) {
         ks_slot *s = &doc->slots[i];
         if (s->relocated && s->e.rev >= 0 && (size_t)s->e.rev > last && !s->loading) {
@@ -296,6 +309,24 @@ void ks_pdf_limit_recovery(ks_pdf_doc *doc, size_t last)
     }
 }
 
+void ks_pdf_limit_recovery(ks_pdf_doc *doc, size_t last)
+{
+    ks_pdf_doc *base = doc->parent ? doc->parent : doc;
+    if (last > base->recover_last)
+        last = base->recover_last; /* only ever narrowed: the earliest signature wins */
+    base->recover_last = last;
+    doc->recover_last = last;
+    limit_slots(doc, last);
+    /* the views kept for later callers follow the limit too */
+    for (size_t i = 0; base->views && i < base->nrevs; i++)
+        if (base->views[i] && base->views[i] != doc) {
+            base->views[i]->recover_last = last;
+            limit_slots(base->views[i], last);
+        }
+    if (base != doc)
+        limit_slots(base, last);
+}
+
 ks_status ks_pdf_open_revision(ks_pdf_doc *doc, size_t i, ks_pdf_doc **out, ks_error *err)
 {
     *out = NULL;
@@ -303,6 +334,13 @@ ks_status ks_pdf_open_revision(ks_pdf_doc *doc, size_t i, ks_pdf_doc **out, ks_e
         return ks_error_set(err, KS_E_USAGE, N_("%s: no revision %zu (the file has %zu)"),
                             doc->name, i, ks_pdf_revision_count(doc));
     ks_pdf_doc *base = doc->parent ? doc->parent : doc;
+    if (base->views && base->views[i]) {
+        base->views[i]->view_users++;
+        *out = base->views[i];
+        return KS_OK;
+    }
+    if (!base->views && !(base->views = calloc(base->nrevs ? base->nrevs : 1, sizeof *base->views)))
+        return ks_error_set(err, KS_E_NOMEM, N_("out of memory"));
     ks_pdf_doc *v = doc_alloc(base->name, &base->opts);
     if (!v)
         return ks_error_set(err, KS_E_NOMEM, N_("out of memory"));
@@ -327,9 +365,11 @@ ks_status ks_pdf_open_revision(ks_pdf_doc *doc, size_t i, ks_pdf_doc **out, ks_e
     if (!st)
         st = ks_crypt_init(v, err);
     if (st) {
-        ks_pdf_close(v);
+        doc_free(v);
         return st;
     }
+    v->view_users = 1;
+    base->views[i] = v;
     *out = v;
     return KS_OK;
 }
@@ -343,6 +383,12 @@ ks_status ks_pdf_get(ks_pdf_doc *doc, uint32_t num, uint16_t gen, ks_pdf_obj **o
     if (s->e.type == KS_XE_INUSE ? s->e.gen != gen : (s->e.type != KS_XE_COMPRESSED || gen != 0))
         return KS_OK;
     if (s->cache) {
+        *out = s->cache;
+        return KS_OK;
+    }
+    ks_pdf_doc *base = doc->parent ? doc->parent : doc;
+    bool share = s->e.type == KS_XE_INUSE && !doc->crypt && !base->crypt;
+    if (share && (s->cache = ks_objcache_find(base->shared, s->e.off, num, gen))) {
         *out = s->cache;
         return KS_OK;
     }
@@ -382,6 +428,8 @@ ks_status ks_pdf_get(ks_pdf_doc *doc, uint32_t num, uint16_t gen, ks_pdf_obj **o
     if (st)
         return st;
     s->cache = o;
+    if (share && !s->relocated) /* a recovered object stays with its view (limit_slots) */
+        ks_objcache_put(&base->shared, s->e.off, num, gen, o);
     *out = o;
     return KS_OK;
 }

@@ -157,6 +157,12 @@ struct ks_pdf_doc {
     size_t nrevs;
     struct ks_pdf_doc *parent; /* for revision views: the document they borrow from */
     size_t view_rev;           /* for views: last revision included */
+    /* The base document keeps each revision view it opened (views[i] for revision i, NULL until
+     * asked for) so that every caller shares its parsed objects: a verifier compares the same
+     * revisions once per signature. A view counts its users; the base frees them all. */
+    struct ks_pdf_doc **views;
+    unsigned view_users;
+    struct ks_objcache *shared; /* base only: objects every view may use (objcache.c) */
 
     ks_slot *slots; /* merged object map of revisions 0..view_rev */
     uint32_t nslots;
@@ -191,6 +197,14 @@ struct ks_pdf_doc {
     size_t npages;
     bool pages_done;
 };
+
+/* ---- objects shared by the views of a document (objcache.c) ---- */
+typedef struct ks_objcache ks_objcache;
+/* The object parsed as "num gen obj" at `off`, or NULL. */
+ks_pdf_obj *ks_objcache_find(const ks_objcache *c, uint64_t off, uint32_t num, uint16_t gen);
+/* Shares `o` (unless it may read differently in another view); creates the cache on first use. */
+void ks_objcache_put(ks_objcache **c, uint64_t off, uint32_t num, uint16_t gen, ks_pdf_obj *o);
+void ks_objcache_free(ks_objcache *c);
 
 #define KS_PDF_MAX_LOAD_DEPTH 32 /* nested object loads (indirect /Length, object streams) */
 

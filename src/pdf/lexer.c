@@ -225,26 +225,34 @@ static ks_status lex_string(ks_cur *c, ks_arena *a, ks_tok *t, ks_error *err)
     return KS_OK;
 }
 
+/* Hex digit value + 1; HX_WS for PDF white space (skipped); 0 (the default) for anything else.
+ * A signature's /Contents is tens of kilobytes of hex: one table look-up per byte. */
+enum { HX_WS = 17 };
+static const uint8_t hex_tbl[256] = {
+    ['0'] = 1,  ['1'] = 2,   ['2'] = 3,   ['3'] = 4,    ['4'] = 5,    ['5'] = 6,    ['6'] = 7,
+    ['7'] = 8,  ['8'] = 9,   ['9'] = 10,  ['a'] = 11,   ['b'] = 12,   ['c'] = 13,   ['d'] = 14,
+    ['e'] = 15, ['f'] = 16,  ['A'] = 11,  ['B'] = 12,   ['C'] = 13,   ['D'] = 14,   ['E'] = 15,
+    ['F'] = 16, [0] = HX_WS, [9] = HX_WS, [10] = HX_WS, [12] = HX_WS, [13] = HX_WS, [32] = HX_WS,
+};
+
 static ks_status lex_hex(ks_cur *c, ks_arena *a, ks_tok *t, ks_error *err)
 {
     size_t start = c->pos;
     c->pos++;
-    size_t k = c->pos;
-    while (k < c->len && c->p[k] != '>')
-        k++;
-    if (k >= c->len)
+    const uint8_t *end = c->pos < c->len ? memchr(c->p + c->pos, '>', c->len - c->pos) : NULL;
+    if (!end)
         return ks_error_set(err, KS_E_FORMAT, N_("unterminated hex string at byte offset %llu"),
                             (unsigned long long)(c->base + start));
+    size_t k = (size_t)(end - c->p);
     uint8_t *out = ks_arena_alloc(a, (k - c->pos) / 2 + 2);
     if (!out)
         return ks_error_set(err, KS_E_NOMEM, N_("out of memory"));
     size_t o = 0;
     int hi = -1;
     for (size_t j = c->pos; j < k; j++) {
-        uint8_t ch = c->p[j];
-        if (ks_pdf_is_ws(ch))
+        int v = hex_tbl[c->p[j]] - 1;
+        if (v == HX_WS - 1)
             continue;
-        int v = hexval(ch);
         if (v < 0)
             return ks_error_set(err, KS_E_FORMAT,
                                 N_("invalid character in hex string at byte offset %llu"),

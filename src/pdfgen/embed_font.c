@@ -33,7 +33,6 @@ struct ks_pdf_font {
 const char *ks_pdf_font_default_path(void)
 {
     static const char *const candidates[] = {
-        KYSO_SOURCE_DIR "/../shared/fonts/LiberationSerif-Regular.ttf",
         /* Debian's fonts-liberation2 (2.x) has the Vietnamese letters; fonts-liberation (1.07)
          * lacks many of them (ở, ữ, ...), so it is only the last resort. */
         "/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf",
@@ -47,7 +46,7 @@ const char *ks_pdf_font_default_path(void)
         if (stat(candidates[i], &st) == 0 && S_ISREG(st.st_mode))
             return candidates[i];
     }
-    return candidates[1];
+    return candidates[0];
 }
 
 static void free_data(void *p)

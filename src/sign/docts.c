@@ -9,8 +9,10 @@
 #define DOCTS_CONTENTS 16384 /* bytes reserved for the token (TSA chains are a few KB) */
 
 ks_status ks_sign_build_docts(ks_pdf_doc *doc, int fd, const uint8_t *mem, const ks_sign_opts *opts,
-                              ks_buf *out, ks_error *err)
+                              ks_buf *out, uint8_t **contents, size_t *contents_len, ks_error *err)
 {
+    *contents = NULL;
+    *contents_len = 0;
     ks_sig_slot slot;
     memset(&slot, 0, sizeof slot);
     uint8_t *tst = NULL;
@@ -18,7 +20,7 @@ ks_status ks_sign_build_docts(ks_pdf_doc *doc, int fd, const uint8_t *mem, const
     ks_sig_rev_params p = {0};
     p.doc_ts = true;
     p.contents_bytes = DOCTS_CONTENTS;
-    p.signing_time = opts->signing_time ? opts->signing_time : ks_now();
+    p.signing_time = opts->signing_time ? opts->signing_time : ks_ctx_now(opts->ctx);
     p.opts = opts;
     ks_status st = ks_sign_build_revision(doc, &p, &slot, err);
     if (st != KS_OK)
@@ -36,8 +38,17 @@ ks_status ks_sign_build_docts(ks_pdf_doc *doc, int fd, const uint8_t *mem, const
     st = ks_sig_slot_embed(&slot, tst, tst_len, err);
     if (st != KS_OK)
         goto done;
-    if (!ks_buf_append(out, slot.upd.data, slot.upd.len))
+    /* The /Contents value as written, padding included (the /VRI key hashes all of it). */
+    size_t room = (size_t)(slot.gap_len - 2) / 2;
+    *contents = calloc(1, room ? room : 1);
+    if (!*contents || !ks_buf_append(out, slot.upd.data, slot.upd.len)) {
+        free(*contents);
+        *contents = NULL;
         st = ks_error_set(err, KS_E_NOMEM, N_("out of memory"));
+        goto done;
+    }
+    memcpy(*contents, tst, tst_len);
+    *contents_len = room;
 done:
     free(tst);
     ks_buf_free(&slot.upd);

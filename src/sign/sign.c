@@ -91,7 +91,7 @@ static ks_sign_ctx *ctx_new(const ks_sign_opts *opts, const ks_signer *signer)
         ctx->chain = signer->chain ? X509_chain_up_ref(signer->chain) : NULL;
         ctx->key_type = signer->key_type;
     }
-    ctx->signing_time = opts->signing_time ? opts->signing_time : ks_now();
+    ctx->signing_time = opts->signing_time ? opts->signing_time : ks_ctx_now(opts->ctx);
     return ctx;
 }
 
@@ -131,8 +131,8 @@ ks_status ks_sign_prepare(const char *in_path, const ks_sign_opts *opts, const k
                           ks_sign_ctx **out, ks_error *err)
 {
     *out = NULL;
-    ks_status st =
-        check_request(opts, signer, opts->signing_time ? opts->signing_time : ks_now(), err);
+    ks_status st = check_request(
+        opts, signer, opts->signing_time ? opts->signing_time : ks_ctx_now(opts->ctx), err);
     if (st != KS_OK)
         return st;
     ks_sign_ctx *ctx = ctx_new(opts, signer);
@@ -159,8 +159,8 @@ ks_status ks_sign_prepare_mem(const uint8_t *data, size_t len, const char *name,
                               ks_error *err)
 {
     *out = NULL;
-    ks_status st =
-        check_request(opts, signer, opts->signing_time ? opts->signing_time : ks_now(), err);
+    ks_status st = check_request(
+        opts, signer, opts->signing_time ? opts->signing_time : ks_ctx_now(opts->ctx), err);
     if (st != KS_OK)
         return st;
     ks_sign_ctx *ctx = ctx_new(opts, signer);
@@ -327,78 +327,32 @@ static ks_status check_out_path(const char *in, const char *out, bool in_place, 
     return KS_OK;
 }
 
-/* Builds the B-LT (DSS) or B-LTA (document timestamp) revision on top of `doc`, whose bytes are
- * in `fd` or at `mem`. */
-static ks_status build_level(ks_pdf_doc *doc, int fd, const uint8_t *mem, bool docts,
-                             ks_sign_ctx *ctx, ks_buf *upd, ks_error *err)
+/* The signature's /Contents as written (the /VRI key hashes it all, zero padding included),
+ * malloc'd into `sig`. */
+static ks_status sig_contents(const ks_sign_ctx *ctx, ks_dss_sig *sig, ks_error *err)
 {
-    if (docts)
-        return ks_sign_build_docts(doc, fd, mem, ctx->opts, upd, err);
-    /* The /VRI key hashes the whole /Contents value, zero padding included. */
     size_t room = (size_t)(ctx->slot.gap_len - 2) / 2;
     uint8_t *contents = calloc(1, room ? room : 1);
     if (!contents)
         return ks_error_set(err, KS_E_NOMEM, N_("out of memory"));
     memcpy(contents, ctx->cms_der, ctx->cms_der_len);
-    ks_status st =
-        ks_sign_build_dss(doc, contents, room, ctx->cert, ctx->chain, ctx->opts, upd, err);
-    free(contents);
-    return st;
+    sig->contents = contents;
+    sig->len = room;
+    sig->cert = ctx->cert;
+    sig->chain = ctx->chain;
+    return KS_OK;
 }
 
-/* Appends a revision built on top of the temporary output (B-LT, B-LTA). */
-static ks_status append_level(ks_out *o, bool docts, ks_sign_ctx *ctx, ks_error *err)
+/* B-LT and B-LTA revisions after the signature, to the output file or the buffer. */
+static ks_status append_levels(ks_sign_ctx *ctx, ks_out *o, ks_buf *b, ks_error *err)
 {
-    ks_pdf_doc *doc = NULL;
-    ks_buf upd = KS_BUF_INIT;
-    int fd = -1;
-    /* Same mode and password as the input: its bytes are this file's prefix. */
-    ks_pdf_open_opts oo = {ctx->opts->repair ? KS_PDF_REPAIR : KS_PDF_STRICT,
-                           ctx->opts->pdf_password, ctx->opts->mem_budget};
-    ks_status st = ks_pdf_open(o->tmp_path, &oo, &doc, err);
-    if (st != KS_OK) {
-        ks_error_prefix(err, N_("while reopening the signed file: "));
-        goto done;
-    }
-    if (docts) {
-        fd = open(o->tmp_path, O_RDONLY | O_CLOEXEC);
-        if (fd < 0) {
-            st = ks_error_set(err, KS_E_IO, N_("cannot open file \"%s\": %s"), o->tmp_path,
-                              strerror(errno));
-            goto done;
-        }
-    }
-    st = build_level(doc, fd, NULL, docts, ctx, &upd, err);
+    if (ctx->opts->level < KS_SIGN_B_LT)
+        return KS_OK;
+    ks_dss_sig sig;
+    ks_status st = sig_contents(ctx, &sig, err);
     if (st == KS_OK)
-        st = ks_out_write(o, upd.data, upd.len, err);
-done:
-    if (fd >= 0)
-        close(fd);
-    ks_buf_free(&upd);
-    ks_pdf_close(doc);
-    return st;
-}
-
-/* The same on a signed document held in memory. */
-static ks_status append_level_mem(ks_buf *b, bool docts, ks_sign_ctx *ctx, ks_error *err)
-{
-    ks_pdf_doc *doc = NULL;
-    ks_buf upd = KS_BUF_INIT;
-    ks_pdf_open_opts oo = {ctx->opts->repair ? KS_PDF_REPAIR : KS_PDF_STRICT,
-                           ctx->opts->pdf_password, ctx->opts->mem_budget};
-    ks_status st = ks_pdf_open_mem(b->data, b->len, ctx->name, &oo, &doc, err);
-    if (st != KS_OK) {
-        ks_error_prefix(err, N_("while reopening the signed file: "));
-        goto done;
-    }
-    st = build_level(doc, -1, b->data, docts, ctx, &upd, err);
-    ks_pdf_close(doc); /* before b grows: the document reads b's bytes */
-    doc = NULL;
-    if (st == KS_OK && !ks_buf_append(b, upd.data, upd.len))
-        st = ks_error_set(err, KS_E_NOMEM, N_("out of memory"));
-done:
-    ks_pdf_close(doc);
-    ks_buf_free(&upd);
+        st = ks_sign_append_levels(o, b, ctx->name, ctx->opts, &sig, 1, err);
+    free((void *)sig.contents);
     return st;
 }
 
@@ -423,10 +377,8 @@ ks_status ks_sign_write_mem(ks_sign_ctx *ctx, uint8_t **out, size_t *out_len, ks
     }
     if (st == KS_OK && !ks_buf_append(&b, ctx->slot.upd.data, ctx->slot.upd.len))
         st = ks_error_set(err, KS_E_NOMEM, N_("out of memory"));
-    if (st == KS_OK && ctx->opts->level >= KS_SIGN_B_LT)
-        st = append_level_mem(&b, false, ctx, err);
-    if (st == KS_OK && ctx->opts->level >= KS_SIGN_B_LTA)
-        st = append_level_mem(&b, true, ctx, err);
+    if (st == KS_OK)
+        st = append_levels(ctx, NULL, &b, err);
     if (st == KS_OK && !(*out = ks_buf_steal(&b, out_len)))
         st = ks_error_set(err, KS_E_NOMEM, N_("out of memory"));
     ks_buf_free(&b);
@@ -491,10 +443,8 @@ ks_status ks_sign_write(ks_sign_ctx *ctx, const char *out_path, ks_error *err)
     }
     if (st == KS_OK)
         st = ks_out_write(&o, ctx->slot.upd.data, ctx->slot.upd.len, err);
-    if (st == KS_OK && ctx->opts->level >= KS_SIGN_B_LT)
-        st = append_level(&o, false, ctx, err);
-    if (st == KS_OK && ctx->opts->level >= KS_SIGN_B_LTA)
-        st = append_level(&o, true, ctx, err);
+    if (st == KS_OK)
+        st = append_levels(ctx, &o, NULL, err);
     if (st != KS_OK) {
         ks_out_abort(&o);
         return st;

@@ -99,15 +99,67 @@ typedef struct ks_sig_rev_params {
 ks_status ks_sign_build_revision(ks_pdf_doc *doc, const ks_sig_rev_params *p, ks_sig_slot *slot,
                                  ks_error *err);
 
+/* ---- dss_pool.c ---- */
+enum { KS_DSS_CERT = 0, KS_DSS_OCSP = 1, KS_DSS_CRL = 2, KS_DSS_KINDS = 3 };
+typedef struct ks_dss_item {
+    uint8_t *data; /* DER, malloc'd */
+    size_t len;
+    uint8_t sha256[32]; /* what two items are compared by */
+    ks_pdf_ref ref;     /* its stream object; num 0 until written (new items) */
+} ks_dss_item;
+typedef struct ks_dss_list {
+    ks_dss_item *items;
+    size_t n, cap;
+} ks_dss_list;
+typedef struct ks_dss_pool {
+    ks_dss_list kinds[KS_DSS_KINDS];
+    ks_pdf_obj *old;        /* the document's /DSS dictionary (borrowed) or NULL */
+    STACK_OF(X509) * known; /* the certificates of the existing /DSS, for issuer look-ups */
+} ks_dss_pool;
+/* "Certs", "OCSPs" or "CRLs". */
+const char *ks_dss_kind_key(int kind);
+/* Reads the document's /DSS streams into `p` (each with its object). */
+ks_status ks_dss_pool_load(ks_dss_pool *p, ks_pdf_doc *doc, ks_error *err);
+/* Adds DER bytes (ownership taken) unless the same bytes are there; the item's index or -1. */
+long ks_dss_pool_add(ks_dss_pool *p, int kind, uint8_t *data, size_t len);
+/* Index of an OCSP response in the pool that answers for `cert`, or of a CRL of `issuer` that
+ * covers it; -1 when none. */
+long ks_dss_pool_find_ocsp(const ks_dss_pool *p, X509 *cert, X509 *issuer);
+long ks_dss_pool_find_crl(const ks_dss_pool *p, X509 *cert, X509 *issuer);
+/* Writes the new items as streams and puts /Certs, /OCSPs, /CRLs (old references first) into
+ * `dss`. Afterwards every item has its object. */
+ks_status ks_dss_pool_write(ks_dss_pool *p, ks_pdf_update *u, ks_arena *a, ks_pdf_doc *doc,
+                            ks_pdf_obj *dss, ks_error *err);
+void ks_dss_pool_free(ks_dss_pool *p);
+
 /* ---- dss.c / docts.c ---- */
-/* Builds a revision with a /DSS for the signature `cms_der` on top of `doc` (B-LT). */
-ks_status ks_sign_build_dss(ks_pdf_doc *doc, const uint8_t *cms_der, size_t cms_len, X509 *cert,
-                            STACK_OF(X509) * chain, const ks_sign_opts *opts, ks_buf *out,
-                            ks_error *err);
+/* One signature or document timestamp whose validation data goes into the DSS: its /Contents
+ * value as written (zero padding included: the /VRI key hashes it), and the signer's
+ * certificate and chain when known (NULL: taken from the CMS). */
+typedef struct ks_dss_sig {
+    const uint8_t *contents;
+    size_t len;
+    X509 *cert;
+    STACK_OF(X509) * chain;
+} ks_dss_sig;
+/* Builds a revision that adds to the document's /DSS the certificates of every path of each
+ * signature (signer, signature timestamp, OCSP responders) and an OCSP response or CRL for each
+ * non-root certificate, reusing what the DSS already holds, with one /VRI entry per
+ * signature (B-LT; after a document timestamp, its own validation data). */
+ks_status ks_sign_build_dss(ks_pdf_doc *doc, const ks_dss_sig *sigs, size_t nsigs,
+                            const ks_sign_opts *opts, ks_buf *out, ks_error *err);
 /* Builds a document-timestamp revision on top of `doc` (whose bytes are in `fd`, or in memory
- * at `mem` when it is not NULL). */
+ * at `mem` when it is not NULL). On success `*contents` (malloc'd, `*contents_len` bytes) is
+ * its /Contents value with padding. */
 ks_status ks_sign_build_docts(ks_pdf_doc *doc, int fd, const uint8_t *mem, const ks_sign_opts *opts,
-                              ks_buf *out, ks_error *err);
+                              ks_buf *out, uint8_t **contents, size_t *contents_len, ks_error *err);
+
+/* ---- levels.c ---- */
+/* Appends the revisions the level asks for after a signature: B-LT's DSS for `sigs`, B-LTA's
+ * document timestamp and then the timestamp's own DSS revision. To the temporary output `o`,
+ * or (when `o` is NULL) to the document in memory `mem` (named `name` in messages). */
+ks_status ks_sign_append_levels(ks_out *o, ks_buf *mem, const char *name, const ks_sign_opts *opts,
+                                const ks_dss_sig *sigs, size_t n, ks_error *err);
 
 /* ---- textstring.c ---- */
 /* Appends `utf8` as a PDF text string (literal if ASCII, else UTF-16BE hex with BOM). */

@@ -2,10 +2,12 @@
  * tagged: the new signature widget gets a /Form structure element with an object reference
  * (/OBJR) to it, hung under the document's top element, and a /StructParent entry in the
  * parent tree, as Acrobat and iText do. The verifier accepts exactly this (verify/diff_struct.c).
- * Only flat parent trees (/Nums at the root) are extended; otherwise the widget stays untagged. */
+ * A parent tree that cannot be extended (no indirect rightmost leaf) leaves the widget untagged. */
 #include <string.h>
 
 #include "sign_internal.h"
+
+#define KS_TAG_MAX_DEPTH 32 /* levels of the parent tree followed down to its last leaf */
 
 static ks_status nomem(ks_error *err)
 {
@@ -35,10 +37,27 @@ ks_status ks_sign_tag_widget(ks_pdf_doc *doc, ks_pdf_update *u, ks_pdf_obj *widg
         return KS_OK; /* not tagged */
     ks_pdf_obj *pt_v = ks_pdf_dict_get(root, "ParentTree");
     ks_pdf_obj *pt = pt_v ? ks_pdf_resolve(doc, pt_v, NULL) : NULL;
-    ks_pdf_obj *nums_v = pt && pt->type == KS_PDF_DICT ? ks_pdf_dict_get(pt, "Nums") : NULL;
+    if (pt_v && (!pt || pt->type != KS_PDF_DICT))
+        return KS_OK;
+    /* A number tree with intermediate nodes (§7.9.7): the new key, the highest, goes into the
+     * rightmost leaf, and the /Limits on the way down grow to it. */
+    ks_pdf_ref path[KS_TAG_MAX_DEPTH];
+    ks_pdf_obj *pathd[KS_TAG_MAX_DEPTH];
+    size_t depth = 0;
+    ks_pdf_obj *leaf = pt;
+    while (leaf && ks_pdf_dict_get(leaf, "Kids")) {
+        ks_pdf_obj *kids = ks_pdf_dict_getr(doc, leaf, "Kids");
+        if (depth == KS_TAG_MAX_DEPTH || !kids || kids->type != KS_PDF_ARRAY || !kids->u.arr.len ||
+            kids->u.arr.items[kids->u.arr.len - 1]->type != KS_PDF_REF)
+            return KS_OK; /* not a tree we can extend: the widget stays untagged */
+        path[depth] = kids->u.arr.items[kids->u.arr.len - 1]->u.ref;
+        leaf = ks_pdf_resolve(doc, kids->u.arr.items[kids->u.arr.len - 1], NULL);
+        if (!leaf || leaf->type != KS_PDF_DICT)
+            return KS_OK;
+        pathd[depth++] = leaf;
+    }
+    ks_pdf_obj *nums_v = leaf ? ks_pdf_dict_get(leaf, "Nums") : NULL;
     ks_pdf_obj *nums = nums_v ? ks_pdf_resolve(doc, nums_v, NULL) : NULL;
-    if (pt_v && (!pt || pt->type != KS_PDF_DICT || ks_pdf_dict_get(pt, "Kids")))
-        return KS_OK; /* a parent tree with intermediate nodes: left as it is */
     /* the next free key: /ParentTreeNextKey, else one past the highest key in /Nums */
     int64_t key = 0;
     if (!ks_pdf_get_int(ks_pdf_dict_getr(doc, root, "ParentTreeNextKey"), &key)) {
@@ -103,8 +122,27 @@ ks_status ks_sign_tag_widget(ks_pdf_doc *doc, ks_pdf_update *u, ks_pdf_obj *widg
     if (!nn || !ks_pdf_array_push(a, nn, ks_pdf_new_int(a, key)) ||
         !ks_pdf_array_push(a, nn, ks_pdf_new_ref(a, elem, 0)))
         return nomem(err);
+    /* intermediate nodes and the leaf: /Limits [low key] */
+    for (size_t i = 0; i < depth; i++) {
+        ks_pdf_obj *nd = ks_pdf_copy(a, pathd[i]);
+        ks_pdf_obj *lim = ks_pdf_dict_getr(doc, pathd[i], "Limits");
+        ks_pdf_obj *nl = ks_pdf_new_array(a);
+        int64_t lo = key;
+        if (lim && lim->type == KS_PDF_ARRAY && lim->u.arr.len == 2)
+            ks_pdf_get_int(lim->u.arr.items[0], &lo);
+        if (!nd || !nl || !ks_pdf_array_push(a, nl, ks_pdf_new_int(a, lo)) ||
+            !ks_pdf_array_push(a, nl, ks_pdf_new_int(a, key)) ||
+            !ks_pdf_dict_put(a, nd, "Limits", nl) ||
+            (i + 1 == depth && !(nums_v && nums_v->type == KS_PDF_REF) &&
+             !ks_pdf_dict_put(a, nd, "Nums", nn)))
+            return nomem(err);
+        if ((st = ks_pdf_update_put(u, path[i].num, path[i].gen, nd, err)) != KS_OK)
+            return st;
+    }
     if (nums_v && nums_v->type == KS_PDF_REF && nums && nums->type == KS_PDF_ARRAY) {
         st = ks_pdf_update_put(u, nums_v->u.ref.num, nums_v->u.ref.gen, nn, err);
+    } else if (depth) {
+        st = KS_OK; /* the leaf was re-put above */
     } else {
         ks_pdf_obj *npt = pt ? ks_pdf_copy(a, pt) : ks_pdf_new_dict(a);
         if (!npt || !ks_pdf_dict_put(a, npt, "Nums", nn))

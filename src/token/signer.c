@@ -7,6 +7,7 @@
 
 #include <openssl/crypto.h>
 #include <openssl/x509.h>
+#include <openssl/x509v3.h>
 
 #include "p11_internal.h"
 
@@ -225,6 +226,8 @@ static ks_status make_signer(const char *module_path, const char *token_label,
                           tl);
         goto fail;
     }
+    if (s->cert)
+        X509_check_purpose(s->cert, -1, 0); /* lazy caches filled before the signer is shared */
     s->key_type = EVP_PKEY_get_base_id(pub);
     s->key_bits = EVP_PKEY_get_bits(pub);
     size_t nbytes = (size_t)(s->key_bits + 7) / 8;

@@ -157,8 +157,16 @@ const ks_trust *ks_ctx_trust(const ks_ctx *c)
     return c ? c->o.trust : NULL;
 }
 
-ks_status ks_ctx_cache_get(ks_ctx *c, const char *key, uint8_t **data, size_t *len)
+/* The cache is the one part of a shared context that changes: its own mutex guards it, so the
+ * context stays const for its users. */
+static ks_ctx *mut(const ks_ctx *c)
 {
+    return (ks_ctx *)(uintptr_t)c;
+}
+
+ks_status ks_ctx_cache_get(const ks_ctx *cc, const char *key, uint8_t **data, size_t *len)
+{
+    ks_ctx *c = mut(cc);
     *data = NULL;
     *len = 0;
     if (!c || !key)
@@ -181,9 +189,10 @@ ks_status ks_ctx_cache_get(ks_ctx *c, const char *key, uint8_t **data, size_t *l
     return st;
 }
 
-void ks_ctx_cache_put(ks_ctx *c, const char *key, const uint8_t *data, size_t len,
+void ks_ctx_cache_put(const ks_ctx *cc, const char *key, const uint8_t *data, size_t len,
                       time_t valid_until)
 {
+    ks_ctx *c = mut(cc);
     if (!c || !key)
         return;
     char *k = strdup(key);

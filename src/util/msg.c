@@ -92,7 +92,9 @@ static char kind_of(const spec *s)
     }
 }
 
-static void put_str(ks_msg *m, ks_msg_arg *a, const char *v)
+/* Copies string argument `v`; `prec` >= 0 bounds it as "%.*s" and "%.Ns" do (the argument
+ * need not be NUL-terminated then: a token inside a PDF buffer). */
+static void put_str(ks_msg *m, ks_msg_arg *a, const char *v, long prec)
 {
     if (v == KS_MSG_REST) {
         a->kind = 'r';
@@ -100,7 +102,7 @@ static void put_str(ks_msg *m, ks_msg_arg *a, const char *v)
     }
     if (!v)
         v = "(null)";
-    size_t room = sizeof m->strs - m->slen, n = strlen(v);
+    size_t room = sizeof m->strs - m->slen, n = prec >= 0 ? strnlen(v, (size_t)prec) : strlen(v);
     a->v.s = m->slen;
     if (room == 0) {
         a->v.s = sizeof m->strs - 1;
@@ -128,10 +130,13 @@ static void msg_setv(ks_msg *m, const char *fmt, va_list ap)
         if (!parse_spec(p + 1, &s))
             break; /* an unknown conversion: the English text is still right (msg_en) */
         p = s.end;
+        long prec = s.prec >= 0 ? s.prec : -1;
         for (int star = 0; star < (s.width == -2) + (s.prec == -2); star++) {
             int v = va_arg(ap, int);
             if (m->nargs < KS_MSG_MAX_ARGS)
                 m->args[m->nargs++] = (ks_msg_arg){.kind = 'i', .v.i = v};
+            if (s.prec == -2 && star == (s.width == -2)) /* the precision's star comes last */
+                prec = v >= 0 ? v : -1;
         }
         ks_msg_arg a = {.kind = kind_of(&s)};
         const char *l = s.len;
@@ -168,7 +173,7 @@ static void msg_setv(ks_msg *m, const char *fmt, va_list ap)
             a.v.f = !strcmp(l, "L") ? (double)va_arg(ap, long double) : va_arg(ap, double);
             break;
         case 's':
-            put_str(m, &a, va_arg(ap, const char *));
+            put_str(m, &a, va_arg(ap, const char *), prec);
             break;
         case 'p':
             a.v.p = va_arg(ap, void *);

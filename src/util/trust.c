@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include <openssl/pem.h>
+#include <openssl/x509v3.h>
 
 #include "kyso/ctx.h"
 
@@ -38,6 +39,7 @@ void ks_trust_free(ks_trust *t)
 
 static void add(ks_trust *t, X509 *x)
 {
+    X509_check_purpose(x, -1, 0); /* fill OpenSSL's lazy caches before the store is shared */
     X509_STORE_add_cert(t->store, x);
     if (!sk_X509_push(t->anchors, x))
         X509_free(x);

@@ -224,7 +224,7 @@ static const char *const k_modified =
        "%u, revision %u)");
 
 ks_status ks_vf_diff(ks_vctx *c, ks_verify_sig *s, size_t rev, int docmdp_p, ks_pdf_obj *sd,
-                     ks_error *err)
+                     uint32_t sig_num, ks_error *err)
 {
     ks_vf_diff_run x;
     memset(&x, 0, sizeof x);
@@ -237,7 +237,6 @@ ks_status ks_vf_diff(ks_vctx *c, ks_verify_sig *s, size_t rev, int docmdp_p, ks_
     ks_status st = ks_pdf_open_revision(c->doc, rev, &x.dr, err);
     if (st != KS_OK)
         return st;
-    ks_vf_lock_read(c->doc, sd, &x.lock);
     x.shown = calloc(n ? n : 1, 1);
     x.same = calloc(n ? n : 1, 1);
     x.removed = calloc(n ? n : 1, 1);
@@ -247,6 +246,7 @@ ks_status ks_vf_diff(ks_vctx *c, ks_verify_sig *s, size_t rev, int docmdp_p, ks_
     }
     if ((st = ks_vf_roles_build(x.dr, n, &x.rr, err)) != KS_OK)
         goto done;
+    ks_vf_lock_read(&x, sd, sig_num);
     for (size_t k = rev + 1; k < c->nrev && st == KS_OK; k++)
         st = diff_revision(&x, rev, k, n, err);
     if (st != KS_OK)

@@ -116,8 +116,9 @@ void ks_vf_judge_struct(ks_vf_diff_run *x, uint32_t num, uint16_t gen, ks_pdf_ob
 void ks_vf_judge_struct_new(ks_vf_diff_run *x, uint32_t num, uint16_t gen, ks_pdf_obj *b);
 /* diff_fields.c: fields of the signed revision missing from revision x->k1 */
 void ks_vf_check_removed(ks_vf_diff_run *x);
-/* diff_fields.c: the FieldMDP lock of signature dictionary `sd` (of the whole document) */
-void ks_vf_lock_read(ks_pdf_doc *d, ks_pdf_obj *sd, ks_vf_lock *lock);
+/* diff_fields.c: into x->lock, the FieldMDP lock of signature dictionary `sd` (of the whole
+ * document; object `sig_num`), else the /Lock of its field in the signed revision x->dr. */
+void ks_vf_lock_read(ks_vf_diff_run *x, ks_pdf_obj *sd, uint32_t sig_num);
 void ks_vf_lock_free(ks_vf_lock *lock);
 
 /* diff.c: object `num` of view `d` whatever its generation (NULL when absent). */

@@ -30,34 +30,56 @@ static char *dup_text(ks_pdf_obj *s)
     return s && s->type == KS_PDF_STRING ? ks_pdf_string_utf8(s) : NULL;
 }
 
-void ks_vf_lock_read(ks_pdf_doc *d, ks_pdf_obj *sd, ks_vf_lock *lock)
+/* A FieldMDP parameters dictionary (TransformParams, or a field's /Lock): /Action, /Fields. */
+static void lock_from(ks_pdf_doc *d, ks_pdf_obj *tp, ks_vf_lock *lock)
 {
+    ks_pdf_obj *act = tp && tp->type == KS_PDF_DICT ? ks_pdf_dict_getr(d, tp, "Action") : NULL;
+    lock->action = ks_pdf_is_name(act, "All")       ? 1
+                   : ks_pdf_is_name(act, "Include") ? 2
+                   : ks_pdf_is_name(act, "Exclude") ? 3
+                                                    : 1; /* unknown: the strictest */
+    ks_pdf_obj *fields = tp && tp->type == KS_PDF_DICT ? ks_pdf_dict_getr(d, tp, "Fields") : NULL;
+    size_t n = fields && fields->type == KS_PDF_ARRAY ? fields->u.arr.len : 0;
+    lock->names = n ? calloc(n, sizeof *lock->names) : NULL;
+    if (n && !lock->names) {
+        lock->action = 1;
+        return;
+    }
+    for (size_t k = 0; k < n; k++) {
+        char *t = dup_text(ks_pdf_resolve(d, fields->u.arr.items[k], NULL));
+        if (t)
+            lock->names[lock->n++] = t;
+    }
+}
+
+void ks_vf_lock_read(ks_vf_diff_run *x, ks_pdf_obj *sd, uint32_t sig_num)
+{
+    ks_pdf_doc *d = x->c->doc;
+    ks_vf_lock *lock = &x->lock;
     memset(lock, 0, sizeof *lock);
     ks_pdf_obj *refs = sd ? ks_pdf_dict_getr(d, sd, "Reference") : NULL;
     for (size_t i = 0; refs && refs->type == KS_PDF_ARRAY && i < refs->u.arr.len; i++) {
         ks_pdf_obj *r = ks_pdf_resolve(d, refs->u.arr.items[i], NULL);
-        if (!r || r->type != KS_PDF_DICT ||
-            !ks_pdf_is_name(ks_pdf_dict_getr(d, r, "TransformMethod"), "FieldMDP"))
+        if (r && r->type == KS_PDF_DICT &&
+            ks_pdf_is_name(ks_pdf_dict_getr(d, r, "TransformMethod"), "FieldMDP")) {
+            lock_from(d, ks_pdf_dict_getr(d, r, "TransformParams"), lock);
+            return; /* one FieldMDP reference per signature (§12.8.1, Table 255) */
+        }
+    }
+    /* No reference: the signature field's /Lock applies once it is signed (§12.7.5.5). */
+    for (size_t i = 0; sig_num && i < x->rr.nfields; i++) {
+        if (!x->rr.fields[i].sig)
             continue;
-        ks_pdf_obj *tp = ks_pdf_dict_getr(d, r, "TransformParams");
-        ks_pdf_obj *act = tp && tp->type == KS_PDF_DICT ? ks_pdf_dict_getr(d, tp, "Action") : NULL;
-        lock->action = ks_pdf_is_name(act, "All")       ? 1
-                       : ks_pdf_is_name(act, "Include") ? 2
-                       : ks_pdf_is_name(act, "Exclude") ? 3
-                                                        : 1; /* unknown: the strictest */
-        ks_pdf_obj *fields = ks_pdf_dict_getr(d, tp, "Fields");
-        size_t n = fields && fields->type == KS_PDF_ARRAY ? fields->u.arr.len : 0;
-        lock->names = n ? calloc(n, sizeof *lock->names) : NULL;
-        if (n && !lock->names) {
-            lock->action = 1;
+        uint16_t g;
+        ks_pdf_obj *f = ks_vf_get_any(x->dr, x->rr.fields[i].num, &g);
+        ks_pdf_obj *v = f && f->type == KS_PDF_DICT ? ks_pdf_dict_get(f, "V") : NULL;
+        ks_pdf_obj *l = v && v->type == KS_PDF_REF && v->u.ref.num == sig_num
+                            ? ks_pdf_dict_getr(x->dr, f, "Lock")
+                            : NULL;
+        if (l && l->type == KS_PDF_DICT) {
+            lock_from(x->dr, l, lock);
             return;
         }
-        for (size_t k = 0; k < n; k++) {
-            char *t = dup_text(ks_pdf_resolve(d, fields->u.arr.items[k], NULL));
-            if (t)
-                lock->names[lock->n++] = t;
-        }
-        return; /* one FieldMDP reference per signature (§12.8.1, Table 255) */
     }
 }
 

@@ -79,6 +79,17 @@ static size_t load_items(ks_vctx *c, ks_pdf_obj *arr, int kind)
             if (!x || !sk_OCSP_RESPONSE_push(c->dss_ocsps, x)) {
                 OCSP_RESPONSE_free(x);
                 bad++;
+            } else if (OCSP_response_status(x) == OCSP_RESPONSE_STATUS_SUCCESSFUL) {
+                /* decoded here once, not once per signature that looks for its status */
+                OCSP_BASICRESP *b = OCSP_response_get1_basic(x);
+                OCSP_BASICRESP **nb =
+                    b ? realloc(c->dss_basics, (c->ndss_basics + 1) * sizeof *nb) : NULL;
+                if (nb) {
+                    c->dss_basics = nb;
+                    c->dss_basics[c->ndss_basics++] = b;
+                } else {
+                    OCSP_BASICRESP_free(b);
+                }
             }
         }
         ks_pdf_stream_release(c->doc, d, n);

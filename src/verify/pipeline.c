@@ -120,8 +120,9 @@ static void check_cms(ks_vctx *c, ks_verify_sig *s, ks_vf_found *f, const uint8_
     memset(&res, 0, sizeof res);
     ks_error e;
     ks_error_clear(&e);
-    ks_status cst = sha1_content ? ks_cms_verify_sha1(der, derlen, sl, 2, &res, &e)
-                                 : ks_cms_verify_detached(der, derlen, sl, 2, &res, &e);
+    ks_status cst = sha1_content
+                        ? ks_cms_verify_sha1(der, derlen, sl, 2, &res, &e)
+                        : ks_cms_verify_detached_ex(der, derlen, sl, 2, c->hasher, &res, &e);
     if (cst != KS_OK) {
         s->integrity = false;
         ks_vf_sig_msg_err(s, N_("The signature value cannot be read as CMS SignedData: %s"), &e);
@@ -230,7 +231,7 @@ static void check_doc_ts(ks_vctx *c, ks_verify_sig *s, const uint8_t *der, size_
     ks_error e;
     ks_error_clear(&e);
     s->level = "none";
-    if (ks_tst_verify(der, derlen, sl, 2, &t, &e) != KS_OK) {
+    if (ks_tst_verify_ex(der, derlen, sl, 2, c->hasher, &t, &e) != KS_OK) {
         s->integrity = false;
         ks_vf_sig_msg_err(s, N_("The document timestamp cannot be read: %s"), &e);
         ks_vf_degrade(s, KS_IND_TOTAL_FAILED, KS_SUB_FORMAT_FAILURE);
@@ -255,6 +256,20 @@ static void check_doc_ts(ks_vctx *c, ks_verify_sig *s, const uint8_t *der, size_
     }
     ks_vf_path path;
     ks_vf_check_path(c, s, t.tsa_cert, t.certs, t.gen_time, true, &path);
+    X509 *issuer = path.chain && sk_X509_num(path.chain) > 1 ? sk_X509_value(path.chain, 1) : NULL;
+    if (issuer) {
+        /* The timestamp authority's certificate, as of the timestamp's time, from the data
+         * the document carries (the DSS revision after it) or the network. Unknown status
+         * does not lower the verdict of the newest timestamp: nothing later could have added
+         * its data yet; revoked does. */
+        ks_indication ind = s->indication;
+        ks_subindication sub = s->subindication;
+        ks_vf_check_revocation(c, s, t.tsa_cert, issuer, NULL, NULL, t.certs, t.gen_time, true);
+        if (s->revocation == KS_REV_UNKNOWN) {
+            s->indication = ind;
+            s->subindication = sub;
+        }
+    }
     ks_vf_path_free(&path);
     if (t.signature_ok && !t.tsa_eku_ok) {
         /* RFC 3161 §2.3; ETSI EN 319 102-1 §5.2.6: a certificate outside its purpose is a
@@ -368,7 +383,7 @@ static void verify_one(ks_vctx *c, ks_vf_found *f, ks_verify_report *r)
     if (s->byte_range_ok && b.coverage == KS_COVER_EARLIER_REVISION) {
         ks_error e;
         ks_error_clear(&e);
-        if (ks_vf_diff(c, s, b.revision, s->docmdp_p, sd, &e) != KS_OK) {
+        if (ks_vf_diff(c, s, b.revision, s->docmdp_p, sd, f->num, &e) != KS_OK) {
             ks_vf_sig_msg_err(s, N_("The changes made after signing could not be analysed: %s"),
                               &e);
             ks_vf_degrade(s, KS_IND_INDETERMINATE, KS_SUB_GENERIC);
@@ -431,6 +446,10 @@ static void ctx_free(ks_vctx *c)
     sk_X509_pop_free(c->dss_certs, X509_free);
     sk_X509_CRL_pop_free(c->dss_crls, X509_CRL_free);
     sk_OCSP_RESPONSE_pop_free(c->dss_ocsps, OCSP_RESPONSE_free);
+    for (size_t i = 0; i < c->ndss_basics; i++)
+        OCSP_BASICRESP_free(c->dss_basics[i]);
+    free(c->dss_basics);
+    ks_prefix_hasher_free(c->hasher);
     ks_pdf_close(c->doc);
 }
 
@@ -468,6 +487,16 @@ static ks_status run(ks_vctx *c, const char *name, ks_verify_report **out, ks_er
     ks_vf_dss_load(c, r);
     if ((st = ks_vf_find_signatures(c, err)) != KS_OK)
         goto done;
+    c->hasher = ks_prefix_hasher_new(c->data, c->len); /* NULL: each range hashed alone */
+    for (size_t i = 0; i < c->nfound; i++) {
+        ks_pdf_obj *bra = ks_pdf_dict_getr(c->doc, c->found[i].sigdict, "ByteRange");
+        int64_t b0 = -1, b1 = -1;
+        if (bra && bra->type == KS_PDF_ARRAY && bra->u.arr.len == 4 &&
+            ks_pdf_get_int(ks_pdf_resolve(c->doc, bra->u.arr.items[0], NULL), &b0) &&
+            ks_pdf_get_int(ks_pdf_resolve(c->doc, bra->u.arr.items[1], NULL), &b1) && b0 == 0 &&
+            b1 > 0)
+            ks_prefix_hasher_mark(c->hasher, (size_t)b1);
+    }
     for (size_t i = 0; i < c->nfound; i++)
         c->found[i].br_end = br_end(c->doc, c->found[i].sigdict);
     if (c->nfound > 1)

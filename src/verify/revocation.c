@@ -51,14 +51,11 @@ static bool from_crl(X509 *cert, X509 *issuer, X509_CRL *crl, rev_out *o, int *t
     return true;
 }
 
-static bool from_ocsp(X509 *cert, X509 *issuer, OCSP_RESPONSE *resp, STACK_OF(X509) * certs,
-                      rev_out *o, int *tries)
+/* The answer of one basic OCSP response (decoded once by the caller) about `cert`. Spends one
+ * of `tries` only on a response that is about this certificate. */
+static bool from_basic(X509 *cert, X509 *issuer, OCSP_BASICRESP *bs, STACK_OF(X509) * certs,
+                       rev_out *o, int *tries)
 {
-    if (OCSP_response_status(resp) != OCSP_RESPONSE_STATUS_SUCCESSFUL)
-        return false;
-    OCSP_BASICRESP *bs = OCSP_response_get1_basic(resp);
-    if (!bs)
-        return false;
     bool used = false;
     OCSP_CERTID *id = OCSP_cert_to_id(NULL, cert, issuer);
     /* the cheap test first: only a response about this certificate is worth a verification */
@@ -89,6 +86,16 @@ static bool from_ocsp(X509 *cert, X509 *issuer, OCSP_RESPONSE *resp, STACK_OF(X5
     sk_X509_free(untrusted);
     X509_STORE_free(st);
     OCSP_CERTID_free(id);
+    return used;
+}
+
+static bool from_ocsp(X509 *cert, X509 *issuer, OCSP_RESPONSE *resp, STACK_OF(X509) * certs,
+                      rev_out *o, int *tries)
+{
+    if (OCSP_response_status(resp) != OCSP_RESPONSE_STATUS_SUCCESSFUL)
+        return false;
+    OCSP_BASICRESP *bs = OCSP_response_get1_basic(resp);
+    bool used = bs && from_basic(cert, issuer, bs, certs, o, tries);
     OCSP_BASICRESP_free(bs);
     return used;
 }
@@ -117,35 +124,66 @@ static void mkdir_p(char *dir)
     mkdir(dir, 0700);
 }
 
-static void cache_path(const ks_vctx *c, const char *kind, X509 *cert, char *out, size_t n)
+/* The cache key of what we learnt about `cert` ("ocsp-<sha256 hex>") and, when the options
+ * name a directory, the file holding it there. */
+static void cache_path(const ks_vctx *c, const char *kind, X509 *cert, char *key, size_t key_len,
+                       char *out, size_t n)
 {
+    unsigned char md[SHA256_DIGEST_LENGTH];
+    unsigned int mdlen = 0;
+    X509_digest(cert, EVP_sha256(), md, &mdlen);
+    char hex[2 * SHA256_DIGEST_LENGTH + 1] = "";
+    for (unsigned i = 0; i < mdlen && i < SHA256_DIGEST_LENGTH; i++)
+        snprintf(hex + 2 * i, 3, "%02x", md[i]);
+    snprintf(key, key_len, "%s-%s", kind, hex);
     const char *dir = c->opts ? c->opts->cache : NULL;
-    char base[3072];
     if (!dir || !*dir) { /* no disk cache (programs choose the directory) */
         out[0] = 0;
         return;
     }
+    char base[3072];
     snprintf(base, sizeof base, "%s", dir);
     mkdir_p(base);
-    unsigned char md[SHA256_DIGEST_LENGTH];
-    unsigned int mdlen = 0;
-    X509_digest(cert, EVP_sha256(), md, &mdlen);
-    char hex[2 * SHA256_DIGEST_LENGTH + 1];
-    for (unsigned i = 0; i < mdlen && i < SHA256_DIGEST_LENGTH; i++)
-        snprintf(hex + 2 * i, 3, "%02x", md[i]);
-    snprintf(out, n, "%s/%s-%s.der", base, kind, hex);
+    snprintf(out, n, "%s/%s.der", base, key);
+}
+
+/* What the cache holds for `key`: the context's memory first (shared by a server's threads),
+ * then the disk. */
+static bool cache_get(const ks_vctx *c, const char *key, const char *path, size_t max,
+                      uint8_t **der, size_t *len)
+{
+    const ks_ctx *ctx = c->opts ? c->opts->ctx : NULL;
+    if (ctx && ks_ctx_cache_get(ctx, key, der, len) == KS_OK)
+        return true;
+    return path[0] && ks_read_file(path, max, der, len, NULL) == KS_OK;
+}
+
+static void cache_put(const ks_vctx *c, const char *key, const char *path, const uint8_t *der,
+                      size_t len, time_t valid_until)
+{
+    const ks_ctx *ctx = c->opts ? c->opts->ctx : NULL;
+    if (ctx && valid_until > c->now)
+        ks_ctx_cache_put(ctx, key, der, len, valid_until);
+    if (path[0])
+        ks_write_file_atomic(path, der, len, NULL);
+}
+
+static time_t asn1_time_t(const ASN1_TIME *t)
+{
+    struct tm tm;
+    return t && ASN1_TIME_to_tm(t, &tm) == 1 ? timegm(&tm) : 0;
 }
 
 /* OCSP from cache or network. */
 static bool online_ocsp(ks_vctx *c, X509 *cert, X509 *issuer, STACK_OF(X509) * certs, rev_out *o)
 {
     int once = 0; /* one response at a time here: the candidate cap does not bind */
-    char path[4096];
-    cache_path(c, "ocsp", cert, path, sizeof path);
+    char path[4096], key[128];
+    cache_path(c, "ocsp", cert, key, sizeof key, path, sizeof path);
     uint8_t *der = NULL;
     size_t len = 0;
     bool fresh = false;
-    if (path[0] && ks_read_file(path, 1 << 20, &der, &len, NULL) == KS_OK) {
+    if (cache_get(c, key, path, 1 << 20, &der, &len)) {
         const unsigned char *p = der;
         OCSP_RESPONSE *r = d2i_OCSP_RESPONSE(NULL, &p, (long)len);
         OCSP_BASICRESP *bs = r ? OCSP_response_get1_basic(r) : NULL;
@@ -172,8 +210,18 @@ static bool online_ocsp(ks_vctx *c, X509 *cert, X509 *issuer, STACK_OF(X509) * c
     const unsigned char *p = der;
     OCSP_RESPONSE *r = d2i_OCSP_RESPONSE(NULL, &p, (long)len);
     bool ok = r && from_ocsp(cert, issuer, r, certs, o, &once);
-    if (ok && path[0])
-        ks_write_file_atomic(path, der, len, NULL);
+    if (ok) {
+        OCSP_BASICRESP *bs = OCSP_response_get1_basic(r);
+        OCSP_CERTID *id = OCSP_cert_to_id(NULL, cert, issuer);
+        int status, reason;
+        ASN1_GENERALIZEDTIME *rt, *tu, *nu = NULL;
+        time_t until = 0;
+        if (bs && id && OCSP_resp_find_status(bs, id, &status, &reason, &rt, &tu, &nu) == 1)
+            until = asn1_time_t(nu);
+        OCSP_CERTID_free(id);
+        OCSP_BASICRESP_free(bs);
+        cache_put(c, key, path, der, len, until);
+    }
     OCSP_RESPONSE_free(r);
     free(der);
     if (ok)
@@ -184,11 +232,11 @@ static bool online_ocsp(ks_vctx *c, X509 *cert, X509 *issuer, STACK_OF(X509) * c
 static bool online_crl(ks_vctx *c, X509 *cert, X509 *issuer, rev_out *o)
 {
     int once = 0;
-    char path[4096];
-    cache_path(c, "crl", cert, path, sizeof path);
+    char path[4096], key[128];
+    cache_path(c, "crl", cert, key, sizeof key, path, sizeof path);
     uint8_t *der = NULL;
     size_t len = 0;
-    if (path[0] && ks_read_file(path, 64 << 20, &der, &len, NULL) == KS_OK) {
+    if (cache_get(c, key, path, 64 << 20, &der, &len)) {
         const unsigned char *p = der;
         X509_CRL *crl = d2i_X509_CRL(NULL, &p, (long)len);
         time_t now = c->now;
@@ -208,8 +256,8 @@ static bool online_crl(ks_vctx *c, X509 *cert, X509 *issuer, rev_out *o)
     const unsigned char *p = der;
     X509_CRL *crl = d2i_X509_CRL(NULL, &p, (long)len);
     bool ok = crl && from_crl(cert, issuer, crl, o, &once);
-    if (ok && path[0])
-        ks_write_file_atomic(path, der, len, NULL);
+    if (ok)
+        cache_put(c, key, path, der, len, asn1_time_t(X509_CRL_get0_nextUpdate(crl)));
     X509_CRL_free(crl);
     free(der);
     if (ok)
@@ -234,9 +282,8 @@ void ks_vf_check_revocation(ks_vctx *c, ks_verify_sig *s, X509 *cert, X509 *issu
     for (int i = 0; crls && i < sk_X509_CRL_num(crls) && !o.source; i++)
         if (from_crl(cert, issuer, sk_X509_CRL_value(crls, i), &o, &crl_tries))
             o.source = "CRL (embedded)";
-    for (int i = 0; c->dss_ocsps && i < sk_OCSP_RESPONSE_num(c->dss_ocsps) && !o.source; i++)
-        if (from_ocsp(cert, issuer, sk_OCSP_RESPONSE_value(c->dss_ocsps, i), certs, &o,
-                      &ocsp_tries))
+    for (size_t i = 0; i < c->ndss_basics && !o.source; i++)
+        if (from_basic(cert, issuer, c->dss_basics[i], certs, &o, &ocsp_tries))
             o.source = "OCSP (DSS)";
     for (int i = 0; c->dss_crls && i < sk_X509_CRL_num(c->dss_crls) && !o.source; i++)
         if (from_crl(cert, issuer, sk_X509_CRL_value(c->dss_crls, i), &o, &crl_tries))

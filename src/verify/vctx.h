@@ -28,6 +28,7 @@ typedef struct ks_vctx {
     ks_pdf_doc *doc; /* latest revision */
     const uint8_t *data;
     size_t len;
+    ks_prefix_hasher *hasher; /* hashes `data` once for all the signatures */
     const ks_verify_opts *opts;
     time_t now; /* validation time */
     size_t nrev;
@@ -39,6 +40,8 @@ typedef struct ks_vctx {
     STACK_OF(X509) * dss_certs; /* certificates from /DSS */
     STACK_OF(X509_CRL) * dss_crls;
     STACK_OF(OCSP_RESPONSE) * dss_ocsps;
+    OCSP_BASICRESP **dss_basics; /* their successful basic responses, decoded once */
+    size_t ndss_basics;
     bool has_dss;
     ks_vf_found *found;
     size_t nfound;
@@ -83,7 +86,9 @@ void ks_vf_check_revocation(ks_vctx *c, ks_verify_sig *s, X509 *cert, X509 *issu
 
 /* diff.c: compares every later revision with the signature's revision `rev` (0-based) and
  * records changes in s (degrading it for disallowed ones). */
+/* `sd` is the signature dictionary (object `sig_num`, 0 when direct): its FieldMDP lock, or its
+ * field's /Lock, says which fields may not change (ISO 32000-2 §12.8.2.4, §12.7.5.5). */
 ks_status ks_vf_diff(ks_vctx *c, ks_verify_sig *s, size_t rev, int docmdp_p, ks_pdf_obj *sd,
-                     ks_error *err);
+                     uint32_t sig_num, ks_error *err);
 
 #endif

@@ -149,7 +149,7 @@ def set_key(body, key, value):
     return body[:body.rindex(b">>")].rstrip() + b" /" + key + b" " + value + b" >>"
 
 
-def base(compress=False, tagged=False, mediabox=True, loop=False):
+def base(compress=False, tagged=False, mediabox=True, loop=False, tree=False):
     """A one-page form: text field person (kid person.name, a widget with an appearance),
     field title with two widgets, a Helvetica text line; optionally tagged."""
     content = b"BT /F1 18 Tf 72 720 Td (Quyet dinh so 12/QD-UBND) Tj ET"
@@ -189,6 +189,9 @@ def base(compress=False, tagged=False, mediabox=True, loop=False):
                     b"/ParentTreeNextKey 1 >>")
         objs[21] = b"<< /Type /StructElem /S /Document /P 20 0 R /K [23 0 R] >>"
         objs[22] = b"<< /Nums [0 [23 0 R]] >>"
+        if tree:  # a parent tree with an intermediate level (ISO 32000-2 §7.9.7)
+            objs[22] = b"<< /Kids [24 0 R] >>"
+            objs[24] = b"<< /Limits [0 0] /Nums [0 [23 0 R]] >>"
         objs[23] = b"<< /Type /StructElem /S /P /P 21 0 R /Pg 3 0 R /K 0 >>"
     return Pdf(objs, 1, compress)
 
@@ -527,6 +530,13 @@ def main():
     p.write({8: p.objs[8].replace(b"(Nguyen Van A)", b"(Tran Thi B)")})
     put("bad-fieldmdp-locked-fill.pdf", p)
 
+    #    the same lock given only by the signature field's /Lock (no FieldMDP reference)
+    p = base()
+    sign(p, s, b"Signature1", widget_extra=b" /Lock << /Type /SigFieldLock /Action /Include "
+                                           b"/Fields [(person)] >>")
+    p.write({8: p.objs[8].replace(b"(Nguyen Van A)", b"(Tran Thi B)")})
+    put("bad-sigfield-lock-fill.pdf", p)
+
     # 7. re-tagging page content that existed at signing (what a screen reader says)
     p = base(tagged=True)
     sign(p, s, b"Signature1")
@@ -539,6 +549,7 @@ def main():
     put("open-field-loop.pdf", base(loop=True))
     put("open-no-mediabox.pdf", base(mediabox=False))
     put("open-tagged.pdf", base(tagged=True))
+    put("open-tagged-tree.pdf", base(tagged=True, tree=True))
     shutil.rmtree(work)
     print("\n".join(written))
 

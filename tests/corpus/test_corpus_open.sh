@@ -10,6 +10,7 @@
 #    each deviation in "warnings", naming byte offsets.
 # Files are checked 4 at a time (each check is a few short processes).
 set -uo pipefail
+[ -d "${KYSO_SHARED:-}/corpus" ] || { echo "SKIP: needs ../shared/corpus (KYSO_SHARED=${KYSO_SHARED:-unset})"; exit 77; }
 K=${KYSO:?}
 C=${KYSO_SHARED:?}/corpus
 T=$(mktemp -d); trap 'rm -rf "$T"' EXIT

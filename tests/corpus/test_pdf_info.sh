@@ -4,6 +4,7 @@
 # and signature fields checked against poppler's pdfsig (count and signed ranges) on the
 # signed corpus files, each ByteRange ending at a revision's %%EOF.
 set -uo pipefail
+[ -d "${KYSO_SHARED:-}/corpus" ] || { echo "SKIP: needs ../shared/corpus (KYSO_SHARED=${KYSO_SHARED:-unset})"; exit 77; }
 K=${KYSO:?}
 C=${KYSO_SHARED:?}/corpus
 PY=python3; [ -x /usr/bin/python3 ] && PY=/usr/bin/python3

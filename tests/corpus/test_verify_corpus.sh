@@ -7,6 +7,7 @@
 # for files the strict parser refuses), never a crash. Anchors: certs/*.pem and
 # certs/embedded-roots/*.pem (a test convenience, see the corpus README).
 set -uo pipefail
+[ -d "${KYSO_SHARED:-}/corpus" ] || { echo "SKIP: needs ../shared/corpus (KYSO_SHARED=${KYSO_SHARED:-unset})"; exit 77; }
 : "${KYSO:?}" "${KYSO_SHARED:?}" "${KYSO_BUILD:?}"
 W=$KYSO_BUILD/test-verify-corpus
 rm -rf "$W"; mkdir -p "$W/empty-trust"

@@ -6,7 +6,6 @@
 set -uo pipefail
 K=${KYSO:?}
 B=${KYSO_BUILD:?}
-SH=${KYSO_SHARED:?}
 T="$B/test-tmp/appear_cli"
 rm -rf "$T" && mkdir -p "$T"
 pass=0; fail=0
@@ -17,7 +16,8 @@ openssl req -x509 -newkey rsa:2048 -nodes -keyout "$T/key.pem" -out "$T/cert.pem
   -subj "/CN=Nguyễn Văn A/title=CHỦ TỊCH/O=Ủy ban nhân dân tỉnh Bắc Ninh/C=VN" \
   -addext "keyUsage=critical,digitalSignature,nonRepudiation" 2>/dev/null
 check "test certificate" '[ -s "$T/cert.pem" ]'
-QD="$SH/corpus/generated/lo74-odt-qd-default.pdf"
+bash "${KYSO_SOURCE:?}/scripts/sample_pdf.sh" "$B/sample/qd.pdf" || { echo "FAIL: no sample PDF"; exit 1; }
+QD="$B/sample/qd.pdf"   # the sample decision (docs/sample, LibreOffice)
 KEY=(--key "$T/key.pem" --cert "$T/cert.pem" --offline)
 # A signing time inside the certificate's validity, in Vietnam time (POSIX TZ "UTC-7" = +07:00).
 NOW=$(TZ=UTC-7 date -d '+1 hour' +%Y-%m-%dT%H:%M:%S+07:00)

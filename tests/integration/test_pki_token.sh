@@ -10,7 +10,8 @@ SRC=${KYSO_SOURCE:?}
 . "$SRC/scripts/softhsm-env.sh" "$W/hsm" --clean
 M=${KYSO_P11_MODULE:-}
 if [ -z "$M" ] || ! command -v softhsm2-util >/dev/null; then
-  echo "SKIP: SoftHSM2 is not installed"; echo "0 passed, 0 failed"; exit 0
+  # a missing tool is a failure, not a pass with zero checks (scripts/deps.sh installs it)
+  echo "FAIL: SoftHSM2 is not installed"; echo "0 passed, 1 failed"; exit 1
 fi
 softhsm2-util --init-token --free --label "kyso ca" --pin 11223344 --so-pin 99887766 >/dev/null
 softhsm2-util --init-token --free --label "kyso pki" --pin 246810 --so-pin 135790 >/dev/null

@@ -5,6 +5,7 @@
 # exit codes: OUT == IN, /DocMDP P=1, expired / not yet valid certificate, key usage without
 # nonRepudiation, wrong password, not a PDF. Oracles: pdfsig, openssl cms, qpdf, cmp.
 set -u
+[ -d "${KYSO_SHARED:-}/corpus" ] || { echo "SKIP: needs ../shared/corpus (KYSO_SHARED=${KYSO_SHARED:-unset})"; exit 77; }
 # (no pipefail: `cmd | grep -q` may end cmd with SIGPIPE, which is not a failure here)
 # python3 from Debian when present (a pyenv shim costs ~0.5 s of CPU per start).
 PY=python3; [ -x /usr/bin/python3 ] && PY=/usr/bin/python3
@@ -217,6 +218,8 @@ if [ -n "${KYSO_SOURCE:-}" ] && command -v softhsm2-util >/dev/null; then
     rm -f bad.pdf
     out=$(sign "$IN" -o bad.pdf --pkcs11 "$KYSO_P11_MODULE" --token kyso-sign --pin-file badpin.txt 2>&1); rc=$?
     check "wrong PIN: exit 5" '[ $rc -eq 5 ] && [ ! -e bad.pdf ]'
+else
+    check "SoftHSM2 is installed (scripts/deps.sh installs it)" false
 fi
 
 # ---- crash safety: kill at random points; OUT is absent or complete and valid ----

@@ -7,6 +7,7 @@
 # mutool sign -v sees no change after the last signature, and qpdf --check adds no new warning.
 # Existing empty signature fields are reused (pyHanko samples).
 set -u
+[ -d "${KYSO_SHARED:-}/corpus" ] || { echo "SKIP: needs ../shared/corpus (KYSO_SHARED=${KYSO_SHARED:-unset})"; exit 77; }
 # (no pipefail: `cmd | grep -q` may end cmd with SIGPIPE, which is not a failure here)
 # python3 from Debian when present (a pyenv shim costs ~0.5 s of CPU per start).
 PY=python3; [ -x /usr/bin/python3 ] && PY=/usr/bin/python3

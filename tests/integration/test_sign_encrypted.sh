@@ -8,7 +8,6 @@
 set -uo pipefail
 K=${KYSO:?}
 B=${KYSO_BUILD:?}
-SH=${KYSO_SHARED:?}
 T="$B/test-tmp/sign_encrypted"
 rm -rf "$T" && mkdir -p "$T"
 PY=python3; [ -x /usr/bin/python3 ] && PY=/usr/bin/python3
@@ -17,8 +16,15 @@ check() { if eval "$2"; then pass=$((pass+1)); else fail=$((fail+1)); echo "FAIL
 
 "$B/tests/appear_test_visual_corpus" --fixtures "$T" >/dev/null ||
   { echo "FAIL: fixtures"; echo "0 passed, 1 failed"; exit 1; }
-P12="$SH/corpus/certs/vn-corpus-public-signer-nguyen-van-a.p12"
-QD="$SH/corpus/generated/lo74-odt-qd-default.pdf"
+# a signer of its own: self-signed, with the title the personal appearance shows
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$T/key.pem" -out "$T/cert.pem" -days 30 -utf8 \
+  -subj "/CN=Nguyễn Văn A/title=CHỦ TỊCH/O=Ủy ban nhân dân thành phố Hải Phòng/C=VN" \
+  -addext "keyUsage=critical,digitalSignature,nonRepudiation" 2>/dev/null
+P12="$T/signer.p12"
+KYSO_PW=test openssl pkcs12 -export -inkey "$T/key.pem" -in "$T/cert.pem" -passout env:KYSO_PW \
+  -out "$P12" || { echo "FAIL: test signer"; exit 1; }
+bash "${KYSO_SOURCE:?}/scripts/sample_pdf.sh" "$B/sample/qd.pdf" || { echo "FAIL: no sample PDF"; exit 1; }
+QD="$B/sample/qd.pdf"   # the sample decision (docs/sample, LibreOffice)
 export KYSO_PW=test DOCPW='mật khẩu người dùng'
 
 for spec in "rc4-40:40:" "rc4-128:128:--use-aes=n" "aes-128:128:--use-aes=y" "aes-256:256:"; do

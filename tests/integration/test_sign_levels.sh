@@ -154,7 +154,8 @@ check "CRL server answers" 'curl -sf -o /dev/null "$H/ica.crl"'
 check "openssl ocsp answers (good for signer)" \
     'openssl ocsp -issuer ica.pem -cert signer.pem -url http://127.0.0.1:$OPORT -CAfile chain.pem 2>&1 | grep -q "signer.pem: good"'
 
-IN=${KYSO_SHARED:?}/corpus/github/gh-pdfbox-sign-me.pdf
+bash "${KYSO_SOURCE:?}/scripts/sample_pdf.sh" "$KYSO_BUILD/sample/qd.pdf" || { echo "FAIL: no sample PDF"; exit 1; }
+IN=$KYSO_BUILD/sample/qd.pdf   # the sample decision (docs/sample, LibreOffice)
 sign() { "$K" --lang en sign "$IN" --key signer.key --cert signer.pem --chain chain.pem "$@"; }
 lastsig() { # FILE DATA DER [VRIKEY]: last ByteRange's bytes, its DER, SHA-1 of /Contents
     $PY - "$@" <<'EOF'
@@ -255,8 +256,9 @@ check "B-LTA: /DocTimeStamp with /ETSI.RFC3161" \
 lastsig blta.pdf blta.data blta.tst
 check "B-LTA: openssl ts -verify accepts the document timestamp over its ByteRange" \
     'openssl ts -verify -data blta.data -in blta.tst -token_in -CAfile root.pem -untrusted tsachain.pem >/dev/null 2>&1'
-check "B-LTA: document timestamp covers the whole file" \
-    '$PY -c "import re,sys; d=open(\"blta.pdf\",\"rb\").read(); m=list(re.finditer(rb\"/ByteRange\\s*\\[\\s*(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\", d))[-1]; sys.exit(0 if int(m[3])+int(m[4])==len(d) else 1)"'
+# (the timestamp's own validation data follows it in a last DSS revision, as Adobe writes it)
+check "B-LTA: document timestamp covers its whole revision, a DSS revision follows" \
+    '$PY -c "import re,sys; d=open(\"blta.pdf\",\"rb\").read(); m=list(re.finditer(rb\"/ByteRange\\s*\\[\\s*(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\", d))[-1]; e=int(m[3])+int(m[4]); sys.exit(0 if b\"%%EOF\" in d[e-8:e] and b\"/DSS\" in d[e:] else 1)"'
 check "B-LTA: the signature is still valid" '[ "$(pdfsig blta.pdf 2>/dev/null | grep -c "Signature is Valid")" -ge 1 ]'
 
 # ---- our own verifier (JSON contract, design.md): offline, from the embedded DSS only ----

@@ -4,14 +4,15 @@
 # public keys, then `kyso sign --pkcs11` signs with RSA PKCS#1 v1.5, RSA-PSS and ECDSA.
 # Oracle: poppler's pdfsig must find each signature valid over the whole document.
 set -uo pipefail
-: "${KYSO:?}" "${KYSO_BUILD:?}" "${KYSO_SOURCE:?}" "${KYSO_SHARED:?}"
+: "${KYSO:?}" "${KYSO_BUILD:?}" "${KYSO_SOURCE:?}"
 W="$KYSO_BUILD/test-token-sign"
 rm -rf "$W"
 mkdir -p "$W"
 # shellcheck source=/dev/null
 . "$KYSO_SOURCE/scripts/softhsm-env.sh" "$W" --clean
 M="${KYSO_P11_MODULE:?no SoftHSM2 module found}"
-PDF="$KYSO_SHARED/corpus/debian/deb-cups-testpage-cairo.pdf"
+bash "${KYSO_SOURCE:?}/scripts/sample_pdf.sh" "$KYSO_BUILD/sample/qd.pdf" || { echo "FAIL: no sample PDF"; exit 1; }
+PDF="$KYSO_BUILD/sample/qd.pdf"   # the sample decision (docs/sample, LibreOffice)
 pass=0
 fail=0
 ok() { pass=$((pass + 1)); }

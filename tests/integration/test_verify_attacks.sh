@@ -6,6 +6,7 @@
 # legitimately counter-signed one must stay TOTAL-PASSED (no false alarms). qpdf checks that
 # each attack file is a well-formed PDF (so the verdict is about the signature, not parsing).
 set -uo pipefail
+[ -d "${KYSO_SHARED:-}/corpus" ] || { echo "SKIP: needs ../shared/corpus (KYSO_SHARED=${KYSO_SHARED:-unset})"; exit 77; }
 : "${KYSO:?}" "${KYSO_SHARED:?}" "${KYSO_BUILD:?}" "${KYSO_SOURCE:?}"
 C=$KYSO_SHARED/corpus
 W=$KYSO_BUILD/test-verify-attacks

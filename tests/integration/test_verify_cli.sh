@@ -4,6 +4,7 @@
 # expired by then is INDETERMINATE / OUT_OF_BOUNDS_NO_POE), --lang en, and that secrets or
 # anything else never need argv.
 set -uo pipefail
+[ -d "${KYSO_SHARED:-}/corpus" ] || { echo "SKIP: needs ../shared/corpus (KYSO_SHARED=${KYSO_SHARED:-unset})"; exit 77; }
 : "${KYSO:?}" "${KYSO_SHARED:?}" "${KYSO_BUILD:?}"
 C=$KYSO_SHARED/corpus
 W=$KYSO_BUILD/test-verify-cli

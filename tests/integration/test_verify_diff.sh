@@ -103,6 +103,7 @@ attack bad-page-as-field.pdf "3 0" "the content of page 1 was replaced"
 attack bad-cert-p1-visible-docts.pdf "$(objn "$D/bad-cert-p1-visible-docts.pdf" '<< /Type /XObject /Subtype /Form /BBox \[0 0 160 50\]') 0" \
   "the appearance of a new signature was added"
 attack bad-fieldmdp-locked-fill.pdf "8 0" '"person.name" was changed although the signature locks it (FieldMDP)'
+attack bad-sigfield-lock-fill.pdf "8 0" '"person.name" was changed although the signature locks it (FieldMDP)'
 attack bad-tagged-retag.pdf "$(objn "$D/bad-tagged-retag.pdf" '<< /Type /StructElem /S /P /P 21 0 R /Pg 3 0 R /K 0 /ActualText') 0" \
   "the structure tree (tags) of content that existed at signing was changed"
 
@@ -126,22 +127,26 @@ grep -q "612" <("$KYSO" pdf info "$D/open-no-mediabox.pdf" 2>&1) && ok || bad "n
 # kyso signs a tagged document the way it accepts one: a /Form element with an /OBJR to its
 # widget, the widget's /StructParent in the parent tree; a second signature leaves the first
 # signature's later changes all allowed.
-T=$W/tagged
-PW=test "$KYSO" sign "$D/open-tagged.pdf" -o "$T-1.pdf" --p12 "$D/signer.p12" --pin-env PW \
-  --kind invisible >/dev/null 2>"$W/err.txt" && ok || bad "tagged sign 1: $(head -3 "$W/err.txt")"
+for name in open-tagged open-tagged-tree; do
+T=$W/$name
+PW=test "$KYSO" sign "$D/$name.pdf" -o "$T-1.pdf" --p12 "$D/signer.p12" --pin-env PW \
+  --kind invisible >/dev/null 2>"$W/err.txt" && ok || bad "$name sign 1: $(head -3 "$W/err.txt")"
 PW=test "$KYSO" sign "$T-1.pdf" -o "$T-2.pdf" --p12 "$D/signer.p12" --pin-env PW \
-  --kind invisible >/dev/null 2>"$W/err.txt" && ok || bad "tagged sign 2: $(head -3 "$W/err.txt")"
-verify "$T-2.pdf" && ok || bad "kyso-signed tagged document: exit $? ($(head -c 300 "$W/out.json"))"
-$PY - "$W/out.json" <<'PYEOF' && ok || bad "tagged: the second kyso signature is not seen as extending the tags"
+  --kind invisible >/dev/null 2>"$W/err.txt" && ok || bad "$name sign 2: $(head -3 "$W/err.txt")"
+verify "$T-2.pdf" && ok || bad "$name signed by kyso: exit $? ($(head -c 300 "$W/out.json"))"
+$PY - "$W/out.json" <<'PYEOF' && ok || bad "$name: the second kyso signature is not seen as extending the tags"
 import json, sys
 d = json.load(open(sys.argv[1]))
 ch = d["signatures"][0]["changes_after"] + d["signatures"][1]["changes_after"]
 sys.exit(0 if any("structure tree" in c["what"] and c["allowed"] for c in ch) else 1)
 PYEOF
 qpdf --qdf --object-streams=disable "$T-2.pdf" "$W/tagged-qdf.pdf" 2>/dev/null
-[ "$(grep -ac "/S /Form" "$W/tagged-qdf.pdf")" -eq 2 ] && ok || bad "tagged: not two /Form structure elements"
-grep -aq "/StructParent 2" "$W/tagged-qdf.pdf" && ok || bad "tagged: the second widget has no /StructParent"
-pdfsig "$T-2.pdf" 2>/dev/null | grep -c "Signature is Valid" | grep -q 2 && ok || bad "tagged: pdfsig"
+[ "$(grep -ac "/S /Form" "$W/tagged-qdf.pdf")" -eq 2 ] && ok || bad "$name: not two /Form structure elements"
+grep -aq "/StructParent 2" "$W/tagged-qdf.pdf" && ok || bad "$name: the second widget has no /StructParent"
+pdfsig "$T-2.pdf" 2>/dev/null | grep -c "Signature is Valid" | grep -q 2 && ok || bad "$name: pdfsig"
+done
+qpdf --show-object=24 "$W/open-tagged-tree-2.pdf" 2>/dev/null | grep -q "/Limits \[ 0 2 \]" && ok \
+  || bad "tagged tree: the leaf's /Limits did not grow"
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ] && [ "$pass" -gt 0 ]

@@ -7,7 +7,7 @@
 # gone; with no server and no cache the status is unknown (TRY_LATER). `openssl ocsp` is the
 # oracle for what the responder says.
 set -uo pipefail
-: "${KYSO:?}" "${KYSO_SHARED:?}" "${KYSO_BUILD:?}"
+: "${KYSO:?}" "${KYSO_BUILD:?}"
 W=$KYSO_BUILD/test-verify-revocation
 rm -rf "$W"; mkdir -p "$W/empty-trust"
 export KYSO_TRUST_DIR=$W/empty-trust
@@ -33,7 +33,8 @@ SRV=$!
 for _ in $(seq 50); do curl -s -o /dev/null "$URL/crl" && break; sleep 0.2; done
 curl -s -o /dev/null "$URL/crl" && ok || bad "ca serve did not come up"
 
-IN=$KYSO_SHARED/corpus/generated/lo74-odt-qd-default.pdf
+bash "${KYSO_SOURCE:?}/scripts/sample_pdf.sh" "$KYSO_BUILD/sample/qd.pdf" || { echo "FAIL: no sample PDF"; exit 1; }
+IN=$KYSO_BUILD/sample/qd.pdf   # the sample decision (docs/sample, LibreOffice)
 PW=$CAPW "$KYSO" sign "$IN" -o "$W/bt.pdf" --p12 "$W/b.p12" --pin-env PW --kind invisible \
   --level B-T --tsa "$URL/tsa" >/dev/null 2>&1 && ok || bad "sign B-T"
 PW=$CAPW "$KYSO" sign "$IN" -o "$W/bb.pdf" --p12 "$W/b.p12" --pin-env PW --kind invisible \

@@ -4,6 +4,7 @@
 # and openssl as oracles for the signed bytes. Then a kyso-signed file checked the other way
 # round: pdfsig accepts what kyso verify accepts.
 set -uo pipefail
+[ -d "${KYSO_SHARED:-}/corpus" ] || { echo "SKIP: needs ../shared/corpus (KYSO_SHARED=${KYSO_SHARED:-unset})"; exit 77; }
 : "${KYSO:?}" "${KYSO_SHARED:?}" "${KYSO_BUILD:?}"
 C=$KYSO_SHARED/corpus
 W=$KYSO_BUILD/test-verify-tools

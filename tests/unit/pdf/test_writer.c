@@ -128,7 +128,32 @@ static void check_update(const char *in, const char *out, ks_pdf_xref_kind want_
         CHECK(!kt || (kt->type == KS_PDF_REF && kt->u.ref.num != n));
         ks_pdf_obj *o = NULL;
         CHECK(ks_pdf_get(v, n, 0, &o, &e) == KS_OK && o->type == KS_PDF_NULL);
+        /* a second caller gets the same view, with the objects parsed so far (each object
+         * parsed once per revision whoever compares revisions) */
+        ks_pdf_obj *vcat = ks_pdf_catalog(v);
+        ks_pdf_doc *v2 = NULL;
+        CHECK(ks_pdf_open_revision(d, nrev0 - 1, &v2, &e) == KS_OK && v2 == v);
+        CHECK(v2 && ks_pdf_catalog(v2) == vcat);
+        ks_pdf_close(v2);
         ks_pdf_close(v);
+        /* an object the document itself parsed is not parsed again by the view: the same
+         * bytes at the same offset (objcache.c; objects in object streams are not shared,
+         * hence the classic-xref files only) */
+        ks_pdf_obj *pages_d = ks_pdf_dict_get(ks_pdf_catalog(d), "Pages");
+        ks_pdf_obj *pages_v = ks_pdf_dict_get(vcat, "Pages");
+        CHECK(pages_d && pages_v && pages_d->type == KS_PDF_REF && pages_v->type == KS_PDF_REF &&
+              pages_d->u.ref.num == pages_v->u.ref.num);
+        if (want_kind == KS_PDF_XREF_TABLE && pages_d && pages_v && pages_d->type == KS_PDF_REF &&
+            pages_v->type == KS_PDF_REF &&
+            ks_pdf_object_revision(d, pages_d->u.ref.num) ==
+                ks_pdf_object_revision(v, pages_v->u.ref.num)) {
+            ks_pdf_obj *od = ks_pdf_resolve(d, pages_d, NULL);
+            ks_pdf_obj *ov = ks_pdf_resolve(v, pages_v, NULL);
+            CHECK(od == ov && od->type == KS_PDF_DICT);
+        }
+        /* ...also once both callers closed it; it is freed with the document */
+        CHECK(ks_pdf_open_revision(d, nrev0 - 1, &v2, &e) == KS_OK && v2 == v);
+        ks_pdf_close(v2);
     }
     size_t np = 0;
     CHECK(ks_pdf_page_count(d, &np, &e) == KS_OK && np == 1);

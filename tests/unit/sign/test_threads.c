@@ -72,6 +72,7 @@ static void *run(void *arg)
     ks_sign_opts o;
     ks_sign_opts_init(&o);
     o.offline = true;
+    o.ctx = g_ctx;
     o.signing_time = g_when;
     o.reason = w->id % 2 ? "Phê duyệt" : "Ban hành";
     ks_verify_opts vo = {0};

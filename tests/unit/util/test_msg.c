@@ -171,6 +171,21 @@ static void test_ctx_parts(void)
     ks_trust_free(t);
 }
 
+/* "%.*s" bounds its argument: a token inside a buffer has no NUL after it (fuzz_docfmt found
+ * the copy reading past a PDF keyword at the end of the heap block). */
+static void test_precision(void)
+{
+    char *tok = malloc(4);
+    memcpy(tok, "nulx", 4); /* no terminator */
+    ks_error e;
+    ks_error_set(&e, KS_E_FORMAT, N_("unexpected keyword \"%.*s\" at %d"), 3, tok, 7);
+    char out[128];
+    CHECK_STR(ks_error_str(g_ctx, "en", &e, out, sizeof out), "unexpected keyword \"nul\" at 7");
+    ks_error_set(&e, KS_E_FORMAT, N_("keyword \"%.2s\""), tok);
+    CHECK_STR(ks_error_str(g_ctx, "en", &e, out, sizeof out), "keyword \"nu\"");
+    free(tok);
+}
+
 int main(void)
 {
     ks_error e;
@@ -182,6 +197,7 @@ int main(void)
     test_bad_translation();
     test_threads();
     test_ctx_parts();
+    test_precision();
     ks_ctx_free(g_ctx);
     return ks_test_done();
 }

@@ -114,7 +114,7 @@ int main(void)
         "openssl pkcs12 -export -inkey k.pem -in c.pem -passout env:PW -out c.p12\n"
         "'%s/kyso' sign '%s' -o signed.pdf --p12 c.p12 --pin-env PW --kind invisible "
         ">/dev/null\n",
-        dir, build, ks_test_shared("corpus/generated/lo74-odt-qd-default.pdf"));
+        dir, build, ks_test_sample());
     CHECK_MSG(rc == 0, "setup rc=%d", rc);
     char path[4096], trust[4096];
     snprintf(path, sizeof path, "%s/signed.pdf", dir);

@@ -1,0 +1,41 @@
+// Builds web/dist: the bundled app (one ES module), its stylesheet and index.html.
+// Run through `npm run build` (which type-checks first). No network, no source maps in dist.
+import { build } from 'esbuild';
+import { copyFile, mkdir, readFile, writeFile, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const dist = join(here, 'dist');
+await rm(dist, { recursive: true, force: true });
+await mkdir(dist, { recursive: true });
+
+const result = await build({
+  entryPoints: [join(here, 'src/main.tsx')],
+  bundle: true,
+  format: 'esm',
+  target: ['es2022'],
+  minify: true,
+  write: false,
+  outdir: dist,
+  jsx: 'automatic',
+  jsxImportSource: 'preact',
+  legalComments: 'none',
+  logLevel: 'warning',
+});
+const js = result.outputFiles.find((f) => f.path.endsWith('.js'));
+if (!js) throw new Error('esbuild produced no JavaScript');
+const css = await readFile(join(here, 'src/styles.css'));
+// Content-hashed names so that a browser never mixes an old bundle with a new page.
+const h = (b) => createHash('sha256').update(b).digest('hex').slice(0, 12);
+const jsName = `app-${h(js.contents)}.js`;
+const cssName = `app-${h(css)}.css`;
+await writeFile(join(dist, jsName), js.contents);
+await writeFile(join(dist, cssName), css);
+const html = (await readFile(join(here, 'index.html'), 'utf8'))
+  .replace('%APP_JS%', jsName)
+  .replace('%APP_CSS%', cssName);
+await writeFile(join(dist, 'index.html'), html);
+await copyFile(join(here, 'src/favicon.svg'), join(dist, 'favicon.svg'));
+console.log(`web/dist: index.html, ${jsName} (${js.contents.length} B), ${cssName} (${css.length} B)`);
