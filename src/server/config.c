@@ -97,6 +97,21 @@ static ks_status set_key(kysod_config *c, const char *k, const char *v, const ch
     if (strcmp(k, "database") == 0) {
         dst = c->database;
         cap = sizeof c->database;
+    } else if (strcmp(k, "blob_dir") == 0) {
+        dst = c->blob_dir;
+        cap = sizeof c->blob_dir;
+    } else if (strcmp(k, "pkcs11_module") == 0) {
+        dst = c->pkcs11_module;
+        cap = sizeof c->pkcs11_module;
+    } else if (strcmp(k, "pkcs11_pin_dir") == 0) {
+        dst = c->pkcs11_pin_dir;
+        cap = sizeof c->pkcs11_pin_dir;
+    } else if (strcmp(k, "images_dir") == 0) {
+        dst = c->images_dir;
+        cap = sizeof c->images_dir;
+    } else if (strcmp(k, "tsa_url") == 0) {
+        dst = c->tsa_url;
+        cap = sizeof c->tsa_url;
     } else if (strcmp(k, "web_root") == 0) {
         dst = c->web_root;
         cap = sizeof c->web_root;

@@ -26,6 +26,12 @@ typedef struct kysod_config {
     int pwhash_memlimit_kb; /* argon2id memory */
     int session_cache_ms;   /* how long a node may reuse a checked session (0: never) */
     char log_level[16];     /* "info" or "debug" */
+    /* the document workflow */
+    char blob_dir[1024];       /* the documents' PDF versions, named by SHA-256 */
+    char pkcs11_module[1024];  /* the PKCS#11 module of the server-side tokens */
+    char pkcs11_pin_dir[1024]; /* one file per token label holding its user PIN (mode 0600) */
+    char images_dir[1024];     /* signature images user-<id>.png and seals agency-<id>.png */
+    char tsa_url[512];         /* the time-stamp authority of the seal (B-T); "" seals at B-B */
 } kysod_config;
 
 void kysod_config_defaults(kysod_config *c);

@@ -99,7 +99,9 @@ typedef enum col_kind { COL_STR, COL_INT, COL_TIME, COL_JSON } col_kind;
 static col_kind kind_of(const char *name)
 {
     if (strcmp(name, "id") == 0 || ends_with(name, "_id") || strcmp(name, "version") == 0 ||
-        strcmp(name, "seq") == 0 || strcmp(name, "total") == 0)
+        strcmp(name, "seq") == 0 || strcmp(name, "total") == 0 || strcmp(name, "number") == 0 ||
+        strcmp(name, "pages") == 0 || strcmp(name, "year") == 0 || strcmp(name, "size") == 0 ||
+        strcmp(name, "copies") == 0)
         return COL_INT;
     if (ends_with(name, "_at") || strcmp(name, "at") == 0 || strcmp(name, "valid_from") == 0 ||
         strcmp(name, "valid_to") == 0 || strcmp(name, "not_before") == 0 ||

@@ -49,6 +49,23 @@ const kysod_route KYSOD_ROUTES[] = {
     {"GET", V "/audit", ACC_AUDITOR, api_audit_list},
     {"GET", V "/audit/verify", ACC_AUDITOR, api_audit_verify},
     {"GET", V "/audit/export", ACC_AUDITOR, api_audit_export},
+    {"GET", V "/documents", ACC_AGENCY_MEMBER, api_doc_list},
+    {"POST", V "/documents", ACC_AGENCY_MEMBER, api_doc_create},
+    {"GET", V "/documents/{id}", ACC_AGENCY_MEMBER, api_doc_get},
+    {"GET", V "/documents/{id}/pdf", ACC_AGENCY_MEMBER, api_doc_pdf},
+    {"POST", V "/documents/{id}/submit", ACC_AGENCY_MEMBER, api_doc_submit},
+    {"POST", V "/documents/{id}/review", ACC_AGENCY_MEMBER, api_doc_review},
+    {"POST", V "/documents/{id}/format-check", ACC_AGENCY_MEMBER, api_doc_format_check},
+    {"POST", V "/documents/{id}/sign", ACC_AGENCY_MEMBER, api_doc_sign},
+    {"POST", V "/documents/{id}/issue", ACC_AGENCY_MEMBER, api_doc_issue},
+    {"POST", V "/documents/{id}/send", ACC_AGENCY_MEMBER, api_doc_send},
+    {"GET", V "/deliveries", ACC_AGENCY_MEMBER, api_dlv_list},
+    {"GET", V "/deliveries/{id}", ACC_AGENCY_MEMBER, api_dlv_get},
+    {"GET", V "/deliveries/{id}/pdf", ACC_AGENCY_MEMBER, api_dlv_pdf},
+    {"POST", V "/deliveries/{id}/accept", ACC_AGENCY_MEMBER, api_dlv_accept},
+    {"POST", V "/deliveries/{id}/reject", ACC_AGENCY_MEMBER, api_dlv_reject},
+    {"GET", V "/registers/outgoing", ACC_AGENCY_MEMBER, api_reg_outgoing},
+    {"GET", V "/registers/incoming", ACC_AGENCY_MEMBER, api_reg_incoming},
 };
 const int KYSOD_NROUTES = (int)(sizeof KYSOD_ROUTES / sizeof *KYSOD_ROUTES);
 

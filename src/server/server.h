@@ -287,6 +287,24 @@ int api_token_update(kysod_req *r);
 int api_audit_list(kysod_req *r);
 int api_audit_verify(kysod_req *r);
 int api_audit_export(kysod_req *r);
+/* the document workflow (api_docs*.c, api_registers.c) */
+int api_doc_list(kysod_req *r);
+int api_doc_create(kysod_req *r);
+int api_doc_get(kysod_req *r);
+int api_doc_pdf(kysod_req *r);
+int api_doc_submit(kysod_req *r);
+int api_doc_review(kysod_req *r);
+int api_doc_format_check(kysod_req *r);
+int api_doc_sign(kysod_req *r);
+int api_doc_issue(kysod_req *r);
+int api_doc_send(kysod_req *r);
+int api_dlv_list(kysod_req *r);
+int api_dlv_get(kysod_req *r);
+int api_dlv_pdf(kysod_req *r);
+int api_dlv_accept(kysod_req *r);
+int api_dlv_reject(kysod_req *r);
+int api_reg_outgoing(kysod_req *r);
+int api_reg_incoming(kysod_req *r);
 
 /* Creates a user with its password hashed (used by the API, the CSV import and --init-admin).
  * Returns the new id in *id; the caller holds the transaction. */

@@ -77,6 +77,52 @@ static const migration MIGRATIONS[] = {
      " $$ BEGIN RAISE EXCEPTION 'audit trail is append-only'; END $$;"
      "CREATE TRIGGER audit_ro BEFORE UPDATE OR DELETE ON audit"
      " FOR EACH ROW EXECUTE FUNCTION kyso_audit_ro();"},
+    /* The document workflow (issue 13): documents, their PDF versions (blobs by SHA-256 in the
+     * blob directory), comments, the numbering series and the registers, deliveries. */
+    {2,
+     "CREATE TABLE documents(id @ID@, agency_id @INT@ NOT NULL REFERENCES agencies(id),"
+     " drafter_id @INT@ NOT NULL REFERENCES users(id), doc_type TEXT NOT NULL,"
+     " summary TEXT NOT NULL, urgency TEXT NOT NULL DEFAULT 'normal',"
+     " classification TEXT NOT NULL DEFAULT 'none', state TEXT NOT NULL,"
+     " series TEXT NOT NULL DEFAULT '', number @INT@, symbol TEXT NOT NULL DEFAULT '',"
+     " issued_at @INT@, signer_id @INT@ REFERENCES users(id), pages @INT@ NOT NULL DEFAULT 0,"
+     " recipients TEXT NOT NULL DEFAULT '', format_report TEXT NOT NULL DEFAULT '',"
+     " version @INT@ NOT NULL DEFAULT 1, created_at @INT@ NOT NULL, updated_at @INT@ NOT NULL);"
+     "CREATE INDEX documents_agency ON documents(agency_id, state, id);"
+     "CREATE TABLE doc_versions(id @ID@, document_id @INT@ NOT NULL REFERENCES documents(id),"
+     " seq @INT@ NOT NULL, sha256 TEXT NOT NULL, size @INT@ NOT NULL, kind TEXT NOT NULL,"
+     " author_id @INT@ REFERENCES users(id), created_at @INT@ NOT NULL,"
+     " UNIQUE(document_id, seq));"
+     "CREATE TABLE doc_comments(id @ID@, document_id @INT@ NOT NULL REFERENCES documents(id),"
+     " author_id @INT@ NOT NULL REFERENCES users(id), step TEXT NOT NULL, body TEXT NOT NULL,"
+     " created_at @INT@ NOT NULL);"
+     "CREATE INDEX doc_comments_doc ON doc_comments(document_id, id);"
+     /* one row per agency, register, series and year: its last number (locked to take the next) */
+     "CREATE TABLE reg_series(id @ID@, agency_id @INT@ NOT NULL REFERENCES agencies(id),"
+     " register TEXT NOT NULL, series TEXT NOT NULL, year @INT@ NOT NULL,"
+     " last_number @INT@ NOT NULL DEFAULT 0, UNIQUE(agency_id, register, series, year));"
+     "CREATE TABLE reg_outgoing(id @ID@, agency_id @INT@ NOT NULL REFERENCES agencies(id),"
+     " document_id @INT@ NOT NULL UNIQUE REFERENCES documents(id), series TEXT NOT NULL,"
+     " year @INT@ NOT NULL, number @INT@ NOT NULL, symbol TEXT NOT NULL, issued_date TEXT NOT"
+     " NULL, doc_type TEXT NOT NULL, summary TEXT NOT NULL, signer TEXT NOT NULL,"
+     " recipients TEXT NOT NULL, copies @INT@ NOT NULL DEFAULT 1, handler TEXT NOT NULL,"
+     " note TEXT NOT NULL DEFAULT '', created_at @INT@ NOT NULL,"
+     " UNIQUE(agency_id, series, year, number));"
+     "CREATE TABLE deliveries(id @ID@, document_id @INT@ NOT NULL REFERENCES documents(id),"
+     " from_agency_id @INT@ NOT NULL REFERENCES agencies(id),"
+     " to_agency_id @INT@ NOT NULL REFERENCES agencies(id), state TEXT NOT NULL,"
+     " verify_report TEXT NOT NULL DEFAULT '', verdict TEXT NOT NULL DEFAULT '',"
+     " reason TEXT NOT NULL DEFAULT '', sent_at @INT@ NOT NULL, decided_at @INT@,"
+     " version @INT@ NOT NULL DEFAULT 1, UNIQUE(document_id, to_agency_id));"
+     "CREATE INDEX deliveries_to ON deliveries(to_agency_id, state, id);"
+     "CREATE TABLE reg_incoming(id @ID@, agency_id @INT@ NOT NULL REFERENCES agencies(id),"
+     " delivery_id @INT@ NOT NULL UNIQUE REFERENCES deliveries(id), year @INT@ NOT NULL,"
+     " number @INT@ NOT NULL, received_date TEXT NOT NULL, from_agency TEXT NOT NULL,"
+     " doc_symbol TEXT NOT NULL, doc_date TEXT NOT NULL, doc_type TEXT NOT NULL,"
+     " summary TEXT NOT NULL, assignee_id @INT@ REFERENCES users(id),"
+     " deadline TEXT NOT NULL DEFAULT '', note TEXT NOT NULL DEFAULT '',"
+     " created_at @INT@ NOT NULL, UNIQUE(agency_id, year, number));",
+     "SELECT 1", "SELECT 1"},
 };
 
 static char *substitute(const char *in, ks_db_kind kind)
