@@ -13,6 +13,7 @@
 #include <sodium.h>
 
 #include "../store/queries.h"
+#include "kyso/net.h"
 #include "server.h"
 
 #define EXIT_USAGE 3
@@ -92,7 +93,10 @@ int main(int argc, char **argv)
         }
     }
     const char *localedir = getenv("KYSO_LOCALEDIR");
-    ks_ctx_opts co = {.localedir = localedir && *localedir ? localedir : NULL, .lang = "vi"};
+    /* revocation checks of incoming documents (and timestamps) reach out through net/'s client */
+    ks_ctx_opts co = {.localedir = localedir && *localedir ? localedir : NULL,
+                      .lang = "vi",
+                      .fetch = ks_http_fetch};
     ks_error ce;
     if (ks_ctx_new(&co, &g_msgs, &ce) != KS_OK) {
         /* without the Vietnamese catalogue kysod still serves, in English */
