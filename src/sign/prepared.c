@@ -268,10 +268,13 @@ static ks_status parse_state(ks_sign_ctx *ctx, const uint8_t *d, size_t len, uin
     /* the placeholders must lie inside the update, as prepare made them */
     const ks_sig_slot *s = &ctx->slot;
     uint64_t base_len = get_u64(base);
-    if (s->gap_len < 2 || s->gap_len > (64u << 20) || s->upd.len > STATE_MAX)
+    /* each bound below keeps the sums that follow from overflowing: a state is untrusted input */
+    if (s->gap_len < 2 || s->gap_len > (64u << 20) || s->upd.len > STATE_MAX ||
+        base_len > ((uint64_t)1 << 48))
         return damaged(err);
     uint64_t end = base_len + s->upd.len + s->gap_len;
-    if (s->gap_off < base_len || s->gap_len > end - s->gap_off || s->br_off < base_len ||
+    if (s->gap_off < base_len || s->gap_off - base_len > s->upd.len ||
+        s->gap_len > end - s->gap_off || s->br_off < base_len || s->br_off > end ||
         s->br_len > end - s->br_off || ctx->digest_len != ks_md_len(ctx->own.md))
         return damaged(err);
     ctx->slot.base_len = base_len;
