@@ -32,6 +32,8 @@ typedef struct kysod_config {
     char pkcs11_pin_dir[1024]; /* one file per token label holding its user PIN (mode 0600) */
     char images_dir[1024];     /* signature images user-<id>.png and seals agency-<id>.png */
     char tsa_url[512];         /* the time-stamp authority of the seal (B-T); "" seals at B-B */
+    char fed_peers[1024];      /* between servers: the peers file (mode 0600); "" for none */
+    int max_event_streams;     /* open GET /events streams per node */
 } kysod_config;
 
 void kysod_config_defaults(kysod_config *c);

@@ -83,7 +83,9 @@ typedef struct kysod {
     atomic_ulong generation; /* bumped after every request that may change state */
     pthread_mutex_t log_lock;
     int port;
-    char dummy_hash[128]; /* verified against when a login is unknown: same cost */
+    char dummy_hash[128];        /* verified against when a login is unknown: same cost */
+    struct kysod_fed *fed;       /* between servers: peers and the queue's worker (fed.h) */
+    struct kysod_events *events; /* the notification streams (fed.h) */
 } kysod;
 
 typedef struct kysod_req {
@@ -119,6 +121,7 @@ typedef struct kysod_req {
     size_t fd_len;
     const char *fd_type;
     int64_t user_for_log;
+    void *stream; /* GET /events: the notification stream this request became */
 } kysod_req;
 
 typedef int (*kysod_handler)(kysod_req *r);
@@ -305,6 +308,18 @@ int api_dlv_accept(kysod_req *r);
 int api_dlv_reject(kysod_req *r);
 int api_reg_outgoing(kysod_req *r);
 int api_reg_incoming(kysod_req *r);
+/* between servers, recall, notifications (api_fed*.c, api_events.c) */
+int api_fed_packages(kysod_req *r);
+int api_fed_statuses(kysod_req *r);
+int api_fed_inbox_list(kysod_req *r);
+int api_fed_inbox_get(kysod_req *r);
+int api_fed_inbox_pdf(kysod_req *r);
+int api_fed_inbox_accept(kysod_req *r);
+int api_fed_inbox_reject(kysod_req *r);
+int api_fed_inbox_done(kysod_req *r);
+int api_doc_recall(kysod_req *r);
+int api_doc_deliveries(kysod_req *r);
+int api_events(kysod_req *r);
 
 /* Creates a user with its password hashed (used by the API, the CSV import and --init-admin).
  * Returns the new id in *id; the caller holds the transaction. */
