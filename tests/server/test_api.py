@@ -451,7 +451,8 @@ def test_bad_input(k, adm, ids):
 # The workflow's steps: the route is open to the agency's members, the handler wants this role.
 DOC_STEP_ROLE = {("POST", V + "/documents"): "drafter", ("POST", "submit"): "drafter",
                  ("POST", "review"): "unit_head", ("POST", "format-check"): "format_checker",
-                 ("POST", "sign"): "signer", ("POST", "issue"): "clerk", ("POST", "send"): "clerk"}
+                 ("POST", "sign"): "signer", ("POST", "issue"): "clerk", ("POST", "send"): "clerk",
+                 ("POST", "recall"): "clerk"}
 
 
 def expected(access, role_key, method, path):
@@ -471,8 +472,8 @@ def expected(access, role_key, method, path):
     if access == "city_admin":
         return "ok" if city_admin else 403
     if access == "agency_member":
-        if path.startswith(V + "/deliveries/{id}"):
-            return 404  # the matrix city has no delivery (test_docs.py walks them, with roles)
+        if path.startswith(V + "/deliveries/{id}") or path.startswith(V + "/fed/inbox/{id}"):
+            return 404  # the matrix city has no delivery (test_docs.py, test_fed.py walk them)
         need = DOC_STEP_ROLE.get((method, path.rsplit("/", 1)[-1] if "{id}" in path else path))
         if need:
             if path == V + "/documents":
@@ -569,7 +570,7 @@ def test_matrix(k, adm, ids, users):
                 url = path.replace("{id}", str(oid))
             if method == "GET" and path in (V + "/users", V + "/role-assignments", V + "/delegations",
                                             V + "/certificates", V + "/tokens", V + "/audit",
-                                            V + "/audit/export", V + "/documents", V + "/deliveries",
+                                            V + "/audit/export", V + "/documents", V + "/deliveries", V + "/fed/inbox",
                                             V + "/registers/outgoing", V + "/registers/incoming"):
                 url += "?agency_id=%d" % A
             body, raw, ctype = None, None, "application/json"
