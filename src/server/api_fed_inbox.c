@@ -153,12 +153,16 @@ int api_fed_inbox_accept(kysod_req *r)
     if (st == KS_OK)
         st = docs_next_number(r, to, "incoming", "", year, &number, &e);
     int64_t changed = 0;
-    ks_db_arg a[7] = {KS_DB_I(r->id),    KS_DB_I(year),
+    char received[16]; /* the arrival date in the register: this system's receive time */
+    int64_t arrived = now;
+    kysod_time_parse(kysod_str(d, "received_at", ""), &arrived);
+    docs_vn_date(arrived, received);
+    ks_db_arg a[8] = {KS_DB_I(r->id),    KS_DB_I(year),
                       KS_DB_I(number),   assignee ? KS_DB_I(assignee) : KS_DB_NIL,
                       KS_DB_S(deadline), KS_DB_S(kysod_str(b, "note", "")),
-                      KS_DB_I(now)};
+                      KS_DB_I(now),      KS_DB_S(received)};
     if (st == KS_OK)
-        st = ks_db_run(r->db, Q_FIN_ACCEPT, a, 7, NULL, &changed, &e);
+        st = ks_db_run(r->db, Q_FIN_ACCEPT, a, 8, NULL, &changed, &e);
     if (st == KS_OK && changed != 1)
         st = ks_error_set(&e, KS_E_STATE, N_("the delivery was decided meanwhile"));
     snprintf(desc, sizeof desc, "Số đến: %lld", (long long)number);

@@ -100,7 +100,7 @@ int kysod_commit(kysod_req *r, ks_status st, ks_error *e, const char *action, co
     if (st == KS_OK)
         st = kysod_audit(r, action, obj, agency, before, after, e);
     if (st == KS_OK) /* notifications commit with the change they announce */
-        st = kysod_events_on_commit(r, action, kind, id, e);
+        st = kysod_events_on_commit(r, kind, id, before, e);
     st = ks_db_tx_end(r->db, st, e);
     json_decref(before);
     if (st != KS_OK) {

@@ -54,30 +54,31 @@ static ks_status deliveries_arrived(kysod_req *r, int64_t doc, ks_error *e)
     return st;
 }
 
-ks_status kysod_events_on_commit(kysod_req *r, const char *action, const char *kind, int64_t id,
+ks_status kysod_events_on_commit(kysod_req *r, const char *kind, int64_t id, json_t *before,
                                  ks_error *e)
 {
     ks_db_rows *rows = NULL;
     ks_db_arg a = KS_DB_I(id);
     ks_status st = KS_OK;
     char ref[48];
-    if (strcmp(kind, "document") == 0 && strcmp(action, "document.create") != 0 &&
-        strcmp(action, "document.recall") != 0) {
+    const char *was = before ? kysod_str(before, "state", "") : "";
+    if (strcmp(kind, "document") == 0 && before) {
         st = ks_db_run(r->db, Q_EV_DOC, &a, 1, &rows, NULL, e);
         const char *state = st == KS_OK && rows->nrows ? ks_db_cell(rows, 0, 1) : "";
-        const char *role = next_role(state);
+        /* only a step that moved the document tells the next role */
+        const char *role = strcmp(state, was) != 0 ? next_role(state) : NULL;
         snprintf(ref, sizeof ref, "document/%lld", (long long)id);
         if (role)
             st = kysod_event(r->db, ks_db_cell_int(rows, 0, 0), role, "document.waiting", ref,
                              json_pack("{s:I, s:s, s:s}", "document_id", (json_int_t)id, "state",
                                        state, "summary", ks_db_cell(rows, 0, 2)),
                              e);
-        if (st == KS_OK && strcmp(action, "document.send") == 0)
+        if (st == KS_OK && strcmp(state, "sent") == 0 && strcmp(was, "sent") != 0)
             st = deliveries_arrived(r, id, e);
-    } else if (strcmp(kind, "delivery") == 0) {
+    } else if (strcmp(kind, "delivery") == 0 && before) {
         st = ks_db_run(r->db, Q_EV_DLV, &a, 1, &rows, NULL, e);
         snprintf(ref, sizeof ref, "delivery/%lld", (long long)id);
-        if (st == KS_OK && rows->nrows)
+        if (st == KS_OK && rows->nrows && strcmp(ks_db_cell(rows, 0, 3), was) != 0)
             st = kysod_event(r->db, ks_db_cell_int(rows, 0, 2), "clerk", "status.changed", ref,
                              json_pack("{s:I, s:s, s:s, s:s}", "delivery_id", (json_int_t)id,
                                        "state", ks_db_cell(rows, 0, 3), "summary",

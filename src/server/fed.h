@@ -93,9 +93,10 @@ void kysod_events_free(kysod *srv);
  * every member). */
 ks_status kysod_event(ks_db *db, int64_t agency, const char *role, const char *kind,
                       const char *ref, json_t *data, ks_error *e);
-/* Inside kysod_commit's transaction: the events that a workflow step implies (a document
- * waiting for the next role, a delivery arrived, a status changed). */
-ks_status kysod_events_on_commit(kysod_req *r, const char *action, const char *kind, int64_t id,
+/* Inside kysod_commit's transaction: the events that a workflow step implies, judged by the
+ * object's state before (`before`, may be NULL) and now: a document that moved to a state where
+ * a role acts, the deliveries a send made, a delivery whose state changed. */
+ks_status kysod_events_on_commit(kysod_req *r, const char *kind, int64_t id, json_t *before,
                                  ks_error *e);
 /* Inside the caller's transaction, before the deliveries change: each recipient on this server
  * of document `doc_id` learns that it was recalled. */

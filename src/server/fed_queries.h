@@ -63,8 +63,8 @@ static const char Q_FIN_LIST[] =
 static const char Q_FIN_COUNT[] = "SELECT COUNT(*) FROM fed_inbox" KS_FIN_FILTER;
 static const char Q_FIN_ACCEPT[] =
     "UPDATE fed_inbox SET state = 'accepted', year = ?2, number = ?3, assignee_id = ?4,"
-    " deadline = ?5, note = ?6, decided_at = ?7, version = version + 1 WHERE id = ?1 AND"
-    " state = 'received'";
+    " deadline = ?5, note = ?6, decided_at = ?7, received_date = ?8, version = version + 1"
+    " WHERE id = ?1 AND state = 'received'";
 static const char Q_FIN_REJECT[] =
     "UPDATE fed_inbox SET state = 'rejected', reason = ?2, decided_at = ?3,"
     " version = version + 1 WHERE id = ?1 AND state = 'received'";

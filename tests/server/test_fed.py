@@ -252,6 +252,12 @@ def main():
                           {"assignee_id": bu["bofficer"], "deadline_days": 5})
         check(st == 200 and j["state"] == "accepted" and j["number"] == 1 and len(j["deadline"]) == 10,
               f"B registers it as số đến 01: {st} {j}")
+        st, reg, _ = bc.req("GET", V + "/registers/incoming")
+        e = reg["items"][0] if reg.get("items") else {}
+        check(reg.get("total") == 1 and e.get("number") == 1 and e.get("doc_symbol") == d["symbol"] and
+              e.get("fed_inbox_id") == item["id"] and e.get("delivery_id") is None and
+              e.get("assignee_id") == bu["bofficer"] and e.get("from_agency"),
+              f"the incoming register lists it beside same-server arrivals: {reg}")
         check(wait_for(lambda: recipients(s["clerk"], doc)["H24.6"]["state"] == "assigned",
                        "A sees the assignment"), "statuses 03 and 04 reached A")
         st, j, _ = bc.req("POST", V + f"/fed/inbox/{item['id']}/reject", {"reason": "muộn"})
