@@ -75,7 +75,7 @@ export function Notify() {
               ))}
             </ul>
           )}
-          {unread > 0 && <button type="button" class="btn btn--ghost" onClick={() => setUnread(0)}>{t('notify.mark_read')}</button>}
+          {unread > 0 && <button type="button" class="btn btn--link" onClick={() => setUnread(0)}>{t('notify.mark_read')}</button>}
         </div>
       )}
     </div>
