@@ -277,6 +277,14 @@ def main():
         check(rej and rej["reason"] == "Không thuộc thẩm quyền", f"with B's reason: {rej}")
         check(evc.until("event: status.changed"), "A's clerk is notified of the status (SSE)")
 
+        # a peer's refusal is final: no retry, the sender sees why
+        d3 = td.walk(a, s, qd, "Quyết định thứ ba")
+        st, j, _ = s["clerk"].req("POST", V + f"/documents/{d3['id']}/send", {"to": ["H24.77"]})
+        check(st == 200, f"sent to a code B routes but does not have: {st} {j}")
+        bad = wait_for(lambda: (lambda x: x if x["state"] == "failed" else None)(recipients(s["clerk"], d3["id"])["H24.77"]),
+                       "A gives up on B's refusal", 20)
+        check(bad and "422" in bad["reason"], f"the sender sees the refusal: {bad}")
+
         # 4. recall the first document: frozen; copies destroyed here and on B; B confirms
         st, j, _ = s["drafter"].req("POST", V + f"/documents/{doc}/recall", {"reason": "Sai sót nội dung"})
         check(st == 403, f"only the clerk recalls: {st}")
