@@ -324,6 +324,18 @@ def main():
         h = over.head()
         check(" 503 " in h.split("\r\n")[0], f"streams are bounded: {h.splitlines()[0]}")
         over.close()
+        # clients that leave free their slot at the next heartbeat (a waiting stream holds no
+        # thread and cannot see the close before it writes)
+        for x in extra:
+            x.close()
+
+        def reopened():
+            x = Stream(a.port, s["clerk"].cookie)
+            ok = " 200 " in x.head().split("\r\n")[0]
+            x.close()
+            return ok
+        check(wait_for(reopened, "a slot is free again after the heartbeat", 45), "slots come back")
+        check(evc.until(": heartbeat", 25), "a heartbeat comment keeps idle streams open")
 
         st, v, _ = adm.req("GET", V + "/audit/verify")
         check(v["ok"], "A's audit chain holds")
