@@ -3,8 +3,8 @@
  * (libmicrohttpd's suspend/resume); one poller thread per node reads new rows of the events
  * table each second, appends each to the streams whose person may see it, and resumes them. A
  * heartbeat comment every 20 s keeps proxies from closing idle streams and finds clients that
- * left; the number of streams is bounded (max_event_streams) and a client that does not read
- * is dropped once 64 KiB wait for it. */
+ * left; a stream ends with its session (checked at each heartbeat); the number is bounded
+ * (max_event_streams) and a client that does not read is dropped once 64 KiB wait for it. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,6 +110,40 @@ static void deliver(kysod_events *h, ks_db_rows *rows)
     }
 }
 
+/* Ends the streams whose session is gone (signed out, the person disabled, expired): checked at
+ * each heartbeat, outside the hub's lock. Called with the hub locked; returns locked. */
+static void end_dead_sessions(kysod_events *h)
+{
+    kysod *srv = h->srv;
+    int n = 0;
+    char(*hashes)[65] = calloc((size_t)h->nstreams + 1, sizeof *hashes);
+    for (ev_stream *s = h->head; hashes && s && n < h->nstreams; s = s->next)
+        memcpy(hashes[n++], s->who.s.token_hash, 65);
+    pthread_mutex_unlock(&h->lock);
+    bool *dead = calloc((size_t)n + 1, sizeof *dead);
+    int64_t now = time(NULL);
+    ks_db_arg a[3] = {KS_DB_NIL, KS_DB_I(now - (int64_t)srv->cfg.session_max_hours * 3600),
+                      KS_DB_I(now - (int64_t)srv->cfg.session_idle_min * 60)};
+    ks_db *db = n && dead ? ks_db_acquire(srv->pool) : NULL;
+    for (int i = 0; db && i < n; i++) {
+        ks_db_rows *rows = NULL;
+        ks_error e;
+        a[0] = KS_DB_S(hashes[i]);
+        if (ks_db_run(db, Q_EV_SESSION_LIVE, a, 3, &rows, NULL, &e) == KS_OK)
+            dead[i] = ks_db_cell_int(rows, 0, 0) == 0;
+        ks_db_rows_free(rows);
+    }
+    if (db)
+        ks_db_release(srv->pool, db);
+    pthread_mutex_lock(&h->lock);
+    for (int i = 0; dead && i < n; i++)
+        for (ev_stream *s = h->head; dead[i] && s; s = s->next)
+            if (strcmp(s->who.s.token_hash, hashes[i]) == 0)
+                s->closing = true;
+    free(hashes);
+    free(dead);
+}
+
 static void *poller(void *arg)
 {
     kysod_events *h = arg;
@@ -143,6 +177,7 @@ static void *poller(void *arg)
             deliver(h, rows);
         ks_db_rows_free(rows);
         if (any && now - last_beat >= EV_HEARTBEAT_S) {
+            end_dead_sessions(h);
             for (ev_stream *s = h->head; s; s = s->next)
                 push(s, ": heartbeat\n\n", 13);
             last_beat = now;

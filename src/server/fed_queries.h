@@ -101,6 +101,10 @@ static const char Q_EV_MAX[] = "SELECT COALESCE(MAX(id), 0) FROM events";
 static const char Q_EV_SINCE[] =
     "SELECT id, agency_id, role, kind, ref, data, created_at FROM events WHERE id > ?1"
     " ORDER BY id LIMIT 256";
+/* a stream lives as long as its session (signed out, disabled, expired: it ends) */
+static const char Q_EV_SESSION_LIVE[] =
+    "SELECT COUNT(*) FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?1"
+    " AND u.status = 'active' AND s.created_at >= ?2 AND s.last_seen >= ?3";
 static const char Q_EV_PRUNE[] = "DELETE FROM events WHERE created_at < ?1";
 static const char Q_EV_DOC[] = "SELECT agency_id, state, summary, symbol FROM documents"
                                " WHERE id = ?1";

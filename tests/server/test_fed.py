@@ -98,6 +98,22 @@ class Stream:
             self.data += b
         return needle.encode() in self.data
 
+    def ended(self, timeout=30):
+        """True when kysod ends the stream (the last chunk, or the connection closed)."""
+        end = time.time() + timeout
+        while time.time() < end:
+            if self.data.endswith(b"0\r\n\r\n"):
+                return True
+            self.s.settimeout(max(0.1, end - time.time()))
+            try:
+                b = self.s.recv(65536)
+            except socket.timeout:
+                return False
+            if not b:
+                return True
+            self.data += b
+        return False
+
     def close(self):
         self.s.close()
 
@@ -336,6 +352,14 @@ def main():
             return ok
         check(wait_for(reopened, "a slot is free again after the heartbeat", 45), "slots come back")
         check(evc.until(": heartbeat", 25), "a heartbeat comment keeps idle streams open")
+        # a stream ends with its session
+        c2 = td.login(a, "clerk2")
+        ev2 = Stream(a.port, c2.cookie)
+        ev2.head()
+        st, _, _ = c2.req("POST", V + "/auth/sign-out", {})
+        check(st in (200, 204), f"clerk2 signs out: {st}")
+        check(ev2.ended(30), "the stream of a signed-out session ends at the next heartbeat")
+        ev2.close()
 
         st, v, _ = adm.req("GET", V + "/audit/verify")
         check(v["ok"], "A's audit chain holds")
