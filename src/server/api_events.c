@@ -81,31 +81,43 @@ static void resume_ready(kysod_events *h)
         }
 }
 
+/* Row i of an events query as one server-sent event ("id: …\nevent: …\ndata: {…}\n\n"),
+ * malloc'd; NULL when out of memory. */
+static char *event_text(const ks_db_rows *rows, int i)
+{
+    int64_t id = ks_db_cell_int(rows, i, 0);
+    const char *kind = ks_db_cell(rows, i, 3);
+    json_t *data = json_loads(ks_db_cell(rows, i, 5), 0, NULL);
+    char at[32];
+    kysod_time_format(ks_db_cell_int(rows, i, 6), at);
+    json_t *o =
+        json_pack("{s:I, s:s, s:s, s:I, s:o, s:s}", "id", (json_int_t)id, "kind", kind, "ref",
+                  ks_db_cell(rows, i, 4), "agency_id", (json_int_t)ks_db_cell_int(rows, i, 1),
+                  "data", data ? data : json_object(), "at", at);
+    char *text = json_dumps(o, JSON_COMPACT);
+    json_decref(o);
+    ks_buf b = KS_BUF_INIT;
+    if (text)
+        ks_buf_printf(&b, "id: %lld\nevent: %s\ndata: %s\n\n", (long long)id, kind, text);
+    free(text);
+    if (!text || b.failed) {
+        ks_buf_free(&b);
+        return NULL;
+    }
+    size_t len = 0;
+    return (char *)ks_buf_steal(&b, &len);
+}
+
 static void deliver(kysod_events *h, ks_db_rows *rows)
 {
     for (int i = 0; i < rows->nrows; i++) {
-        int64_t id = ks_db_cell_int(rows, i, 0), agency = ks_db_cell_int(rows, i, 1);
-        const char *role = ks_db_cell(rows, i, 2), *kind = ks_db_cell(rows, i, 3);
-        json_t *data = json_loads(ks_db_cell(rows, i, 5), 0, NULL);
-        char at[32];
-        kysod_time_format(ks_db_cell_int(rows, i, 6), at);
-        json_t *o = json_pack("{s:I, s:s, s:s, s:I, s:o, s:s}", "id", (json_int_t)id, "kind", kind,
-                              "ref", ks_db_cell(rows, i, 4), "agency_id", (json_int_t)agency,
-                              "data", data ? data : json_object(), "at", at);
-        char *text = json_dumps(o, JSON_COMPACT);
-        json_decref(o);
-        h->last_id = id;
-        if (!text)
-            continue;
-        char head[160];
-        int hn = snprintf(head, sizeof head, "id: %lld\nevent: %s\ndata: ", (long long)id, kind);
-        for (ev_stream *s = h->head; s; s = s->next) {
-            if (!may_see(s, agency, role))
-                continue;
-            push(s, head, (size_t)hn);
-            push(s, text, strlen(text));
-            push(s, "\n\n", 2);
-        }
+        int64_t agency = ks_db_cell_int(rows, i, 1);
+        const char *role = ks_db_cell(rows, i, 2);
+        h->last_id = ks_db_cell_int(rows, i, 0);
+        char *text = event_text(rows, i);
+        for (ev_stream *s = h->head; text && s; s = s->next)
+            if (may_see(s, agency, role))
+                push(s, text, strlen(text));
         free(text);
     }
 }
@@ -308,6 +320,51 @@ struct MHD_Response *kysod_events_response(kysod_req *r)
     return resp;
 }
 
+/* A browser that reconnects sends the last id it saw (Last-Event-ID): the events it may see
+ * between that id and `upto` (when it joined the hub; at most the latest EV_REPLAY) go first,
+ * after the greeting and before anything the poller added meanwhile. */
+static void replay(kysod_req *r, kysod_events *h, ev_stream *s, size_t hello_len, int64_t upto)
+{
+    const char *lei = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Last-Event-ID");
+    char *end = NULL;
+    long long since = lei ? strtoll(lei, &end, 10) : -1;
+    if (!lei || !*lei || *end || since < 0 || since >= upto)
+        return;
+    ks_db_rows *rows = NULL;
+    ks_error e;
+    ks_db_arg a[2] = {KS_DB_I(since), KS_DB_I(upto)};
+    if (ks_db_run(r->db, Q_EV_REPLAY, a, 2, &rows, NULL, &e) != KS_OK)
+        return;
+    ks_buf b = KS_BUF_INIT;
+    for (int i = rows->nrows - 1; i >= 0; i--) { /* newest first in the answer */
+        if (!may_see(s, ks_db_cell_int(rows, i, 1), ks_db_cell(rows, i, 2)))
+            continue;
+        char *text = event_text(rows, i);
+        if (text)
+            ks_buf_puts(&b, text);
+        free(text);
+    }
+    ks_db_rows_free(rows);
+    pthread_mutex_lock(&h->lock);
+    if (!b.failed && b.len && s->len >= hello_len && s->len + b.len <= EV_MAX_PENDING) {
+        size_t rest = s->len - hello_len;
+        s->len = hello_len; /* the greeting, the replay, then what came meanwhile */
+        char *tail = rest ? malloc(rest) : NULL;
+        if (!rest || tail) {
+            if (tail)
+                memcpy(tail, s->buf + hello_len, rest);
+            push(s, (const char *)b.data, b.len);
+            if (tail)
+                push(s, tail, rest);
+        } else {
+            s->len = hello_len + rest; /* out of memory: no replay */
+        }
+        free(tail);
+    }
+    pthread_mutex_unlock(&h->lock);
+    ks_buf_free(&b);
+}
+
 /* GET /events */
 int api_events(kysod_req *r)
 {
@@ -328,11 +385,13 @@ int api_events(kysod_req *r)
     s->who.city_admin = r->city_admin;
     s->who.city_auditor = r->city_auditor;
     s->who.reg_officer = r->reg_officer;
+    static const char hello[] = "retry: 5000\n: kysod notifications\n\n";
+    size_t hello_len = sizeof hello - 1;
     pthread_mutex_lock(&h->lock);
+    int64_t upto = h->last_id;
     bool full = h->stop || h->nstreams >= r->srv->cfg.max_event_streams;
     if (!full) {
-        static const char hello[] = "retry: 5000\n: kysod notifications\n\n";
-        push(s, hello, sizeof hello - 1);
+        push(s, hello, hello_len);
         s->next = h->head;
         h->head = s;
         h->nstreams++;
@@ -345,6 +404,7 @@ int api_events(kysod_req *r)
         return kysod_fail(r, 503, "too_many_streams", NULL,
                           N_("too many notification streams are open; try again later"));
     }
+    replay(r, h, s, hello_len, upto);
     r->stream = s;
     r->raw_type = "text/event-stream; charset=utf-8";
     r->status = 200;

@@ -105,6 +105,10 @@ static const char Q_EV_SINCE[] =
 static const char Q_EV_SESSION_LIVE[] =
     "SELECT COUNT(*) FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?1"
     " AND u.status = 'active' AND s.created_at >= ?2 AND s.last_seen >= ?3";
+#define EV_REPLAY 100
+static const char Q_EV_REPLAY[] =
+    "SELECT id, agency_id, role, kind, ref, data, created_at FROM events WHERE id > ?1"
+    " AND id <= ?2 ORDER BY id DESC LIMIT 100";
 static const char Q_EV_PRUNE[] = "DELETE FROM events WHERE created_at < ?1";
 static const char Q_EV_DOC[] = "SELECT agency_id, state, summary, symbol FROM documents"
                                " WHERE id = ?1";

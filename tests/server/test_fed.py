@@ -73,10 +73,11 @@ def signed_post(port, path, body, name, key, when=None):
 class Stream:
     """GET /events on a raw socket: the chunked text/event-stream read as it comes."""
 
-    def __init__(self, port, cookie):
+    def __init__(self, port, cookie, last_id=None):
         self.s = socket.create_connection(("127.0.0.1", port), timeout=30)
+        more = f"Last-Event-ID: {last_id}\r\n" if last_id is not None else ""
         self.s.sendall(f"GET {V}/events HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: {cookie}\r\n"
-                       "Accept: text/event-stream\r\n\r\n".encode())
+                       f"Accept: text/event-stream\r\n{more}\r\n".encode())
         self.data = b""
 
     def head(self):
@@ -216,7 +217,9 @@ def main():
             for r_ in roles:
                 badm.req("POST", V + "/role-assignments", {"user_id": u["id"], "agency_id": ward["id"], "role": r_})
         bc = td.login(b, "bclerk")
-        evb = Stream(b.port, bc.cookie)
+        # A's retry may come before this stream opens: like a browser that reconnects, it names
+        # the last event it saw (none) and gets what it missed
+        evb = Stream(b.port, bc.cookie, last_id=0)
         evb.head()
         # the ward exists now; the next retry is at most a few seconds away
         got = wait_for(lambda: (lambda j: j["items"] if j["total"] else None)(
@@ -224,7 +227,7 @@ def main():
         item = got[0] if got else {}
         check(item.get("symbol") == d["symbol"] and item.get("from_code") == "G02" and item.get("state") == "received",
               f"B's inbox entry carries the metadata: {item}")
-        check(evb.until("event: delivery.arrived"), "B's clerk is notified of the arrival (SSE)")
+        check(evb.until("event: delivery.arrived"), "B's clerk is notified of the arrival (SSE, replayed)")
         st, full, _ = bc.req("GET", V + f"/fed/inbox/{item.get('id')}")
         check(st == 200 and full["verdict"] in ("TOTAL-PASSED", "INDETERMINATE") and
               len(full["verify_report"].get("signatures", [])) == 2,
@@ -352,6 +355,12 @@ def main():
             return ok
         check(wait_for(reopened, "a slot is free again after the heartbeat", 45), "slots come back")
         check(evc.until(": heartbeat", 25), "a heartbeat comment keeps idle streams open")
+        # a reconnecting browser (Last-Event-ID) gets what it missed, only what it may see
+        again1 = Stream(a.port, s["clerk1"].cookie, last_id=0)
+        again1.head()
+        check(again1.until("event: delivery.arrived", 5) and b"document.waiting" not in again1.data,
+              f"replay after Last-Event-ID, filtered by role: {again1.data[:300]}")
+        again1.close()
         # a stream ends with its session
         c2 = td.login(a, "clerk2")
         ev2 = Stream(a.port, c2.cookie)
