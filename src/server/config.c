@@ -112,6 +112,12 @@ static ks_status set_key(kysod_config *c, const char *k, const char *v, const ch
     } else if (strcmp(k, "tsa_url") == 0) {
         dst = c->tsa_url;
         cap = sizeof c->tsa_url;
+    } else if (strcmp(k, "public_origin") == 0) {
+        dst = c->public_origin;
+        cap = sizeof c->public_origin;
+    } else if (strcmp(k, "token_trust") == 0) {
+        dst = c->token_trust;
+        cap = sizeof c->token_trust;
     } else if (strcmp(k, "web_root") == 0) {
         dst = c->web_root;
         cap = sizeof c->web_root;
@@ -189,6 +195,14 @@ ks_status kysod_config_check(const kysod_config *c, ks_error *err)
             return ks_error_set(err, KS_E_USAGE, N_("web_root \"%s\" is not a directory"),
                                 c->web_root);
     }
+    const char *o = c->public_origin;
+    if (o[0] && ((strncmp(o, "https://", 8) != 0 && strncmp(o, "http://127.0.0.1", 16) != 0 &&
+                  strncmp(o, "http://localhost", 16) != 0) ||
+                 o[strlen(o) - 1] == '/'))
+        return ks_error_set(err, KS_E_USAGE,
+                            N_("public_origin must be https://HOST[:PORT] (http only on "
+                               "127.0.0.1 or localhost), without a path: \"%s\""),
+                            o);
     if (c->db_pool < c->threads)
         return ks_error_set(err, KS_E_USAGE, N_("db_pool (%d) must be at least threads (%d)"),
                             c->db_pool, c->threads);
