@@ -113,6 +113,15 @@ class Pki:
              "-out", base + ".key"], env=env)
         return Subscriber(base + ".key", base + ".pem")
 
+    def issue_in_token(self, name, module, token, pin_file):
+        """The subscriber's key made inside a PKCS#11 token (non-extractable), the certificate
+        written back to it: what kyso-agent lists. Returns the PEM's path."""
+        pem = f"{self.w}/{name.replace(' ', '_')}.pem"
+        run([KYSO, "ca", "issue", self.dir, "--profile", "personal", "--name", name, "--title", "Pho Chu tich",
+             "--org", "UBND thanh pho Hai Phong", "--pkcs11", module, "--token", token, "--key-label", "k",
+             "--pin-file", pin_file, "-o", pem])
+        return pem
+
     def revoke(self, sub):
         run([KYSO, "ca", "revoke", self.dir, "--serial", sub.serial, "--reason", "keyCompromise"])
 
@@ -450,6 +459,9 @@ def main():
         acts = [e["action"] for e in au["items"]]
         check("session.token_sign_in_failed" in acts and "document.sign_begin" in acts and "document.sign" in acts,
               f"sign-ins and signatures audited: {sorted(set(acts))}")
+        tok_in = [e for e in au["items"] if e["action"] == "session.sign_in" and (e.get("after") or {}).get("method") == "token"]
+        check(len(tok_in) >= 3 and all(e["actor"] in ("vicechair", "chair") for e in tok_in),
+              f"token sign-ins audited with their actor: {len(tok_in)}")
         log = open(w + "/k/kysod.log").read()
         check(subs["vicechair"].der_b64[:40] not in log, "no certificate or token bytes in the log")
     finally:
@@ -466,4 +478,5 @@ def main():
     sys.exit(1 if fails else 0)
 
 
-main()
+if __name__ == "__main__":
+    main()
