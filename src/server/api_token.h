@@ -33,6 +33,14 @@ int token_cert_owner(kysod_req *r, token_cert *c, int status, int64_t *user, int
                      char *login);
 void token_cert_free(token_cert *c);
 
+/* token_verify.c: a base64 DER certificate (exactly one, nothing after it), its SHA-256 (hex)
+ * into sha256; NULL when `b64` is not one. */
+X509 *token_cert_decode(const char *b64, char sha256[65]);
+/* Whether `sig_b64` is the certificate key's signature under `alg` (RS256, ES256, ES384,
+ * ES512, matching the key) over hash(origin) ‖ hash(nonce): Web eID's authentication token. */
+bool token_auth_verifies(X509 *cert, const char *alg, const char *sig_b64, const char *origin,
+                         const char *nonce);
+
 /* The issuer as certificates.issuer holds it (RFC 2253, UTF-8). */
 void token_name_text(const X509_NAME *n, char *out, size_t cap);
 /* 503 unless token_trust is configured (and loaded). */

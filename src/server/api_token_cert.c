@@ -36,29 +36,14 @@ void token_name_text(const X509_NAME *n, char *out, size_t cap)
 int token_cert_parse(kysod_req *r, const char *b64, const char *field, token_cert *c)
 {
     memset(c, 0, sizeof *c);
-    size_t n = b64 ? strlen(b64) : 0;
-    uint8_t *der = n && n < 16384 ? malloc(n) : NULL;
-    size_t der_len = 0;
-    if (der && sodium_base642bin(der, n, b64, n, NULL, &der_len, NULL,
-                                 sodium_base64_VARIANT_ORIGINAL) == 0) {
-        const unsigned char *p = der;
-        c->cert = d2i_X509(NULL, &p, (long)der_len);
-        if (c->cert && p != der + der_len) { /* trailing bytes: not one DER certificate */
-            X509_free(c->cert);
-            c->cert = NULL;
-        }
-    }
+    c->cert = token_cert_decode(b64, c->sha256);
     if (c->cert) {
-        uint8_t md[32];
-        crypto_hash_sha256(md, der, der_len);
-        sodium_bin2hex(c->sha256, sizeof c->sha256, md, sizeof md);
         BIGNUM *bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(c->cert), NULL);
         char *hex = bn ? BN_bn2hex(bn) : NULL;
         snprintf(c->serial, sizeof c->serial, "%s", hex ? hex : "");
         OPENSSL_free(hex);
         BN_free(bn);
     }
-    free(der);
     if (!c->cert || !c->serial[0])
         return kysod_fail(r, 400, "invalid_field", field,
                           N_("\"%s\" is not a base64 DER certificate"), field);

@@ -348,7 +348,7 @@ static int finish_one(kysod_req *r, const char *sign_id, const char *sig_b64, fi
         st = ks_sign_write_mem(sc, &f->out, &f->out_len, &e);
     if (st != KS_OK) {
         char buf[1024];
-        rc = kysod_fail(r, st == KS_E_CRYPTO ? 422 : 500,
+        rc = kysod_fail(r, st == KS_E_NOMEM || st == KS_E_IO ? 500 : 422,
                         st == KS_E_CRYPTO ? "bad_signature" : "sign_failed", "signature",
                         N_("document %lld: %s"), (long long)f->doc,
                         kysod_err_text(r, &e, buf, sizeof buf));

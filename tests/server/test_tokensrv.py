@@ -113,6 +113,15 @@ class Pki:
              "-out", base + ".key"], env=env)
         return Subscriber(base + ".key", base + ".pem")
 
+    def issue_ec(self, name):
+        """An EC P-256 subscriber (kyso ca issue --csr): ES256 sign-in, ECDSA signatures."""
+        base = f"{self.w}/{name.replace(' ', '_')}"
+        run(["openssl", "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+             "-keyout", base + ".key", "-out", base + ".csr", "-subj", "/CN=" + name])
+        run([KYSO, "ca", "issue", self.dir, "--profile", "personal", "--name", name, "--title", "Chu tich",
+             "--org", "UBND thanh pho Hai Phong", "--csr", base + ".csr", "-o", base + ".pem"])
+        return Subscriber(base + ".key", base + ".pem")
+
     def issue_in_token(self, name, module, token, pin_file):
         """The subscriber's key made inside a PKCS#11 token (non-extractable), the certificate
         written back to it: what kyso-agent lists. Returns the PEM's path."""
@@ -136,14 +145,16 @@ class Subscriber:
         der = run(["openssl", "x509", "-in", pem, "-outform", "DER"]).stdout
         self.der_b64 = base64.b64encode(der).decode()
         self.serial = run(["openssl", "x509", "-in", pem, "-noout", "-serial"]).stdout.decode().split("=")[1].strip()
-        self.ec = b"EC PRIVATE" in open(key, "rb").read() or b"id-ecPublicKey" in run(
-            ["openssl", "pkey", "-in", key, "-noout", "-text"]).stdout
+        self.ec = b"ASN1 OID" in run(["openssl", "pkey", "-in", key, "-noout", "-text"]).stdout
 
     def auth_token(self, origin, nonce):
-        """kyso-agent's authenticate: RS256 over sha256(origin) || sha256(nonce)."""
+        """kyso-agent's authenticate: RS256 (or ES256, r || s as JWS) over sha256(origin) ||
+        sha256(nonce)."""
         data = hashlib.sha256(origin.encode()).digest() + hashlib.sha256(nonce.encode()).digest()
         sig = run(["openssl", "dgst", "-sha256", "-sign", self.key], input=data).stdout
-        return {"unverifiedCertificate": self.der_b64, "algorithm": "RS256",
+        if self.ec:
+            sig = der_to_raw(sig, 32)
+        return {"unverifiedCertificate": self.der_b64, "algorithm": "ES256" if self.ec else "RS256",
                 "signature": base64.b64encode(sig).decode(), "format": "web-eid:1.0",
                 "appVersion": "urn:kyso:agent:test"}
 
@@ -152,6 +163,18 @@ class Subscriber:
         sig = run(["openssl", "pkeyutl", "-sign", "-inkey", self.key, "-pkeyopt", "digest:sha256"],
                   input=base64.b64decode(h_b64)).stdout
         return base64.b64encode(sig).decode()
+
+
+def der_to_raw(d, n):
+    """A DER ECDSA-Sig-Value as JWS's r || s, each n bytes."""
+    i = 2 if d[1] < 0x80 else 2 + (d[1] & 0x7f)
+    out = b""
+    for _ in range(2):
+        assert d[i] == 2
+        ln = d[i + 1]
+        out += d[i + 2:i + 2 + ln].lstrip(b"\0").rjust(n, b"\0")
+        i += 2 + ln
+    return out
 
 
 class Browser(Client):
@@ -226,7 +249,8 @@ def setup(k, subs):
                                                                  "role": r})
             assert st == 201, j
     certs = {}
-    for key, owner in [("vicechair", "vicechair"), ("chair", "chair"), ("revoked", "vicechair")]:
+    for key, owner in [("vicechair", "vicechair"), ("chair", "chair"), ("revoked", "vicechair"),
+                       ("chair-ec", "chair")]:
         body = {"owner_kind": "person", "agency_id": city, "user_id": users[owner],
                 "pem": open(subs[key].pem).read()}
         st, c, _ = adm.req("POST", V + "/certificates", body)
@@ -285,6 +309,7 @@ def main():
     os.environ.pop("KYSO_NOW", None)
     pki = Pki(w)
     subs = {n: pki.issue(n) for n in ["vicechair", "chair", "revoked", "stranger"]}
+    subs["chair-ec"] = pki.issue_ec("Tran Van B")
     # another CA altogether (its certificate is even registered: the path check refuses it)
     run(["openssl", "req", "-new", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "3", "-keyout",
          w + "/other-ca.key", "-out", w + "/other-ca.pem", "-subj", "/CN=Other CA"])
@@ -363,6 +388,16 @@ def main():
         check(st == 401 and err(j) == "certificate_unknown", f"a suspended certificate is refused: {st} {j}")
         adm.req("PATCH", V + f"/certificates/{certs['chair']}", {"status": "active"})
 
+        # an EC key: ES256 sign-in, then an ECDSA signature on a document (below)
+        st, j, *_ = Browser(k.port).token_sign_in(subs["chair-ec"])
+        check(st == 200 and j["user"]["login"] == "chair", f"ES256 token sign-in: {st} {j}")
+        bad = Browser(k.port)
+        st, ch, _ = bad.token_req("/auth/token/challenge")
+        tok = subs["chair-ec"].auth_token(ORIGIN, ch["nonce"])
+        tok["algorithm"] = "ES384"
+        st, j, _ = bad.token_req("/auth/token/sign-in", {"authToken": tok})
+        check(st == 401 and err(j) == "bad_signature", f"an algorithm that does not fit the key is refused: {st} {j}")
+
         # a challenge older than 5 minutes
         late = Browser(k.port)
         st, ch, _ = late.token_req("/auth/token/challenge")
@@ -416,6 +451,22 @@ def main():
         rep = json.loads(v.stdout) if v.stdout.startswith("{") else {}
         inds = [x.get("indication") for x in rep.get("signatures", [])]
         check(v.returncode == 0 and inds == ["TOTAL-PASSED"] * 2, f"kyso verify: {v.returncode} {inds} {v.stderr}")
+
+        # ECDSA: the chair signs with the EC certificate
+        ie = to_signing(s, block_pdf("CHU TICH", "Tran Van B", "Quyet dinh ECDSA"), "Quyết định ký ECDSA")
+        st, bg, _ = chair.req("POST", V + f"/documents/{ie}/sign/begin",
+                              {"certificate": subs["chair-ec"].der_b64, "title": "CHU TICH"})
+        check(st == 200 and bg["signatureAlgorithm"] == "ECDSA", f"ECDSA begin: {st} {bg}")
+        st, d, _ = chair.req("POST", V + f"/documents/{ie}/sign/finish",
+                             {"sign_id": bg.get("sign_id", ""), "signature": subs["chair-ec"].sign_hash(bg.get("hash", ""))})
+        check(st == 200 and d["state"] == "signed", f"ECDSA finish: {st} {d}")
+        st, raw, _ = chair.req("GET", V + f"/documents/{ie}/pdf")
+        open(w + "/ec.pdf", "wb").write(raw)
+        v = subprocess.run([KYSO, "verify", w + "/ec.pdf", "--trust", pki.trust, "--json", "--lang", "en"],
+                           capture_output=True, text=True, env=env)
+        rep = json.loads(v.stdout) if v.stdout.startswith("{") else {}
+        check([x.get("indication") for x in rep.get("signatures", [])] == ["TOTAL-PASSED"],
+              f"the ECDSA signature verifies: {v.stdout[:300]}")
 
         # expiry of a prepared signature
         i2 = to_signing(s, block_pdf("PHO CHU TICH", "Nguyen Van A", "Quyet dinh thu hai"), "Quyết định thứ hai")
