@@ -42,9 +42,40 @@ static const char *scheme_name(ks_sig_scheme s)
     return s == KS_SIG_ECDSA ? "ECDSA" : s == KS_SIG_RSA_PSS ? "RSA-PSS" : "RSASSA-PKCS1-v1_5";
 }
 
+/* Reads the optional body member "position" {page, rect: [x0, y0, x1, y1]} (points, the page's
+ * default user space) into `o`: where the signature goes when the signer block is not found
+ * by its title and name lines. 0, or 400 set. */
+static int read_position(kysod_req *r, json_t *b, ks_sign_opts *o)
+{
+    json_t *pos = json_object_get(b, "position");
+    if (!pos)
+        return 0;
+    json_t *page = json_object_get(pos, "page"), *rect = json_object_get(pos, "rect");
+    bool ok = json_is_object(pos) && json_object_size(pos) == (size_t)(!!page + !!rect) &&
+              (!page || (json_is_integer(page) && json_integer_value(page) >= 1 &&
+                         json_integer_value(page) <= 100000)) &&
+              json_is_array(rect) && json_array_size(rect) == 4;
+    double v[4] = {0};
+    for (size_t i = 0; ok && i < 4; i++) {
+        json_t *x = json_array_get(rect, i);
+        ok = json_is_number(x) && json_number_value(x) >= 0 && json_number_value(x) <= 14400;
+        v[i] = ok ? json_number_value(x) : 0;
+    }
+    if (!ok || v[0] >= v[2] || v[1] >= v[3])
+        return kysod_fail(r, 400, "invalid_field", "position",
+                          N_("\"position\" must be {page, rect: [x0, y0, x1, y1]} in points, "
+                             "x0 < x1 and y0 < y1"));
+    o->page = page ? (long)json_integer_value(page) : 0;
+    o->has_rect = true;
+    o->rect.x0 = v[0];
+    o->rect.y0 = v[1];
+    o->rect.x1 = v[2];
+    o->rect.y1 = v[3];
+    return 0;
+}
+
 /* Prepares document `id` for the signer `me` with certificate `c`; 0 or the answer set. */
-static int begin_one(kysod_req *r, int64_t id, token_cert *c, json_t *me, const char *title,
-                     prepared *p)
+static int begin_one(kysod_req *r, int64_t id, token_cert *c, json_t *me, json_t *b, prepared *p)
 {
     json_t *doc = NULL;
     uint8_t *pdf = NULL, *img = NULL, *state = NULL;
@@ -72,11 +103,16 @@ static int begin_one(kysod_req *r, int64_t id, token_cert *c, json_t *me, const 
     ks_sign_opts o;
     ks_sign_opts_init(&o);
     o.ctx = r->srv->ctx;
+    /* token_cert_check asked OCSP/CRL once for the whole request: not again per document */
+    o.offline = true;
     o.kind = KS_SIGN_PERSONAL;
+    const char *title = kysod_str(b, "title", NULL);
     o.title = title && *title ? title : kysod_str(me, "title", "");
     o.name = kysod_str(me, "full_name", "");
     if (!*o.title)
         o.title = NULL;
+    if ((rc = read_position(r, b, &o)))
+        goto done;
     ks_signer who = {0};
     who.cert = c->cert;
     who.chain = c->chain;
@@ -163,7 +199,7 @@ static int begin_many(kysod_req *r, json_t *b, const int64_t *ids, int n)
         (rc = kysod_load(r, Q_USER_NAME, r->s.user_id, N_("no such user"), &me)))
         goto done;
     for (; done_n < n; done_n++)
-        if ((rc = begin_one(r, ids[done_n], &c, me, kysod_str(b, "title", NULL), &p[done_n])))
+        if ((rc = begin_one(r, ids[done_n], &c, me, b, &p[done_n])))
             goto done;
     int64_t now = (int64_t)ks_ctx_now(r->srv->ctx);
     ks_error e;
@@ -206,15 +242,20 @@ done:
 static const kysod_field BEGIN[] = {
     {"certificate", F_STR, true, 16000, NULL, NULL},
     {"title", F_STR, false, 100, NULL, NULL},
+    {"position", F_OBJ, false, 0, NULL, NULL},
 };
 
-/* POST /documents/{id}/sign/begin {certificate, title?} */
+/* POST /documents/{id}/sign/begin {certificate, title?, position?} */
 int api_token_sign_begin(kysod_req *r)
 {
-    json_t *b = NULL;
+    json_t *b = NULL, *doc = NULL;
     int64_t id = r->id;
-    int rc = kysod_body_object(r, &b);
-    if (!rc && !(rc = kysod_body_check(r, b, BEGIN, 2, false)))
+    int rc = docs_load(r, &doc); /* 404 before anything else for a document one cannot see */
+    json_decref(doc);
+    if (rc)
+        return rc;
+    rc = kysod_body_object(r, &b);
+    if (!rc && !(rc = kysod_body_check(r, b, BEGIN, 3, false)))
         rc = begin_many(r, b, &id, 1);
     json_decref(b);
     if (rc == 200 && r->out) { /* one document: its item at the top level */
@@ -245,7 +286,7 @@ int api_token_batch_begin(kysod_req *r)
         return rc;
     json_t *copy = json_copy(b);
     json_object_del(copy, "document_ids");
-    if ((rc = kysod_body_check(r, copy, BEGIN, 2, false)) ||
+    if ((rc = kysod_body_check(r, copy, BEGIN, 3, false)) ||
         (rc = batch_array(r, b, "document_ids", &arr)))
         goto done;
     size_t i, n = json_array_size(arr);
@@ -403,10 +444,14 @@ static const kysod_field FINISH[] = {
 /* POST /documents/{id}/sign/finish {sign_id, signature} */
 int api_token_sign_finish(kysod_req *r)
 {
-    json_t *b = NULL;
+    json_t *b = NULL, *doc = NULL;
     finished f = {0};
     int64_t id = r->id;
-    int rc = kysod_body_object(r, &b);
+    int rc = docs_load(r, &doc);
+    json_decref(doc);
+    if (rc)
+        return rc;
+    rc = kysod_body_object(r, &b);
     if (rc || (rc = kysod_body_check(r, b, FINISH, 2, false)) ||
         (rc = finish_one(r, kysod_str(b, "sign_id", ""), kysod_str(b, "signature", ""), &f)))
         goto done;

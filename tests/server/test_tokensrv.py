@@ -468,6 +468,22 @@ def main():
         check([x.get("indication") for x in rep.get("signatures", [])] == ["TOTAL-PASSED"],
               f"the ECDSA signature verifies: {v.stdout[:300]}")
 
+        # a PDF without the signer block: refused without a position, placed with one
+        from kysod_lib import tiny_pdf
+        ip = to_signing(s, tiny_pdf("Cong van khong co khoi chu ky"), "Công văn không có khối chữ ký")
+        st, j, _ = lead.req("POST", V + f"/documents/{ip}/sign/begin", {"certificate": subs["vicechair"].der_b64})
+        check(st == 422 and err(j) == "sign_failed", f"no signer block, no position: refused: {st} {j}")
+        st, j, _ = lead.req("POST", V + f"/documents/{ip}/sign/begin",
+                            {"certificate": subs["vicechair"].der_b64, "position": {"page": 1, "rect": [300, 100, 100, 200]}})
+        check(st == 400 and j["error"]["field"] == "position", f"a rectangle the wrong way round is refused: {st} {j}")
+        st, bg, _ = lead.req("POST", V + f"/documents/{ip}/sign/begin",
+                             {"certificate": subs["vicechair"].der_b64, "position": {"page": 1, "rect": [320, 120, 540, 220]}})
+        check(st == 200, f"a position places the signature: {st} {bg}")
+        if st == 200:
+            st, d, _ = lead.req("POST", V + f"/documents/{ip}/sign/finish",
+                                {"sign_id": bg["sign_id"], "signature": subs["vicechair"].sign_hash(bg["hash"])})
+            check(st == 200 and d["state"] == "signed", f"signed where asked: {st}")
+
         # expiry of a prepared signature
         i2 = to_signing(s, block_pdf("PHO CHU TICH", "Nguyen Van A", "Quyet dinh thu hai"), "Quyết định thứ hai")
         st, bg, _ = lead.req("POST", V + f"/documents/{i2}/sign/begin", {"certificate": subs["vicechair"].der_b64})

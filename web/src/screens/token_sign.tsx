@@ -11,6 +11,8 @@ import type { Route } from '../router';
 import { useSession } from '../session';
 import { CertChooser, firstUsable, useTokenErrorText } from './token_common';
 
+const AFTER_SIGNING = ['signed', 'issued', 'sent'];
+
 export function parseDocIds(q: string | null): number[] {
   const ids = (q ?? '').split(',').map((s) => Number.parseInt(s, 10)).filter((n) => Number.isInteger(n) && n > 0);
   return Array.from(new Set(ids)).slice(0, 100);
@@ -77,10 +79,11 @@ export function TokenSign(props: { route: Route }) {
             ) : (
               <li key={d.id} data-doc={d.id}>
                 <span class="token-docs__title">{d.doc_type}: {d.summary}</span>{' '}
-                {signed.includes(d.id) || d.state !== 'signing'
-                  ? <Badge tone={signed.includes(d.id) || d.state !== 'signing' && d.state !== 'draft' ? 'ok' : 'warn'}>
-                    {signed.includes(d.id) ? t('token.sign.state_signed') : t('token.sign.not_ready')}</Badge>
-                  : <Badge tone="info">{t('token.sign.state_signing')}</Badge>}
+                {signed.includes(d.id) || AFTER_SIGNING.includes(d.state)
+                  ? <Badge tone="ok">{t('token.sign.state_signed')}</Badge>
+                  : d.state === 'signing'
+                    ? <Badge tone="info">{t('token.sign.state_signing')}</Badge>
+                    : <Badge tone="warn">{t('token.sign.not_ready')}</Badge>}
               </li>
             ))}
           </ul>
