@@ -12,6 +12,7 @@
 #include <openssl/evp.h>
 #include <sodium.h>
 
+#include "../store/blob.h"
 #include "api_token.h"
 #include "doc_queries.h"
 #include "docs.h"
@@ -23,7 +24,9 @@
 /* One prepared document: its row for token_signings and its part of the answer. */
 typedef struct prepared {
     int64_t doc;
-    char sign_id[64], base_sha256[65], hash_b64[100];
+    /* base: the document version signed; prep: the bytes prepare read (the same, or the
+     * version with the number and date fields the personal signature adds), kept as a blob */
+    char sign_id[64], base_sha256[65], prep_sha256[65], hash_b64[100];
     char *state_b64;
     json_t *item;
 } prepared;
@@ -128,6 +131,8 @@ static int begin_one(kysod_req *r, int64_t id, token_cert *c, json_t *me, json_t
     o.image_data = img;
     o.image_len = img_len;
     if (st == KS_OK)
+        st = ks_blob_put(r->srv->cfg.blob_dir, pdf, len, p->prep_sha256, &e);
+    if (st == KS_OK)
         st = ks_sign_prepare_mem(pdf, len, "document.pdf", &o, &who, &sc, &e);
     if (st == KS_OK)
         st = ks_sign_begin(sc, &tbs, &e);
@@ -209,11 +214,12 @@ static int begin_many(kysod_req *r, json_t *b, const int64_t *ids, int n)
         st = ks_db_run(r->db, Q_TS_PURGE, &purge, 1, NULL, NULL, &e);
     json_t *items = json_array();
     for (int i = 0; st == KS_OK && i < n; i++) {
-        ks_db_arg a[9] = {
-            KS_DB_S(p[i].sign_id),     KS_DB_I(r->s.user_id), KS_DB_I(p[i].doc),
-            KS_DB_S(p[i].base_sha256), KS_DB_S(c.sha256),     KS_DB_S(p[i].hash_b64),
-            KS_DB_S(p[i].state_b64),   KS_DB_I(now),          KS_DB_I(now + TOKEN_SIGN_S)};
-        st = ks_db_run(r->db, Q_TS_NEW, a, 9, NULL, NULL, &e);
+        ks_db_arg a[10] = {KS_DB_S(p[i].sign_id),       KS_DB_I(r->s.user_id),
+                           KS_DB_I(p[i].doc),           KS_DB_S(p[i].base_sha256),
+                           KS_DB_S(c.sha256),           KS_DB_S(p[i].hash_b64),
+                           KS_DB_S(p[i].state_b64),     KS_DB_I(now),
+                           KS_DB_I(now + TOKEN_SIGN_S), KS_DB_S(p[i].prep_sha256)};
+        st = ks_db_run(r->db, Q_TS_NEW, a, 10, NULL, NULL, &e);
         char obj[40];
         snprintf(obj, sizeof obj, "document/%lld", (long long)p[i].doc);
         json_t *what = json_pack("{s:s, s:s}", "certificate", c.serial, "hash", p[i].hash_b64);
@@ -364,7 +370,7 @@ static int finish_one(kysod_req *r, const char *sign_id, const char *sig_b64, fi
                         (long long)f->doc);
         goto done;
     }
-    if ((rc = docs_read_pdf(r, base, &pdf, &len)))
+    if ((rc = docs_read_pdf(r, ks_db_cell(rows, 0, 7), &pdf, &len)))
         goto done;
     size_t n = strlen(st_b64), m = sig_b64 ? strlen(sig_b64) : 0;
     state = malloc(n + 1);

@@ -21,9 +21,11 @@ static const char Q_TCERT_FIND[] =
 /* ---- prepared signatures waiting for the token's value ---- */
 static const char Q_TS_NEW[] =
     "INSERT INTO token_signings(sign_id, user_id, document_id, base_sha256, cert_sha256, hash,"
-    " state, created_at, expires_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+    " state, created_at, expires_at, prep_sha256) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
+    " ?10)";
 static const char Q_TS_GET[] =
-    "SELECT document_id, base_sha256, cert_sha256, hash, state, expires_at, finished_at"
+    "SELECT document_id, base_sha256, cert_sha256, hash, state, expires_at, finished_at,"
+    " prep_sha256"
     " FROM token_signings WHERE sign_id = ?1 AND user_id = ?2";
 static const char Q_TS_DONE[] = "UPDATE token_signings SET finished_at = ?3 WHERE sign_id = ?1"
                                 " AND user_id = ?2 AND finished_at IS NULL";

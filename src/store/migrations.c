@@ -133,6 +133,7 @@ static const migration MIGRATIONS[] = {
      "CREATE TABLE token_signings(sign_id TEXT PRIMARY KEY,"
      " user_id @INT@ NOT NULL REFERENCES users(id),"
      " document_id @INT@ NOT NULL REFERENCES documents(id), base_sha256 TEXT NOT NULL,"
+     " prep_sha256 TEXT NOT NULL,"
      " cert_sha256 TEXT NOT NULL, hash TEXT NOT NULL, state TEXT NOT NULL,"
      " created_at @INT@ NOT NULL, expires_at @INT@ NOT NULL, finished_at @INT@);"
      "CREATE INDEX token_signings_user ON token_signings(user_id, document_id);",
