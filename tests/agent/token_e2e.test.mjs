@@ -101,5 +101,21 @@ try {
   await shot("99-error").catch(() => {});
 }
 await ctx.close();
+
+// Without the extension: the button says what to install instead of failing silently.
+try {
+  const bare = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--headless=new", "--no-sandbox"] });
+  const p2 = await (await bare.newContext({ locale: "vi-VN" })).newPage();
+  await p2.goto(`${KYSOD_URL}/`);
+  await p2.getByRole("button", { name: "Đăng nhập bằng thiết bị ký số" }).click();
+  const msg = p2.getByRole("alert").filter({ hasText: "tiện ích" });
+  await msg.waitFor({ timeout: 15000 }).catch(() => {});
+  check("without the extension the page says how to install it", await msg.isVisible().catch(() => false),
+    await p2.locator("main").innerText().catch(() => ""));
+  await p2.screenshot({ path: `${W}/screens/08-no-extension.png`, fullPage: true });
+  await bare.close();
+} catch (e) {
+  check("no exception without the extension", false, e.stack);
+}
 console.log(`browser: ${pass} passed, ${fail} failed`);
 process.exit(fail === 0 && pass > 0 ? 0 : 1);
