@@ -297,9 +297,24 @@ def seal_token(w, pki, mod, env):
     return open(w + "/seal.pem").read()
 
 
+def check_origins(w):
+    """public_origin is bound into every token sign-in: only an origin as browsers send it."""
+    from kysod_lib import KYSOD
+    for o, good in [("https://kyso.haiphong.gov.vn", True), ("https://kyso.vn:8443", True),
+                    ("http://127.0.0.1:8480", True), ("http://localhost", True),
+                    ("http://127.0.0.1.evil.example", False), ("https://a.vn/", False), ("https://a.vn/x", False),
+                    ("http://kyso.vn", False), ("https://", False), ("https://a:b", False),
+                    ("https://user@a.vn", False)]:
+        open(w + "/origin.conf", "w").write(f"database = sqlite:{w}/o.db\npublic_origin = {o}\n")
+        r = subprocess.run([KYSOD, "--config", w + "/origin.conf", "--check-config"], capture_output=True, text=True)
+        check((r.returncode == 0) == good and (good or "public_origin" in r.stderr),
+              f"public_origin {o}: exit {r.returncode} {r.stderr.strip()[:200]}")
+
+
 def main():
     backend = sys.argv[1] if len(sys.argv) > 1 else "sqlite"
     w = tempfile.mkdtemp(prefix="kysod-token-", dir=BUILD)
+    check_origins(w)
     mod = p11_module()
     open(w + "/softhsm2.conf", "w").write(f"directories.tokendir = {w}/tokens\nobjectstore.backend = file\n"
                                           "log.level = ERROR\nslots.removable = false\n")
