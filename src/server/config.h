@@ -34,6 +34,9 @@ typedef struct kysod_config {
     char tsa_url[512];         /* the time-stamp authority of the seal (B-T); "" seals at B-B */
     char fed_peers[1024];      /* between servers: the peers file (mode 0600); "" for none */
     int max_event_streams;     /* open GET /events streams per node */
+    /* sign-in and signing with the person's own token (kyso-agent, issue 14) */
+    char public_origin[256]; /* the origin browsers reach kysod at ("https://kyso.example.vn") */
+    char token_trust[1024];  /* PEM file (or directory of *.pem) of the personal CAs' anchors */
 } kysod_config;
 
 void kysod_config_defaults(kysod_config *c);

@@ -86,6 +86,7 @@ typedef struct kysod {
     char dummy_hash[128];        /* verified against when a login is unknown: same cost */
     struct kysod_fed *fed;       /* between servers: peers and the queue's worker (fed.h) */
     struct kysod_events *events; /* the notification streams (fed.h) */
+    ks_trust *token_trust;       /* the personal CAs' anchors (cfg.token_trust), or NULL */
 } kysod;
 
 typedef struct kysod_req {
@@ -213,6 +214,11 @@ int api_sign_out_everywhere(kysod_req *r);
 int api_me(kysod_req *r);
 int api_me_password(kysod_req *r);
 int api_set_password(kysod_req *r);
+/* Opens a session for `uid` in the transaction the caller began (its status `st` so far),
+ * audited as `action`, and answers as GET /me; `clear_key` (may be NULL) is a throttle key to
+ * clear. Password and token sign-in share it. */
+int kysod_session_start(kysod_req *r, ks_status st, ks_error *e, int64_t uid, const char *login,
+                        int64_t agency, const char *action, json_t *after, const char *clear_key);
 
 /* ---- access.c ---- */
 bool kysod_has_role(const kysod_req *r, int64_t agency, const char *role);
@@ -320,6 +326,14 @@ int api_fed_inbox_done(kysod_req *r);
 int api_doc_recall(kysod_req *r);
 int api_doc_deliveries(kysod_req *r);
 int api_events(kysod_req *r);
+/* sign-in and signing with the person's own token (api_token*.c) */
+int api_token_challenge(kysod_req *r);
+int api_token_sign_in(kysod_req *r);
+int api_token_sign_begin(kysod_req *r);
+int api_token_sign_finish(kysod_req *r);
+int api_token_batch_begin(kysod_req *r);
+int api_token_batch_finish(kysod_req *r);
+int api_token_waiting(kysod_req *r);
 
 /* Creates a user with its password hashed (used by the API, the CSV import and --init-admin).
  * Returns the new id in *id; the caller holds the transaction. */
