@@ -79,7 +79,7 @@ static ks_status sign_with_token(const kysod_config *c, const char *label, ks_si
         st = ks_token_signer(c->pkcs11_module, label, NULL, pin, &signer, e);
     memset(pin, 0, sizeof pin);
     if (st == KS_OK)
-        st = ks_sign_check_signer(signer, opts, time(NULL), e);
+        st = ks_sign_check_signer(signer, opts, ks_ctx_now(opts->ctx), e);
     if (st == KS_OK)
         st = ks_sign_prepare_mem(in, len, "document.pdf", opts, signer, &ctx, e);
     if (st == KS_OK)
@@ -227,7 +227,7 @@ int api_doc_issue(kysod_req *r)
         (rc = docs_refuse_classified(r, NULL, pdf, len)))
         goto done;
     const char *series = kysod_str(b, "series", kysod_str(doc, "series", ""));
-    int64_t now = time(NULL), number = 0;
+    int64_t now = (int64_t)ks_ctx_now(r->srv->ctx), number = 0;
     int year = docs_vn_year(now);
     char date[16], num[64], signer_txt[256];
     docs_vn_date(now, date);
@@ -242,6 +242,7 @@ int api_doc_issue(kysod_req *r)
         ks_sign_opts o;
         ks_sign_opts_init(&o);
         o.kind = KS_SIGN_ORGANIZATION;
+        o.ctx = r->srv->ctx; /* its clock dates the seal as it dates the number */
         o.org_name = kysod_str(agency, "name", "");
         if (r->srv->cfg.tsa_url[0]) {
             o.level = KS_SIGN_B_T;

@@ -32,6 +32,10 @@ typedef struct kysod_config {
     char pkcs11_pin_dir[1024]; /* one file per token label holding its user PIN (mode 0600) */
     char images_dir[1024];     /* signature images user-<id>.png and seals agency-<id>.png */
     char tsa_url[512];         /* the time-stamp authority of the seal (B-T); "" seals at B-B */
+    /* tests only (refused unless KYSOD_TEST_CLOCK=1 is in the environment): a stopped clock,
+     * seconds since 1970 UTC, for the context that dates register numbers and seals; 0: the
+     * real clock */
+    int64_t test_clock;
 } kysod_config;
 
 void kysod_config_defaults(kysod_config *c);

@@ -39,6 +39,13 @@ static void die(const char *what, const ks_error *e)
             *what ? ": " : "", e->msg_en);
 }
 
+/* The context's clock: the real one, or test_clock (tests only, see config.c). */
+static time_t config_clock(void *arg)
+{
+    const kysod_config *c = arg;
+    return c->test_clock ? (time_t)c->test_clock : time(NULL);
+}
+
 static volatile sig_atomic_t stop_flag;
 static void on_signal(int sig)
 {
@@ -92,11 +99,14 @@ int main(int argc, char **argv)
             return EXIT_USAGE;
         }
     }
+    static kysod srv;
     const char *localedir = getenv("KYSO_LOCALEDIR");
     /* revocation checks of incoming documents (and timestamps) reach out through net/'s client */
     ks_ctx_opts co = {.localedir = localedir && *localedir ? localedir : NULL,
                       .lang = "vi",
-                      .fetch = ks_http_fetch};
+                      .fetch = ks_http_fetch,
+                      .clock = config_clock,
+                      .clock_arg = &srv.cfg};
     ks_error ce;
     if (ks_ctx_new(&co, &g_msgs, &ce) != KS_OK) {
         /* without the Vietnamese catalogue kysod still serves, in English */
@@ -109,7 +119,6 @@ int main(int argc, char **argv)
         fputs("kysod: error: libsodium cannot start\n", stderr);
         return EXIT_INPUT;
     }
-    static kysod srv;
     ks_error e;
     kysod_config_defaults(&srv.cfg);
     if ((config_given || access(config, F_OK) == 0) &&
