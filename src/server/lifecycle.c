@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "server.h"
+#include "token_cache.h"
 
 /* src/server/openapi.json, embedded at build time (embed.cmake) */
 extern const char kysod_openapi_json[];
@@ -25,6 +26,8 @@ ks_status kysod_open(kysod *srv, ks_error *err)
         !(srv->pages = calloc(KYSOD_PAGE_CACHE, sizeof *srv->pages)))
         st = ks_error_set(err, KS_E_NOMEM, N_("out of memory"));
     if (st == KS_OK)
+        st = kysod_token_cache_new(&srv->tokens, err);
+    if (st == KS_OK)
         st = kysod_hash_password(srv, "kysod: the cost of an unknown login", srv->dummy_hash, err);
     if (st != KS_OK)
         kysod_close(srv);
@@ -42,4 +45,6 @@ void kysod_close(kysod *srv)
         free(srv->pages[i].body);
     free(srv->pages);
     srv->pages = NULL;
+    kysod_token_cache_free(srv->tokens);
+    srv->tokens = NULL;
 }

@@ -84,6 +84,7 @@ typedef struct kysod {
     pthread_mutex_t log_lock;
     int port;
     char dummy_hash[128]; /* verified against when a login is unknown: same cost */
+    struct kysod_token_cache *tokens; /* server-side tokens' sessions (token_cache.h) */
 } kysod;
 
 typedef struct kysod_req {
