@@ -96,7 +96,7 @@ static ks_status sign_with_token(kysod *srv, const char *label, ks_sign_opts *op
         st = ks_sign_write_mem(ctx, out, out_len, e);
     free(der);
     ks_sign_ctx_free(ctx);
-    kysod_token_release(srv->tokens, use, signer, st == KS_E_TOKEN);
+    kysod_token_release(srv->tokens, use, st == KS_E_TOKEN); /* the signer is the cache's */
     return st;
 }
 

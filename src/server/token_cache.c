@@ -18,6 +18,7 @@ struct kysod_token_use {
     char label[256];
     uint8_t pin_mac[32]; /* HMAC of the PIN under the cache's random key; the PIN is not kept */
     ks_token_session *ts;
+    ks_signer *signer; /* the token's key and certificate, found once; shared (read-only) */
     int users;
     bool retired; /* closed when the last user gives it back */
 };
@@ -44,8 +45,10 @@ void kysod_token_cache_free(kysod_token_cache *c)
 {
     if (!c)
         return;
-    for (int i = 0; i < TOKEN_CACHE_SLOTS; i++)
+    for (int i = 0; i < TOKEN_CACHE_SLOTS; i++) {
+        ks_signer_free(c->slot[i].signer);
         ks_token_session_close(c->slot[i].ts);
+    }
     pthread_mutex_destroy(&c->mu);
     OPENSSL_cleanse(c, sizeof *c);
     free(c);
@@ -61,6 +64,7 @@ static void pin_mac(const kysod_token_cache *c, const char *pin, uint8_t out[32]
 
 static void close_slot(kysod_token_use *u)
 {
+    ks_signer_free(u->signer); /* borrows the session: freed first */
     ks_token_session_close(u->ts);
     memset(u, 0, sizeof *u);
 }
@@ -109,12 +113,18 @@ ks_status kysod_token_acquire(kysod_token_cache *c, const char *module, const ch
         st = ks_error_set(err, KS_E_LIMIT, N_("too many server-side tokens in use at once"));
     if (!u && st == KS_OK) {
         ks_token_session *ts = NULL;
+        ks_signer *sg = NULL;
         st = ks_token_session_open(module, label, pin, &ts, err);
+        if (st == KS_OK)
+            st = ks_token_session_signer(ts, NULL, &sg, err);
         if (st == KS_OK) {
             u = free_slot;
             memcpy(u->label, label, strlen(label) + 1);
             memcpy(u->pin_mac, mac, sizeof mac);
             u->ts = ts;
+            u->signer = sg;
+        } else {
+            ks_token_session_close(ts);
         }
     }
     if (u)
@@ -123,18 +133,13 @@ ks_status kysod_token_acquire(kysod_token_cache *c, const char *module, const ch
     OPENSSL_cleanse(mac, sizeof mac);
     if (st != KS_OK)
         return st;
-    st = ks_token_session_signer(u->ts, NULL, signer, err);
-    if (st != KS_OK) {
-        kysod_token_release(c, u, NULL, true);
-        return st;
-    }
     *use = u;
+    *signer = u->signer;
     return KS_OK;
 }
 
-void kysod_token_release(kysod_token_cache *c, kysod_token_use *use, ks_signer *signer, bool failed)
+void kysod_token_release(kysod_token_cache *c, kysod_token_use *use, bool failed)
 {
-    ks_signer_free(signer);
     if (!use)
         return;
     pthread_mutex_lock(&c->mu);

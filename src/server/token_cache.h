@@ -19,13 +19,13 @@ void kysod_token_cache_free(kysod_token_cache *c);
 
 /* A signer with the key of token `label` (its only key), through the node's session for that
  * label: opened now when there is none, or when `pin` differs from the PIN it was opened with
- * (the token then checks the new one). Give both back with kysod_token_release. */
+ * (the token then checks the new one). The signer (key handle and certificate, found once) is
+ * the cache's, shared read-only by the threads using it: do not free it; give `use` back with
+ * kysod_token_release when done with the signer. */
 ks_status kysod_token_acquire(kysod_token_cache *c, const char *module, const char *label,
                               const char *pin, kysod_token_use **use, ks_signer **signer,
                               ks_error *err);
-/* Frees the signer; `failed` (a token error) retires the session once nobody uses it. NULL
- * `use` is a no-op. */
-void kysod_token_release(kysod_token_cache *c, kysod_token_use *use, ks_signer *signer,
-                         bool failed);
+/* `failed` (a token error) retires the session once nobody uses it. NULL `use` is a no-op. */
+void kysod_token_release(kysod_token_cache *c, kysod_token_use *use, bool failed);
 
 #endif
