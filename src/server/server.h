@@ -83,7 +83,7 @@ typedef struct kysod {
     atomic_ulong generation; /* bumped after every request that may change state */
     pthread_mutex_t log_lock;
     int port;
-    char dummy_hash[128]; /* verified against when a login is unknown: same cost */
+    char dummy_hash[128];             /* verified against when a login is unknown: same cost */
     struct kysod_token_cache *tokens; /* server-side tokens' sessions (token_cache.h) */
 } kysod;
 
