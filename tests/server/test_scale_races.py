@@ -3,6 +3,8 @@ the same document issued by 8 clerks' requests at once, sent by 8 at once, and o
 accepted by 8 at once. Exactly one request wins each race with 200; the others are told
 409 (it was done meanwhile), never a 500; the register has one entry, the series counter and
 the incoming register took one number, and the next document gets the next number.
+kysod reaches SoftHSM2 through the counting module (tests/unit/token/p11_count.c): all those
+seals load the module and log in to the seal's token once (the node keeps its session).
 Usage: test_scale_races.py sqlite|pg"""
 import os
 import shutil
@@ -65,7 +67,11 @@ def main():
         db = pg.fresh_db("kysod_races")
     else:
         db = "sqlite:" + w + "/kysod.db"
-    k = Kysod(db, w + "/k", f"blob_dir = {w}/blobs\npkcs11_module = {mod}\npkcs11_pin_dir = {w}/pins\n"
+    count = os.path.join(BUILD, "tests", "kyso_p11_count.so")
+    if not os.path.exists(count):
+        raise SystemExit("FAIL: build/tests/kyso_p11_count.so not built")
+    os.environ.update(KYSO_COUNT_REAL=mod, KYSO_COUNT_FILE=w + "/p11-calls")
+    k = Kysod(db, w + "/k", f"blob_dir = {w}/blobs\npkcs11_module = {count}\npkcs11_pin_dir = {w}/pins\n"
               f"images_dir = {w}/img\nthreads = 4\ndb_pool = 8\n")
     try:
         org = setup_agencies(k, w, pems, [("G02", "Ủy ban nhân dân thành phố Hải Phòng", "seal0")],
@@ -93,6 +99,10 @@ def main():
         won_once(race(k.port, "rclerk0", V + f"/deliveries/{dl}/accept", {}), "accept")
         inreg = dbh.q("SELECT number FROM reg_incoming")
         check(inreg == [("1",)], f"one incoming register entry, number 1: {inreg}")
+        calls = open(w + "/p11-calls").read().split() if os.path.exists(w + "/p11-calls") else []
+        check(calls.count("C_Login") == 1 and calls.count("C_Initialize") == 1,
+              f"one module load and one login for every seal of the node: {sorted(set(calls))},"
+              f" {calls.count('C_Initialize')} loads, {calls.count('C_Login')} logins")
     finally:
         rc = k.stop()
         check(rc == 0, f"kysod exits cleanly: {rc}; log {w}/k/kysod.log")
