@@ -147,7 +147,7 @@ def bench_issue():
         if perf:
             perf.send_signal(2)
             perf.wait()
-        n = len(docs) * 0 + per * len(SERIES)
+        n = per * len(SERIES)
         rate = (n - len(errors)) / dt
         print(f"issue+send: {n} documents of {len(base)} bytes, {CLIENTS} clients, {DBKIND}: {dt:.1f} s,"
               f" {rate:.1f} documents/s; errors {len(errors)} {errors[:2]}")
