@@ -83,8 +83,9 @@ typedef struct kysod {
     atomic_ulong generation; /* bumped after every request that may change state */
     pthread_mutex_t log_lock;
     int port;
-    char dummy_hash[128];  /* verified against when a login is unknown: same cost */
-    ks_trust *token_trust; /* the personal CAs' anchors (cfg.token_trust), or NULL */
+    char dummy_hash[128];             /* verified against when a login is unknown: same cost */
+    ks_trust *token_trust;            /* the personal CAs' anchors (cfg.token_trust), or NULL */
+    struct kysod_token_cache *tokens; /* server-side tokens' sessions (token_cache.h) */
 } kysod;
 
 typedef struct kysod_req {
