@@ -11,7 +11,13 @@ const dist = join(here, 'dist');
 await rm(dist, { recursive: true, force: true });
 await mkdir(dist, { recursive: true });
 
+// pdf.js's worker (an ES module) as a content-hashed .js file kysod serves beside the bundle.
+const worker = await readFile(join(here, 'node_modules/pdfjs-dist/build/pdf.worker.min.mjs'));
+const workerName = `pdf.worker-${createHash('sha256').update(worker).digest('hex').slice(0, 12)}.js`;
+await writeFile(join(dist, workerName), worker);
+
 const result = await build({
+  define: { __PDF_WORKER__: JSON.stringify(workerName) },
   entryPoints: [join(here, 'src/main.tsx')],
   bundle: true,
   format: 'esm',
@@ -38,4 +44,4 @@ const html = (await readFile(join(here, 'index.html'), 'utf8'))
   .replace('%APP_CSS%', cssName);
 await writeFile(join(dist, 'index.html'), html);
 await copyFile(join(here, 'src/favicon.svg'), join(dist, 'favicon.svg'));
-console.log(`web/dist: index.html, ${jsName} (${js.contents.length} B), ${cssName} (${css.length} B)`);
+console.log(`web/dist: index.html, ${jsName} (${js.contents.length} B), ${cssName} (${css.length} B), ${workerName} (${worker.length} B)`);
