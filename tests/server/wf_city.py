@@ -50,13 +50,19 @@ def p11_module():
 
 
 def decision_pdf(w):
-    """qd.fodt (a decision laid out as Decree 30 Appendix I says) through LibreOffice."""
+    """qd.fodt (a decision laid out as Decree 30 Appendix I says) through LibreOffice, and
+    qd-margins.pdf: the same with the left and top margins too narrow (format findings)."""
     if not shutil.which("soffice"):
         raise SystemExit("FAIL: soffice missing (scripts/deps.sh installs libreoffice-writer-nogui)")
     os.makedirs(w + "/src", exist_ok=True)
-    shutil.copy(os.path.join(SRC, "tests/data/docfmt/qd.fodt"), w + "/src/qd.fodt")
+    text = open(os.path.join(SRC, "tests/data/docfmt/qd.fodt"), encoding="utf-8").read()
+    open(w + "/src/qd.fodt", "w", encoding="utf-8").write(text)
+    layout = 'fo:margin-top="2cm" fo:margin-bottom="2cm" fo:margin-left="3cm"'
+    assert layout in text
+    open(w + "/src/qd-margins.fodt", "w", encoding="utf-8").write(
+        text.replace(layout, 'fo:margin-top="1cm" fo:margin-bottom="2cm" fo:margin-left="1.5cm"'))
     run(["timeout", "600", "soffice", "--headless", f"-env:UserInstallation=file://{w}/lo",
-         "--convert-to", "pdf", "--outdir", w + "/pdf", w + "/src/qd.fodt"])
+         "--convert-to", "pdf", "--outdir", w + "/pdf", w + "/src/qd.fodt", w + "/src/qd-margins.fodt"])
     return w + "/pdf/qd.pdf"
 
 

@@ -66,7 +66,7 @@ export function DocumentPage({ id }: { id: number }) {
             <DefList items={[
               [t('doc.agency'), agency?.name ?? ''],
               [t('doc.doc_type'), d.doc_type],
-              [t('doc.number_symbol'), d.symbol ?? t('doc.at_issue')],
+              [t('doc.number_symbol'), d.symbol || t('doc.at_issue')],
               [t('doc.issued_date'), d.issued_at ? formatDate(d.issued_at, lang) : t('doc.at_issue')],
               [t('doc.summary'), d.summary],
               [t('doc.urgency'), urgencyLabel(t, d.urgency)],
