@@ -59,7 +59,9 @@ export const PHONE = { width: 390, height: 844 };
 export async function launch() {
   return chromium.launch({
     executablePath: process.env.KYSO_CHROMIUM ?? '/usr/bin/chromium',
-    // --lang=vi: the browser's own widgets (date inputs: dd/mm/yyyy) in Vietnamese too.
+    // --lang=vi with LANGUAGE=vi (and Debian's chromium-l10n): the browser's own widgets in
+    // Vietnamese too — date fields read dd/mm/yyyy.
+    env: { ...process.env, LANGUAGE: 'vi' },
     args: ['--headless=new', '--lang=vi', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });

@@ -16,7 +16,7 @@ import { isMsgId, useI18n, type MsgId } from '../i18n/i18n';
 import { hasOptionalRoute } from '../optional_routes';
 import { navigate } from '../router';
 import { hasRole, useSession } from '../session';
-import { classLabel, stateLabel, stateTone, urgencyLabel } from './docs_common';
+import { classLabel, recipientsText, stateLabel, stateTone, urgencyLabel } from './docs_common';
 import { NotFound } from './errors';
 
 export function DocumentPage({ id }: { id: number }) {
@@ -75,7 +75,7 @@ export function DocumentPage({ id }: { id: number }) {
               [t('doc.pages'), String(d.pages)],
               [t('doc.drafter'), who(d.drafter_id)],
               [t('doc.signer'), d.signer_id ? who(d.signer_id) : '—'],
-              [t('doc.recipients'), d.recipients || '—'],
+              [t('doc.recipients'), recipientsText(d.recipients) || '—'],
               [t('doc.sha256'), <code class="hash">{d.sha256.slice(0, 16)}…</code>],
             ]} />
             <p><a class="btn btn--secondary btn--small" href={docsApi.pdfUrl(d.id)} download={`van-ban-${d.id}.pdf`}>{t('doc.download')}</a></p>

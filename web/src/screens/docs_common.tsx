@@ -56,3 +56,15 @@ export function addWorkingDays(from: Date, days: number): Date {
   }
   return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()) - 7 * 3_600_000);
 }
+
+/* The recipients as the server keeps them (a JSON list of names, or text) for reading. */
+export function recipientsText(r: string | null | undefined): string {
+  if (!r) return '';
+  if (r.startsWith('[')) {
+    try {
+      const v = JSON.parse(r) as unknown;
+      if (Array.isArray(v)) return v.map(String).join('; ');
+    } catch { /* shown as it is */ }
+  }
+  return r;
+}

@@ -123,6 +123,11 @@ const sigIndication = (s: VerifySignature | undefined): string => !s ? 'INDETERM
 /* The report in plain words: one paragraph per signature, then the overall verdict. */
 function Plain({ rep, verdict, from, sentAt }: { rep: VerifyReport | null; verdict: string; from: string; sentAt: string }) {
   const { t, lang } = useI18n();
+  const { agencies } = useSession();
+  const fold = (s: string) => s.normalize('NFC').toLowerCase().replace(/\s+/g, ' ').trim();
+  const names = new Set([from, ...agencies.map((a) => a.name)].map(fold));
+  // An organisation's certificate names the agency (its seal); a person's names the person.
+  const isOrg = (s: VerifySignature) => !!s.signer?.name && names.has(fold(s.signer.name));
   const sigs = rep?.signatures ?? [];
   return (
     <div class="plain-verdict">
@@ -141,7 +146,7 @@ function Plain({ rep, verdict, from, sentAt }: { rep: VerifyReport | null; verdi
                 {s.signer?.title ? ', ' + s.signer.title : ''}
                 {s.signer?.organization ? ' — ' + s.signer.organization : ''}
               </p>
-              <p>{s.type === 'organization' || /seal|org/i.test(String(s.type ?? '')) ? t('verify.capacity_org') : t('verify.capacity_person')}
+              <p>{isOrg(s) ? t('verify.capacity_org') : t('verify.capacity_person')}
                 {s.signing_time ? ' · ' + t('verify.signed_at', { when: formatDateTime(s.signing_time, lang) }) : ''}</p>
               <p>{ok ? t('verify.sig_valid') : verdictTone(sigIndication(s)) === 'bad' ? t('verify.sig_invalid') : t('verify.sig_indeterminate')}
                 {s.subindication ? ` (${s.subindication})` : ''}</p>
@@ -184,7 +189,7 @@ function Decide({ d, people, onDone }: { d: Delivery; people: User[]; onDone: ()
     <>
       <Card title={t('dlv.accept')}>
         <FormError message={err} />
-        <div class="form-grid">
+        <div>
           <SelectField label={t('dlv.assignee')} name="assignee_id" value={assignee} onChange={setAssignee} placeholder={t('form.choose')}
             options={people.filter((u) => u.status === 'active').map((u) => ({ value: String(u.id), label: u.full_name + (u.title ? ' — ' + u.title : '') }))} />
           <TextField label={t('dlv.deadline_days')} name="deadline_days" type="number" inputMode="numeric" value={days} onInput={setDays}

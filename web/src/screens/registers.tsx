@@ -7,10 +7,10 @@ import { api } from '../api/endpoints';
 import type { User } from '../api/types';
 import { useAsync } from '../components/async';
 import { Badge, Card, Loading, PageHeader, SelectField, Table, TextField } from '../components/ui';
-import { formatDateTime } from '../format';
 import { useI18n, type MsgId } from '../i18n/i18n';
 import { navigate, type Route } from '../router';
 import { useSession } from '../session';
+import { recipientsText } from './docs_common';
 
 type Kind = 'outgoing' | 'incoming';
 
@@ -18,6 +18,14 @@ type Kind = 'outgoing' | 'incoming';
 const dmy = (s: string | null | undefined): string => {
   const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(s ?? '');
   return m ? `${m[3]}/${m[2]}/${m[1]}` : s ?? '';
+};
+
+/* An instant as the registers write it, in Vietnam time: "06/12/2026 14:05". */
+const dmyTime = (iso: string): string => {
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) return '';
+  const d = new Date(ms + 7 * 3_600_000).toISOString();
+  return `${dmy(d)} ${d.slice(11, 16)}`;
 };
 
 export function Registers({ route }: { route: Route }) {
@@ -64,6 +72,7 @@ export function Registers({ route }: { route: Route }) {
         <div class="exports" aria-label={t('reg.exports')} role="group">
           <a class="btn btn--secondary btn--small" href={docsApi.registerCsvUrl(kind, q)} download={kind === 'outgoing' ? 'so-van-ban-di.csv' : 'so-van-ban-den.csv'}>{t('reg.csv')}</a>
         </div>
+        <div class="register">
         {data.loading ? <Loading /> : kind === 'outgoing' ? (
           <Table<OutEntry> caption={t('reg.outgoing')} captionHidden empty={t('reg.empty')} rowKey={(r) => r.id}
             rows={(data.data?.out ?? []).filter((r) => inRange(r.issued_date) && has(r.symbol, r.doc_type, r.summary, r.signer, r.recipients, r.note))}
@@ -72,10 +81,10 @@ export function Registers({ route }: { route: Route }) {
               { key: 'c2', label: t('reg.out.2'), class: 'nowrap', render: (r) => dmy(r.issued_date) },
               { key: 'c3', label: t('reg.out.3'), render: (r) => <><strong>{r.doc_type}</strong> {r.summary}</> },
               { key: 'c4', label: t('reg.out.4'), render: (r) => r.signer },
-              { key: 'c5', label: t('reg.out.5'), render: (r) => r.recipients },
+              { key: 'c5', label: t('reg.out.5'), render: (r) => recipientsText(r.recipients) },
               { key: 'c6', label: t('reg.out.6'), render: (r) => r.handler },
               { key: 'c7', label: t('reg.out.7'), render: (r) => String(r.copies) },
-              { key: 'c8', label: t('reg.out.8'), render: (r) => { const x = (data.data?.dl ?? []).find((l) => l.document_id === r.document_id); return x ? formatDateTime(x.sent_at, 'vi').replace(/^ngày /, '') : ''; } },
+              { key: 'c8', label: t('reg.out.8'), render: (r) => { const x = (data.data?.dl ?? []).find((l) => l.document_id === r.document_id); return x ? dmyTime(x.sent_at) : ''; } },
               { key: 'c9', label: t('reg.out.9'), render: (r) => <Answers rows={(data.data?.dl ?? []).filter((l) => l.document_id === r.document_id)} name={agencyName} /> },
               { key: 'c10', label: t('reg.out.10'), render: (r) => r.note ?? '' },
             ]} />
@@ -95,6 +104,7 @@ export function Registers({ route }: { route: Route }) {
               { key: 'c10', label: t('reg.in.10'), render: (r) => [r.deadline ? t('reg.deadline', { date: dmy(r.deadline) }) : '', r.note ?? ''].filter(Boolean).join('. ') },
             ]} />
         )}
+        </div>
       </Card>
     </div>
   );
