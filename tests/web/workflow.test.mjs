@@ -108,7 +108,8 @@ test('a decision from the drafter to two wards, every step through the screens',
   // 2. The unit head: it waits for them; a send-back needs a comment; then approve.
   const head = await person('chanhvp');
   await head.getByRole('link', { name: vi('nav.documents'), exact: true }).click();
-  await head.getByRole('tab', { name: new RegExp(vi('docs.tab.mine')) }).waitFor();
+  await head.getByRole('link', { name: new RegExp(vi('docs.tab.mine')) }).waitFor();
+  assert.equal(await head.locator('.tab.is-active').getAttribute('aria-current'), 'page');
   await shot(head, 'wf-desktop-documents-waiting');
   await openDoc(head, SUMMARY);
   await head.getByRole('button', { name: vi('step.return') }).click();
@@ -209,7 +210,7 @@ test('a decision from the drafter to two wards, every step through the screens',
   await hb.getByRole('button', { name: vi('dlv.accept_button') }).click();
   await toastSays(hb, 'dlv.accepted');
   await hb.getByRole('link', { name: vi('nav.registers'), exact: true }).click();
-  await hb.getByRole('tab', { name: vi('reg.incoming') }).click();
+  await hb.getByRole('link', { name: vi('reg.incoming') }).click();
   const row = hb.locator('table tbody tr', { hasText: '01/QĐ-UBND' });
   await row.waitFor();
   assert.match(await row.textContent(), /Tạ Văn Sơn/);
@@ -232,7 +233,7 @@ test('a decision from the drafter to two wards, every step through the screens',
   // 8. The sender sees both answers: on the document page and in the outgoing register.
   const back = await person('vanthu');
   await back.evaluate((id) => { location.hash = '#/documents/' + id; }, docId);
-  const status = back.locator('table', { hasText: REASON });
+  const status = back.locator('.answers--doc', { hasText: REASON });
   await status.waitFor();
   assert.match(await status.textContent(), new RegExp(vi('dlv.state.accepted')));
   await shot(back, 'wf-desktop-doc-sent');

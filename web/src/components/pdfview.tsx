@@ -2,13 +2,17 @@
 // canvas, with boxes laid over it in PDF points — format findings, signature places in the
 // colour of their verdict, and the signer's movable signature box (pointer or arrow keys).
 import { useEffect, useRef, useState } from 'preact/hooks';
-import * as pdfjs from 'pdfjs-dist';
 import type { PDFDocumentProxy } from 'pdfjs-dist';
 import { useI18n } from '../i18n/i18n';
 import { Loading, Notice } from './ui';
 
 declare const __PDF_WORKER__: string;
-pdfjs.GlobalWorkerOptions.workerSrc = '/' + __PDF_WORKER__;
+/* pdf.js, loaded with the first preview (its own chunk) and its worker served beside it. */
+let lib: Promise<typeof import('pdfjs-dist')> | null = null;
+function pdfjs(): Promise<typeof import('pdfjs-dist')> {
+  lib ??= import('pdfjs-dist').then((m) => { m.GlobalWorkerOptions.workerSrc = '/' + __PDF_WORKER__; return m; });
+  return lib;
+}
 
 export type BoxTone = 'ok' | 'bad' | 'warn' | 'finding' | 'place';
 export interface PdfBox { page: number; rect: number[]; tone: BoxTone; label: string; key: string }
@@ -44,7 +48,7 @@ export function PdfView(props: Props) {
       const res = await fetch(props.url, { credentials: 'same-origin' });
       if (!res.ok) throw new Error('http ' + res.status);
       const data = new Uint8Array(await res.arrayBuffer());
-      const lt = pdfjs.getDocument({ data });
+      const lt = (await pdfjs()).getDocument({ data });
       task = lt;
       const d = await lt.promise;
       if (!live) return;

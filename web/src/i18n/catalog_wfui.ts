@@ -71,6 +71,9 @@ export const catalogWfui = {
   'timeline.version.signed': { vi: '{who} ký số (phiên bản {n})', en: '{who} signed (version {n})' },
   'timeline.version.sealed': { vi: '{who} cấp số, đóng dấu số (phiên bản {n})', en: '{who} numbered and sealed it (version {n})' },
   'timeline.comment': { vi: '{who} ghi ý kiến ở bước “{step}”', en: '{who} commented at “{step}”' },
+  'timeline.sent': { vi: 'Gửi đến {to}', en: 'Sent to {to}' },
+  'timeline.accepted': { vi: '{to} tiếp nhận, vào sổ văn bản đến', en: '{to} accepted and registered it' },
+  'timeline.rejected': { vi: '{to} từ chối', en: '{to} rejected it' },
   'timeline.issued': { vi: 'Ban hành số {symbol}', en: 'Issued as {symbol}' },
 
   'step.title': { vi: 'Việc của bạn', en: 'Your step' },

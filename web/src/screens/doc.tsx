@@ -10,7 +10,7 @@ import type { User } from '../api/types';
 import { useAsync } from '../components/async';
 import { useErrorText } from '../components/form';
 import { PdfView, type PdfBox, type PdfInfo, type PdfRect } from '../components/pdfview';
-import { Badge, Button, Card, DefList, FormError, Loading, Notice, PageHeader, Table, TextArea, TextField } from '../components/ui';
+import { Badge, Button, Card, DefList, FormError, Loading, Notice, PageHeader, TextArea, TextField } from '../components/ui';
 import { formatDate, formatDateTime } from '../format';
 import { isMsgId, useI18n, type MsgId } from '../i18n/i18n';
 import { hasOptionalRoute } from '../optional_routes';
@@ -80,7 +80,7 @@ export function DocumentPage({ id }: { id: number }) {
             ]} />
             <p><a class="btn btn--secondary btn--small" href={docsApi.pdfUrl(d.id)} download={`van-ban-${d.id}.pdf`}>{t('doc.download')}</a></p>
           </Card>
-          <Timeline d={d} who={who} />
+          <Timeline d={d} who={who} sent={data.data?.sent ?? []} />
         </div>
         <div class="docgrid__main">
           <Card title={t('pdf.preview')}>
@@ -267,19 +267,25 @@ function Recipients({ rows }: { rows: Delivery[] }) {
   const { agencies } = useSession();
   return (
     <Card title={t('doc.recipients_status')}>
-      <Table<Delivery> caption={t('doc.recipients_status')} captionHidden rows={rows} rowKey={(r) => r.id} empty={t('common.none')}
-        columns={[
-          { key: 'to', label: t('dlv.to'), render: (r) => agencies.find((a) => a.id === r.to_agency_id)?.name ?? '#' + r.to_agency_id },
-          { key: 'state', label: t('dlv.state'), render: (r) => <Badge tone={r.state === 'accepted' ? 'ok' : r.state === 'rejected' ? 'bad' : 'info'}>{t(('dlv.state.' + r.state) as MsgId)}</Badge> },
-          { key: 'reason', label: t('dlv.reason'), render: (r) => r.reason ?? '' },
-          { key: 'when', label: t('dlv.decided_at'), render: (r) => formatDateTime(r.decided_at ?? r.sent_at, lang) },
-        ]} />
+      {rows.length === 0 ? <p class="empty">{t('common.none')}</p> : (
+        <ul class="answers answers--doc">
+          {rows.map((r) => (
+            <li key={r.id} data-state={r.state}>
+              <strong>{agencies.find((a) => a.id === r.to_agency_id)?.name ?? '#' + r.to_agency_id}</strong>
+              {' '}<Badge tone={r.state === 'accepted' ? 'ok' : r.state === 'rejected' ? 'bad' : 'info'}>{t(('dlv.state.' + r.state) as MsgId)}</Badge>
+              <span class="muted small"> · {formatDateTime(r.decided_at ?? r.sent_at, lang)}</span>
+              {r.reason ? <p><span class="muted">{t('dlv.reason')}:</span> {r.reason}</p> : null}
+            </li>
+          ))}
+        </ul>
+      )}
     </Card>
   );
 }
 
-function Timeline({ d, who }: { d: Doc; who: (id: number | null) => string }) {
+function Timeline({ d, who, sent }: { d: Doc; who: (id: number | null) => string; sent: Delivery[] }) {
   const { t, lang } = useI18n();
+  const { agencies } = useSession();
   const events = useMemo(() => {
     const ev: { at: string; key: string; text: string; body?: string }[] = [];
     for (const v of d.versions ?? []) {
@@ -289,8 +295,15 @@ function Timeline({ d, who }: { d: Doc; who: (id: number | null) => string }) {
       ev.push({ at: c.created_at, key: 'c' + c.id, text: t('timeline.comment', { who: c.author, step: stateLabel(t, c.step as Doc['state']) }), body: c.body });
     }
     if (d.issued_at) ev.push({ at: d.issued_at, key: 'issued', text: t('timeline.issued', { symbol: d.symbol ?? '' }) });
+    const name = (id: number) => agencies.find((a) => a.id === id)?.name ?? '#' + id;
+    for (const l of sent) {
+      ev.push({ at: l.sent_at, key: 's' + l.id, text: t('timeline.sent', { to: name(l.to_agency_id) }) });
+      if (l.decided_at && l.state !== 'received') {
+        ev.push({ at: l.decided_at, key: 'r' + l.id, text: t(l.state === 'accepted' ? 'timeline.accepted' : 'timeline.rejected', { to: name(l.to_agency_id) }), ...(l.reason ? { body: l.reason } : {}) });
+      }
+    }
     return ev.sort((a, b) => a.at.localeCompare(b.at) || a.key.localeCompare(b.key));
-  }, [d, lang]);
+  }, [d, sent, lang]);
   return (
     <Card title={t('doc.timeline')}>
       <ol class="timeline">

@@ -44,14 +44,14 @@ export function Documents({ route }: { route: Route }) {
     <div>
       <PageHeader title={t('docs.title')} subtitle={agency?.name}
         actions={hasRole(me, 'drafter', agencyId) ? <Button kind="primary" onClick={() => setCreating(true)}>{t('docs.new')}</Button> : null} />
-      <div class="tabs" role="tablist" aria-label={t('docs.tabs')}>
+      <nav class="tabs" aria-label={t('docs.tabs')}>
         {TABS.map((x) => (
-          <a key={x} role="tab" href={'#/documents?' + new URLSearchParams({ agency: String(agencyId), tab: x }).toString()}
-            aria-selected={tab === x} class={'tab' + (tab === x ? ' is-active' : '')}>
+          <a key={x} href={'#/documents?' + new URLSearchParams({ agency: String(agencyId), tab: x }).toString()}
+            aria-current={tab === x ? 'page' : undefined} class={'tab' + (tab === x ? ' is-active' : '')}>
             {t(('docs.tab.' + x) as 'docs.tab.mine')} <span class="tab__n">{data.data ? count(x) : ''}</span>
           </a>
         ))}
-      </div>
+      </nav>
       <Card>
         <div class="toolbar filters">
           {mine.length > 1 ? (

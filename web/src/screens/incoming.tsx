@@ -37,13 +37,13 @@ export function Incoming({ route }: { route: Route }) {
   return (
     <div>
       <PageHeader title={t('incoming.title')} subtitle={agencies.find((a) => a.id === me.user.agency_id)?.name} />
-      <div class="tabs" role="tablist" aria-label={t('incoming.tabs')}>
+      <nav class="tabs" aria-label={t('incoming.tabs')}>
         {TABS.map((x) => (
-          <a key={x} role="tab" href={'#/incoming?tab=' + x} aria-selected={tab === x} class={'tab' + (tab === x ? ' is-active' : '')}>
+          <a key={x} href={'#/incoming?tab=' + x} aria-current={tab === x ? 'page' : undefined} class={'tab' + (tab === x ? ' is-active' : '')}>
             {t(('incoming.tab.' + x) as MsgId)} <span class="tab__n">{data.data ? all.filter((d) => d.state === x).length : ''}</span>
           </a>
         ))}
-      </div>
+      </nav>
       <Card>
         {data.loading ? <Loading /> : (
           <Table<Delivery> caption={t(('incoming.tab.' + tab) as MsgId)} captionHidden rows={rows} rowKey={(r) => r.id} empty={t('incoming.empty')}

@@ -56,11 +56,11 @@ export function Registers({ route }: { route: Route }) {
   return (
     <div>
       <PageHeader title={t('reg.title')} subtitle={agencies.find((a) => a.id === ag)?.name} />
-      <div class="tabs" role="tablist" aria-label={t('reg.tabs')}>
+      <nav class="tabs" aria-label={t('reg.tabs')}>
         {(['outgoing', 'incoming'] as Kind[]).map((k) => (
-          <a key={k} role="tab" href={'#/registers/' + k} aria-selected={kind === k} class={'tab' + (kind === k ? ' is-active' : '')}>{t(('reg.' + k) as MsgId)}</a>
+          <a key={k} href={'#/registers/' + k} aria-current={kind === k ? 'page' : undefined} class={'tab' + (kind === k ? ' is-active' : '')}>{t(('reg.' + k) as MsgId)}</a>
         ))}
-      </div>
+      </nav>
       <Card>
         <div class="toolbar filters">
           <SelectField label={t('reg.year')} name="year" value={year} onChange={setYear} placeholder={t('reg.all_years')} options={years.map((y) => ({ value: y, label: y }))} />
