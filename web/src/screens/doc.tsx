@@ -18,6 +18,7 @@ import { navigate } from '../router';
 import { hasRole, useSession } from '../session';
 import { classLabel, recipientsText, stateLabel, stateTone, urgencyLabel } from './docs_common';
 import { NotFound } from './errors';
+import { guessPlace } from '../docs_logic';
 
 export function DocumentPage({ id }: { id: number }) {
   const { t, lang } = useI18n();
@@ -92,30 +93,6 @@ export function DocumentPage({ id }: { id: number }) {
       </div>
     </div>
   );
-}
-
-/* The image's box as ks_appear_place_personal lays it: the gap between the lowest line holding
- * the signer's name and the nearest line above it in that column, 3:1, centred on the name. */
-export function guessPlace(info: PdfInfo, name: string): PdfRect {
-  const fold = (s: string) => s.normalize('NFC').toLowerCase().replace(/\s+/g, ' ').trim();
-  const want = fold(name);
-  const hits = info.lines.filter((l) => want && fold(l.str).includes(want)).sort((a, b) => b.page - a.page || a.y - b.y);
-  const n = hits[0];
-  if (!n) {
-    const [w = 595, h = 842] = info.sizes[info.pages - 1] ?? [];
-    void h;
-    return { page: info.pages, x0: w - 240, y0: 160, x1: w - 90, y1: 210 };
-  }
-  const cx = n.x + n.w / 2;
-  const above = info.lines.filter((l) => l.page === n.page && l.y > n.y + n.h * 0.5 && Math.abs(l.x + l.w / 2 - cx) < 120)
-    .sort((a, b) => a.y - b.y)[0];
-  const top = above ? above.y - 2 : n.y + n.h + 60;
-  const bottom = n.y + n.h + 2;
-  const gap = Math.max(top - bottom, 24);
-  const h = Math.min(gap - 4, 60);
-  const w = h * 3;
-  const y0 = bottom + (gap - h) / 2;
-  return { page: n.page, x0: cx - w / 2, y0, x1: cx + w / 2, y1: y0 + h };
 }
 
 function Findings({ report }: { report: FormatReport }) {

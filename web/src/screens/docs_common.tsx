@@ -44,27 +44,4 @@ export function inWorkflow(me: Me): boolean {
   return me.roles.some((r) => WORKFLOW_ROLES.includes(r.role));
 }
 
-/* Adds `days` Vietnamese working days (Monday to Friday) to today, in +07:00; the server counts
- * public holidays too and has the last word. */
-export function addWorkingDays(from: Date, days: number): Date {
-  const d = new Date(from.getTime() + 7 * 3_600_000);
-  let left = days;
-  while (left > 0) {
-    d.setUTCDate(d.getUTCDate() + 1);
-    const wd = d.getUTCDay();
-    if (wd !== 0 && wd !== 6) left--;
-  }
-  return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()) - 7 * 3_600_000);
-}
-
-/* The recipients as the server keeps them (a JSON list of names, or text) for reading. */
-export function recipientsText(r: string | null | undefined): string {
-  if (!r) return '';
-  if (r.startsWith('[')) {
-    try {
-      const v = JSON.parse(r) as unknown;
-      if (Array.isArray(v)) return v.map(String).join('; ');
-    } catch { /* shown as it is */ }
-  }
-  return r;
-}
+export { addWorkingDays, recipientsText } from '../docs_logic';
