@@ -26,6 +26,7 @@ export interface Doc {
   versions?: DocVersion[]; comments?: DocComment[];
   /* a conversion job (DOCX/ODT → PDF) when the server answers with one */
   job_id?: number;
+  job?: { id: number };
 }
 
 export interface Job { id: number; state: string; progress?: number; document_id?: number | null; error?: string }

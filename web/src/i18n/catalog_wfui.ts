@@ -52,6 +52,8 @@ export const catalogWfui = {
   'doc.agency': { vi: 'Cơ quan ban hành', en: 'Issuing agency' },
   'doc.agency_code': { vi: 'Mã định danh', en: 'Agency code' },
   'doc.drafter': { vi: 'Người soạn thảo', en: 'Drafter' },
+  'doc.language': { vi: 'Ngôn ngữ', en: 'Language' },
+  'doc.language_vi': { vi: 'Tiếng Việt', en: 'Vietnamese' },
   'doc.signer': { vi: 'Người ký', en: 'Signer' },
   'doc.created_at': { vi: 'Ngày tạo', en: 'Created' },
   'doc.updated_at': { vi: 'Cập nhật', en: 'Updated' },

@@ -98,7 +98,8 @@ function NewDraft({ agencyId, onClose }: { agencyId: number; onClose: (d: Doc | 
         agency_id: agencyId, doc_type: v.doc_type, summary: v.summary, urgency: v.urgency,
         classification: v.classification, series: v.series,
       });
-      if (d.job_id) { setJob({ id: d.job_id, state: 'queued', progress: 0 }); return; }
+      const jobId = d.job_id ?? d.job?.id;
+      if (jobId) { setJob({ id: jobId, state: 'queued', progress: 0 }); return; }
       notify(t('docs.created'));
       onClose(d);
     }, ['file', 'doc_type', 'summary']);
@@ -130,6 +131,7 @@ function NewDraft({ agencyId, onClose }: { agencyId: number; onClose: (d: Doc | 
             [t('doc.agency'), agency?.name ?? ''],
             [t('doc.agency_code'), agency?.code ?? ''],
             [t('doc.drafter'), me.user.full_name],
+            [t('doc.language'), t('doc.language_vi')],
             [t('doc.created_at'), formatDate(new Date().toISOString(), lang)],
             [t('doc.pages'), t('doc.after_upload')],
             [t('doc.number_symbol'), t('doc.at_issue')],
