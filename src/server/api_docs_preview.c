@@ -1,13 +1,14 @@
 /* server/api_docs_preview.c — what the web UI's document page shows before a step is taken:
- * the format checker runs the Decree 30 Appendix I check on the current version and sees its
- * findings (rule, page, box, message) before approving or sending the document back. Nothing
- * is stored and the state does not move. */
+ * the Decree 30 Appendix I check of the current version, run now: the format checker sees its
+ * findings (rule, page, box, message) before approving or sending the document back, and a
+ * drafter may check a draft before submitting it. Nothing is stored and the state does not
+ * move. */
 #include <stdlib.h>
 
 #include "docs.h"
 
-/* GET /documents/{id}/format-report: {"findings": [...]} of the latest version, for a format
- * checker of the document's agency. */
+/* GET /documents/{id}/format-report: {"findings": [...]} of the latest version, for anyone who
+ * may read the document. */
 int api_doc_format_report(kysod_req *r)
 {
     json_t *doc = NULL;
@@ -17,8 +18,6 @@ int api_doc_format_report(kysod_req *r)
     if (rc)
         return rc;
     if ((rc = docs_refuse_classified(r, doc, NULL, 0)) ||
-        (rc = docs_need_role(r, doc, "format_checker",
-                             N_("only a format checker checks documents"))) ||
         (rc = docs_read_pdf(r, kysod_str(doc, "sha256", ""), &pdf, &len)))
         goto done;
     char *report = docs_format_report(r, pdf, len, &count);

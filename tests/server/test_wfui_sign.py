@@ -1,6 +1,6 @@
 """What the web UI's document page needs from kysod (issue 13): the format checker runs the
 Decree 30 check before deciding (GET /documents/{id}/format-report: findings, no state change,
-checkers only), and the signer's chosen place of the signature image goes to the engine
+not visible to another agency), and the signer's chosen place of the signature image goes to the engine
 (POST /documents/{id}/sign with "position": the widget lands on that page at that box; a bad
 box is refused naming the field, a page outside the document is refused and signs nothing).
 Run on SQLite and PostgreSQL: test_wfui_sign.py sqlite|pg"""
@@ -59,8 +59,8 @@ def main():
 
         # the format report before deciding
         i = to_signing(city, s, pdf, "Báo cáo thể thức trước khi quyết định")
-        st, j, _ = s["chuyenvien"].req("GET", V + f"/documents/{i}/format-report")
-        check(st == 403, f"a drafter does not run the format check: {st}")
+        st, j, _ = s["vanthu.hb"].req("GET", V + f"/documents/{i}/format-report")
+        check(st == 404, f"another agency does not see the document: {st}")
         st, rep, _ = s["thethuc"].req("GET", V + f"/documents/{i}/format-report")
         check(st == 200 and isinstance(rep.get("findings"), list),
               f"the checker gets the findings: {st} {rep}")
