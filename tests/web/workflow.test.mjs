@@ -282,6 +282,23 @@ test('the same screens on a phone: no sideways scrolling', async () => {
   await phoneShot('chuyenvien', '#/documents?tab=all', 'documents');
 });
 
+test('English second: the document page and the incoming register read in English', async () => {
+  const page = await newPage(browser, { lang: 'en' });
+  await page.goto(BASE + '/');
+  await page.getByLabel(tr('en', 'signin.login')).fill('vanthu.hb');
+  await page.getByLabel(tr('en', 'signin.password')).fill(USERS['vanthu.hb']);
+  await page.getByRole('button', { name: tr('en', 'signin.submit') }).click();
+  await page.getByRole('link', { name: tr('en', 'nav.registers'), exact: true }).click();
+  await page.getByRole('link', { name: tr('en', 'reg.incoming') }).click();
+  await page.locator('table tbody tr', { hasText: '01/QĐ-UBND' }).waitFor();
+  await page.getByRole('columnheader', { name: tr('en', 'reg.in.2') }).waitFor();
+  await shot(page, 'wf-en-desktop-register-incoming');
+  await page.locator('table tbody tr a').first().click();
+  await page.getByText(tr('en', 'verify.capacity_org')).first().waitFor();
+  await shot(page, 'wf-en-desktop-incoming');
+  await page.context().close();
+});
+
 test('the register filters: dates typed in the Vietnamese order', async () => {
   const page = await person('vanthu');
   await page.getByRole('link', { name: vi('nav.registers'), exact: true }).click();

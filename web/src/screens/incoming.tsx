@@ -4,7 +4,7 @@
 // places outlined on the pages in the colour of their verdict; the clerk accepts (assignee,
 // deadline in working days shown as a date) or rejects with a reason chosen or written.
 import { useState } from 'preact/hooks';
-import { docsApi, parseVerify, type Delivery, type VerifyReport, type VerifySignature } from '../api/docs';
+import { docsApi, parseVerify, type Delivery, type VerifyChange, type VerifyReport, type VerifySignature } from '../api/docs';
 import { api } from '../api/endpoints';
 import type { User } from '../api/types';
 import { useAsync } from '../components/async';
@@ -127,6 +127,8 @@ function Plain({ rep, verdict, from, sentAt }: { rep: VerifyReport | null; verdi
   const fold = (s: string) => s.normalize('NFC').toLowerCase().replace(/\s+/g, ' ').trim();
   const names = new Set([from, ...agencies.map((a) => a.name)].map(fold));
   // An organisation's certificate names the agency (its seal); a person's names the person.
+  // The report keeps each change in English ("what") and in Vietnamese ("what_text").
+  const whatText = (c: VerifyChange) => (lang === 'vi' ? c.what_text : '') || c.what;
   const isOrg = (s: VerifySignature) => !!s.signer?.name && names.has(fold(s.signer.name));
   const sigs = rep?.signatures ?? [];
   return (
@@ -151,8 +153,8 @@ function Plain({ rep, verdict, from, sentAt }: { rep: VerifyReport | null; verdi
               <p>{ok ? t('verify.sig_valid') : verdictTone(sigIndication(s)) === 'bad' ? t('verify.sig_invalid') : t('verify.sig_indeterminate')}
                 {s.subindication ? ` (${s.subindication})` : ''}</p>
               <p>{added.length === 0 ? t('verify.nothing_after') : bad.length === 0
-                ? t('verify.added_allowed', { what: [...new Set(added.map((c) => c.what_text || c.what))].join(', ') })
-                : t('verify.added_forbidden', { what: [...new Set(bad.map((c) => c.what_text || c.what))].join(', ') })}</p>
+                ? t('verify.added_allowed', { what: [...new Set(added.map(whatText))].join(', ') })
+                : t('verify.added_forbidden', { what: [...new Set(bad.map(whatText))].join(', ') })}</p>
             </li>
           );
         })}
