@@ -32,6 +32,8 @@ export function DocumentPage({ id }: { id: number }) {
   }, [id]);
   const [findings, setFindings] = useState<Finding[] | null>(null);
   const [place, setPlace] = useState<PdfRect | null>(null);
+  // Sent to the engine only once the signer moved it: otherwise the engine places the image.
+  const [moved, setMoved] = useState(false);
   const [info, setInfo] = useState<PdfInfo | null>(null);
   const [pdfTick, setPdfTick] = useState(0);
 
@@ -41,7 +43,7 @@ export function DocumentPage({ id }: { id: number }) {
   useEffect(() => {
     if (signing && info && !place) setPlace(guessPlace(info, me.user.full_name));
   }, [signing, info]);
-  useEffect(() => { setFindings(null); setPlace(null); setInfo(null); }, [id]);
+  useEffect(() => { setFindings(null); setPlace(null); setInfo(null); setMoved(false); }, [id]);
 
   if (data.loading && !data.data) return <Loading />;
   if (data.error || !d) return data.error ? <NotFound /> : <Loading />;
@@ -61,7 +63,7 @@ export function DocumentPage({ id }: { id: number }) {
         actions={<Badge tone={stateTone(d.state)}>{stateLabel(t, d.state)}</Badge>} />
       <div class="docgrid">
         <div class="docgrid__side">
-          <StepCard d={d} findings={findings} setFindings={setFindings} place={place} onDone={reload} errText={errText} />
+          <StepCard d={d} findings={findings} setFindings={setFindings} place={moved ? place : null} onDone={reload} errText={errText} />
           {d.state === 'sent' ? <Recipients rows={data.data?.sent ?? []} /> : null}
           <Card title={t('doc.metadata')}>
             <DefList items={[
@@ -87,7 +89,7 @@ export function DocumentPage({ id }: { id: number }) {
           <Card title={t('pdf.preview')}>
             {report && report.findings.length ? <Findings report={report} /> : report ? <Notice kind="success">{t('check.none')}</Notice> : null}
             <PdfView key={pdfTick} url={docsApi.pdfUrl(d.id) + '?v=' + d.version} boxes={boxes} onInfo={setInfo}
-              movable={signing && place ? { rect: place, label: t('sign.place'), onChange: setPlace } : null} />
+              movable={signing && place ? { rect: place, label: t('sign.place'), onChange: (r) => { setPlace(r); setMoved(true); } } : null} />
           </Card>
         </div>
       </div>
