@@ -126,7 +126,42 @@ static int sign_failed(kysod_req *r, const ks_error *e)
 
 static const kysod_field SIGN[] = {
     {"title", F_STR, false, 100, NULL, NULL},
+    {"position", F_OBJ, false, 0, NULL, NULL},
 };
+
+/* The optional "position": {"page": 1-based, "x0", "y0", "x1", "y1": points in the page's
+ * default user space} where the signer moved the signature image in the preview; absent, the
+ * engine finds its place between title and name. 0 or the 400 set. */
+static int sign_position(kysod_req *r, json_t *b, ks_sign_opts *o)
+{
+    json_t *p = json_object_get(b, "position");
+    if (!p)
+        return 0;
+    static const char *const K[] = {"page", "x0", "y0", "x1", "y1"};
+    double v[5];
+    for (size_t i = 0; i < 5; i++) {
+        json_t *x = json_object_get(p, K[i]);
+        if (!json_is_number(x))
+            return kysod_fail(r, 400, "invalid_field", "position",
+                              N_("position needs numbers page, x0, y0, x1 and y1"));
+        v[i] = json_number_value(x);
+    }
+    if (json_object_size(p) != 5)
+        return kysod_fail(r, 400, "invalid_field", "position",
+                          N_("position has only page, x0, y0, x1 and y1"));
+    double w = v[3] - v[1], h = v[4] - v[2];
+    if (v[0] < 1 || v[0] > 100000 || v[0] != (double)(long)v[0] || v[1] < 0 || v[2] < 0 ||
+        v[3] > 14400 || v[4] > 14400 || w < 10 || h < 10 || w > 1000 || h > 1000)
+        return kysod_fail(r, 400, "invalid_field", "position",
+                          N_("position must be a box of 10 to 1000 points on a page"));
+    o->page = (long)v[0];
+    o->has_rect = true;
+    o->rect.x0 = v[1];
+    o->rect.y0 = v[2];
+    o->rect.x1 = v[3];
+    o->rect.y1 = v[4];
+    return 0;
+}
 
 /* POST /documents/{id}/sign: the signer's visible personal signature between title and name. */
 int api_doc_sign(kysod_req *r)
@@ -140,7 +175,11 @@ int api_doc_sign(kysod_req *r)
         return rc;
     if ((rc = docs_refuse_classified(r, doc, NULL, 0)) ||
         (rc = docs_need_role(r, doc, "signer", N_("only a signer of the agency signs"))) ||
-        (rc = kysod_body_object(r, &b)) || (rc = kysod_body_check(r, b, SIGN, 1, false)))
+        (rc = kysod_body_object(r, &b)) || (rc = kysod_body_check(r, b, SIGN, 2, false)))
+        goto done;
+    ks_sign_opts o;
+    ks_sign_opts_init(&o);
+    if ((rc = sign_position(r, b, &o)))
         goto done;
     if (strcmp(kysod_str(doc, "state", ""), DOC_SIGNING) != 0) {
         rc = kysod_fail(r, 409, "wrong_state", "state",
@@ -154,8 +193,6 @@ int api_doc_sign(kysod_req *r)
         (rc = docs_read_pdf(r, kysod_str(doc, "sha256", ""), &pdf, &len)) ||
         (rc = docs_refuse_classified(r, NULL, pdf, len)))
         goto done;
-    ks_sign_opts o;
-    ks_sign_opts_init(&o);
     o.kind = KS_SIGN_PERSONAL;
     o.title = kysod_str(b, "title", kysod_str(me, "title", ""));
     o.name = kysod_str(me, "full_name", "");

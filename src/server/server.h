@@ -302,6 +302,7 @@ int api_doc_pdf(kysod_req *r);
 int api_doc_submit(kysod_req *r);
 int api_doc_review(kysod_req *r);
 int api_doc_format_check(kysod_req *r);
+int api_doc_format_report(kysod_req *r);
 int api_doc_sign(kysod_req *r);
 int api_doc_issue(kysod_req *r);
 int api_doc_send(kysod_req *r);
