@@ -2,10 +2,12 @@
 // Every string a person reads is here; `npm run check-strings` checks the components use only it.
 import { catalogFed } from './catalog_fed';
 import { catalogTokensrv } from './catalog_tokensrv';
+import { catalogWfui } from './catalog_wfui';
 
 export const catalog = {
   ...catalogFed,
   ...catalogTokensrv,
+  ...catalogWfui,
   'app.name': { vi: 'kyso', en: 'kyso' },
   'app.title': { vi: 'kyso — Chữ ký số chuyên dùng công vụ', en: 'kyso — Public-service digital signatures' },
   'app.subtitle': { vi: 'Hệ thống chữ ký số chuyên dùng công vụ', en: 'Public-service digital signature system' },
