@@ -17,12 +17,12 @@ interface Event {
 const KINDS = ['document.waiting', 'delivery.arrived', 'status.changed', 'document.recalled'];
 const KEEP = 20;
 
-/* Where the event's object is shown (the workflow screens' routes). */
+/* Where the event's object is shown (the workflow screens' routes: documents, incoming). */
 function linkOf(e: Event): string {
   const [kind, id] = e.ref.split('/');
   if (kind === 'document' && id) return '#/documents/' + id;
-  if (kind === 'delivery' && id) return '#/inbox/' + id;
-  return '#/inbox';
+  if (kind === 'delivery' && id) return '#/incoming/' + id;
+  return '#/incoming';
 }
 
 export function Notify() {
