@@ -406,6 +406,11 @@ ks_status ks_pdf_update_write_file(ks_pdf_update *u, const char *path, ks_error 
 ks_status ks_pdf_newdoc_seed(ks_buf *seed, ks_error *err);
 /* In a new document's update: the page tree with `kids` (in order). */
 ks_status ks_pdf_newdoc_pages(ks_pdf_update *u, const ks_pdf_ref *kids, size_t n, ks_error *err);
+/* Parses a page list as people write it, "1, 3-5" (1-based pages and ascending ranges, commas
+ * between, each page once), into 0-based indices (at most `cap`). Errors: KS_E_USAGE naming the
+ * problem, KS_E_LIMIT past `cap`. Whether the pages exist is ks_pdf_extract_pages's check. */
+ks_status ks_pdf_page_list_parse(const char *s, size_t *pages, size_t cap, size_t *n,
+                                 ks_error *err);
 /* Appends to `out` a new document made of pages `pages` (0-based, in that order, each at most
  * once) of `src`: everything those pages reach is copied (content, resources, fonts, images;
  * streams byte for byte, still encoded); their annotations, the source's form, signatures,

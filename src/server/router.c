@@ -66,6 +66,17 @@ const kysod_route KYSOD_ROUTES[] = {
     {"POST", V "/deliveries/{id}/reject", ACC_AGENCY_MEMBER, api_dlv_reject},
     {"GET", V "/registers/outgoing", ACC_AGENCY_MEMBER, api_reg_outgoing},
     {"GET", V "/registers/incoming", ACC_AGENCY_MEMBER, api_reg_incoming},
+    /* copies, the follow-up register, closing a register's year (branch copies) */
+    {"POST", V "/documents/{id}/copies", ACC_AGENCY_MEMBER, api_copy_create},
+    {"GET", V "/copies/{id}", ACC_AGENCY_MEMBER, api_copy_get},
+    {"GET", V "/copies/{id}/pdf", ACC_AGENCY_MEMBER, api_copy_pdf},
+    {"GET", V "/deliveries/{id}/followups", ACC_AGENCY_MEMBER, api_followup_list},
+    {"POST", V "/deliveries/{id}/followups", ACC_AGENCY_MEMBER, api_followup_add},
+    {"GET", V "/registers/followup", ACC_AGENCY_MEMBER, api_reg_followup},
+    {"GET", V "/registers/copies", ACC_AGENCY_MEMBER, api_reg_copies},
+    {"POST", V "/registers/outgoing/close", ACC_AGENCY_MEMBER, api_reg_close_outgoing},
+    {"POST", V "/registers/incoming/close", ACC_AGENCY_MEMBER, api_reg_close_incoming},
+    {"POST", V "/registers/copies/close", ACC_AGENCY_MEMBER, api_reg_close_copies},
 };
 const int KYSOD_NROUTES = (int)(sizeof KYSOD_ROUTES / sizeof *KYSOD_ROUTES);
 
