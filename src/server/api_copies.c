@@ -41,19 +41,12 @@ typedef struct source {
 /* The document, registered by agency `ag` (issued by it, or accepted from another): 0 or set. */
 static int find_registered(kysod_req *r, int64_t ag, source *s)
 {
-    int rc = kysod_load(r, Q_DOC_GET, r->id, N_("no such document"), &s->doc);
+    int rc = kysod_load(r, Q_AGENCY_NAMES, ag, N_("no such agency"), &s->agency);
     if (rc)
         return rc;
-    if ((rc = kysod_load(r, Q_AGENCY_NAMES, ag, N_("no such agency"), &s->agency)))
-        return rc;
-    const char *state = kysod_str(s->doc, "state", "");
     if (kysod_int(s->doc, "agency_id") == ag) {
-        if (strcmp(state, DOC_ISSUED) && strcmp(state, DOC_SENT))
-            return kysod_fail(r, 409, "not_registered", "state",
-                              N_("only a registered document is copied; this one is \"%s\""),
-                              state);
         snprintf(s->issuer, sizeof s->issuer, "%s", kysod_str(s->agency, "name", ""));
-        return 0;
+        return 0; /* whether it is registered: checked once the caller is known to be its clerk */
     }
     ks_db_rows *rows = NULL;
     ks_db_arg a[2] = {KS_DB_I(r->id), KS_DB_I(ag)};
@@ -175,18 +168,31 @@ int api_copy_create(kysod_req *r)
     size_t src_len = 0, out_len = 0;
     char label[256], pages[1100] = "", symbol[64], num[96], reason[256];
     int rc = docs_need_blobs(r);
-    if (rc || (rc = kysod_body_object(r, &b)) || (rc = kysod_body_check(r, b, COPY, 5, false)))
+    if (rc || (rc = kysod_body_object(r, &b)) ||
+        (rc = kysod_load(r, Q_DOC_GET, r->id, N_("no such document"), &s.doc)))
         goto done;
-    int64_t ag = kysod_has(b, "agency_id") ? kysod_int(b, "agency_id") : r->s.agency_id;
-    const char *form = kysod_str(b, "form", "");
-    if ((rc = kysod_authorize(r, ACC_AGENCY_MEMBER, ag)))
+    /* the copying agency: the one asked for, else the document's when the caller sees it (its
+     * own outgoing document), else the caller's (an incoming document it accepted) */
+    json_t *agj = json_object_get(b, "agency_id");
+    int64_t doc_ag = kysod_int(s.doc, "agency_id");
+    int64_t ag = json_is_integer(agj)                       ? json_integer_value(agj)
+                 : kysod_sees(r, ACC_AGENCY_MEMBER, doc_ag) ? doc_ag
+                                                            : r->s.agency_id;
+    if ((rc = kysod_authorize(r, ACC_AGENCY_MEMBER, ag)) || (rc = find_registered(r, ag, &s)))
         goto done;
     if (!kysod_has_role(r, ag, "clerk")) {
         rc = kysod_fail_id(r, 403, "forbidden", N_("only a clerk (văn thư) makes copies"));
         goto done;
     }
-    if ((rc = find_registered(r, ag, &s)) || (rc = docs_refuse_classified(r, s.doc, NULL, 0)) ||
-        (rc = read_source(r, b, ag, &s)) || (rc = copies_seal_label(r, ag, label)))
+    const char *form = kysod_str(b, "form", ""), *state = kysod_str(s.doc, "state", "");
+    if (doc_ag == ag && strcmp(state, DOC_ISSUED) && strcmp(state, DOC_SENT)) {
+        rc = kysod_fail(r, 409, "not_registered", "state",
+                        N_("only a registered document is copied; this one is \"%s\""), state);
+        goto done;
+    }
+    if ((rc = kysod_body_check(r, b, COPY, 5, false)) ||
+        (rc = docs_refuse_classified(r, s.doc, NULL, 0)) || (rc = read_source(r, b, ag, &s)) ||
+        (rc = copies_seal_label(r, ag, label)))
         goto done;
     src = s.pdf;
     src_len = s.len;

@@ -19,16 +19,20 @@ static int close_register(kysod_req *r, const char *reg)
 {
     json_t *b = NULL;
     int rc = kysod_body_object(r, &b);
-    if (rc || (rc = kysod_body_check(r, b, CLOSE, 2, false)))
-        goto done;
-    int64_t ag = kysod_has(b, "agency_id") ? kysod_int(b, "agency_id") : r->s.agency_id;
-    int64_t year = kysod_int(b, "year"), now = time(NULL);
+    if (rc)
+        return rc;
+    /* who may is decided before what is asked is checked (the route table's order) */
+    json_t *agj = json_object_get(b, "agency_id");
+    int64_t ag = json_is_integer(agj) ? json_integer_value(agj) : r->s.agency_id;
     if ((rc = kysod_authorize(r, ACC_AGENCY_MEMBER, ag)))
         goto done;
     if (!kysod_has_role(r, ag, "clerk")) {
         rc = kysod_fail_id(r, 403, "forbidden", N_("only a clerk (văn thư) closes a register"));
         goto done;
     }
+    if ((rc = kysod_body_check(r, b, CLOSE, 2, false)))
+        goto done;
+    int64_t year = kysod_int(b, "year"), now = time(NULL);
     if (year < 2000 || year >= docs_vn_year(now)) {
         rc = kysod_fail(r, 422, "year_not_ended", "year",
                         N_("a register is closed after its year has ended (%lld has not)"),

@@ -16,36 +16,39 @@ int reg_pdf(kysod_req *r, const reg_kind *k, const reg_ctx *c, const ks_db_rows 
     const char *heads[16];
     double widths[16];
     size_t n = (size_t)rows->nrows * (size_t)k->ncols;
-    char *text = malloc(n ? n * CELL_MAX : 1);
-    const char **cells = calloc(n ? n : 1, sizeof *cells);
-    if (!text || !cells) {
-        free(text);
-        free(cells);
-        return kysod_fail(r, 500, "internal", NULL, N_("out of memory"));
-    }
+    char **cells = calloc(n ? n : 1, sizeof *cells);
+    char *cell = malloc(CELL_MAX);
+    bool ok = cells && cell;
     for (int col = 0; col < k->ncols; col++) {
         heads[col] = k->cols[col].head;
         widths[col] = k->cols[col].width;
     }
-    for (int i = 0; i < rows->nrows; i++)
-        for (int col = 0; col < k->ncols; col++) {
-            char *cell = text + ((size_t)i * (size_t)k->ncols + (size_t)col) * CELL_MAX;
-            reg_cell(k, c, rows, i, col, true, cell, CELL_MAX);
-            cells[(size_t)i * (size_t)k->ncols + (size_t)col] = cell;
-        }
+    for (size_t i = 0; ok && i < n; i++) {
+        reg_cell(k, c, rows, (int)(i / (size_t)k->ncols), (int)(i % (size_t)k->ncols), true, cell,
+                 CELL_MAX);
+        ok = (cells[i] = strdup(cell)) != NULL;
+    }
+    free(cell);
+    if (!ok) {
+        for (size_t i = 0; cells && i < n; i++)
+            free(cells[i]);
+        free(cells);
+        return kysod_fail(r, 500, "internal", NULL, N_("out of memory"));
+    }
     ks_pdf_table t = {.title = title,
                       .ntitle = (size_t)ntitle,
                       .headings = heads,
                       .widths = widths,
                       .ncols = (size_t)k->ncols,
-                      .cells = cells,
+                      .cells = (const char *const *)cells,
                       .nrows = (size_t)rows->nrows,
                       .page_word = "Trang",
                       .landscape = true};
     ks_buf b = KS_BUF_INIT;
     ks_error e;
     ks_status st = ks_pdf_table_render(&t, &b, &e);
-    free(text);
+    for (size_t i = 0; i < n; i++)
+        free(cells[i]);
     free(cells);
     if (st != KS_OK) {
         ks_buf_free(&b);

@@ -36,7 +36,8 @@ static const char Q_REG_IN_COUNT[] = "SELECT COUNT(*) FROM reg_incoming i" KS_RE
 /* ---- copies: ?1 agency ?2 year ?3 form ?4 from ?5 to ---- */
 #define KS_COPY_COLS                                                                               \
     "c.id, c.agency_id, c.document_id, c.source_copy_id, c.form, c.year, c.number, c.symbol,"      \
-    " c.copied_date, c.pages AS page_list, c.doc_symbol, c.doc_date, c.doc_type, c.summary, c.issuer,"          \
+    " c.copied_date, c.pages AS page_list, c.doc_symbol, c.doc_date, c.doc_type, c.summary, "      \
+    "c.issuer,"                                                                                    \
     " c.source_sha256, c.sha256, c.size, c.clerk_id, u.full_name AS clerk, c.recipients, c.note,"  \
     " c.created_at"
 #define KS_REG_COPY_FILTER                                                                         \

@@ -404,7 +404,7 @@ def main():
         if pg:
             pg.stop()
     print(f"{backend}: {F.checks - F.fails} passed, {F.fails} failed")
-    if F.fails:
+    if F.fails or os.environ.get("KYSO_KEEP"):
         print("work dir:", w)
     else:
         shutil.rmtree(w, ignore_errors=True)
