@@ -93,51 +93,50 @@ static ks_status wrap(ks_pdf_font *f, const char *text, double size, double widt
                       ks_error *err)
 {
     ks_buf line = KS_BUF_INIT;
-    ks_status st = KS_OK;
+    double line_w = 0, space_w = 0;
     const char *p = text ? text : "";
+    /* words are measured once each and added up (a space between): shaping a whole candidate
+     * line again for every word made a long register quadratic in its cells' words */
+    ks_status st = width_of(f, " ", 1, size, &space_w, err);
     while (st == KS_OK && *p) {
         size_t wl = strcspn(p, " \n");
-        if (wl > 0) {
-            size_t keep = line.len;
-            if (line.len)
-                ks_buf_putc(&line, ' ');
+        double ww = 0;
+        if (wl > 0 && (st = width_of(f, p, wl, size, &ww, err)))
+            break;
+        if (wl > 0 && line.len && line_w + space_w + ww <= width) {
+            ks_buf_putc(&line, ' ');
             ks_buf_append(&line, p, wl);
-            double w = 0;
-            if (line.failed) {
-                st = ks_error_set(err, KS_E_NOMEM, N_("out of memory"));
+            line_w += space_w + ww;
+        } else if (wl > 0) {
+            if (line.len && (st = push_line(c, (const char *)line.data, line.len, err)))
                 break;
-            }
-            if ((st = width_of(f, (const char *)line.data, line.len, size, &w, err)))
-                break;
-            if (w > width) {
-                line.len = keep;
-                if (keep && (st = push_line(c, (const char *)line.data, keep, err)))
+            line.len = 0;
+            line_w = 0;
+            /* the word alone: broken between characters while it is too wide */
+            const char *q = p;
+            size_t left = wl;
+            while (st == KS_OK && ww > width) {
+                size_t n = 0;
+                if ((st = fit_chars(f, q, left, size, width, &n, err)) ||
+                    (st = push_line(c, q, n, err)))
                     break;
-                line.len = 0;
-                /* the word alone: broken between characters while it is too wide */
-                const char *q = p;
-                size_t left = wl;
-                for (;;) {
-                    size_t n = 0;
-                    if ((st = fit_chars(f, q, left, size, width, &n, err)))
-                        break;
-                    if (n == left) {
-                        ks_buf_append(&line, q, n);
-                        break;
-                    }
-                    if ((st = push_line(c, q, n, err)))
-                        break;
-                    q += n;
-                    left -= n;
-                }
+                q += n;
+                left -= n;
+                if ((st = width_of(f, q, left, size, &ww, err)))
+                    break;
             }
+            ks_buf_append(&line, q, left);
+            line_w = ww;
         }
+        if (line.failed && st == KS_OK)
+            st = ks_error_set(err, KS_E_NOMEM, N_("out of memory"));
         p += wl;
         if (*p == '\n' && st == KS_OK) {
             if ((st = push_line(c, (const char *)(line.data ? line.data : (uint8_t *)""), line.len,
                                 err)))
                 break;
             line.len = 0;
+            line_w = 0;
         }
         if (*p)
             p++;
