@@ -225,6 +225,13 @@ def main():
         check("TRÍCH SAO" in t1 and "QUYẾT ĐỊNH" in t1, f"the extract's page 1 is a page of the decision, "
               f"with the copy text: {t1[:300]!r}")
 
+        full = pdf_text(w + "/ts.pdf")
+        check("Nơi nhận" not in full and "Nguyễn Văn A" not in full,
+              "the extract holds the chosen pages only (page 2's recipients and signer are not in it)")
+        raw = ts_pdf.decode("latin-1")
+        check(raw.count("/Type /Sig") + raw.count("/Type/Sig") == 1,
+              "the extract carries no signature of the source, only its own")
+
         # the ward copies what it accepted: its own series, from 01
         st, wc, _ = s["clerk1"].req("POST", V + f"/documents/{i}/copies", {"form": "SAO Y"})
         check(st == 201 and wc["number"] == 1 and wc["agency_id"] == ward1 and
@@ -232,6 +239,10 @@ def main():
         st, wc_pdf, _ = s["clerk1"].req("GET", V + f"/copies/{wc['id']}/pdf")
         open(w + "/wc.pdf", "wb").write(wc_pdf)
         verify(w, w + "/wc.pdf", 3)
+        st, j, _ = s["clerk1"].req("POST", V + f"/documents/{i}/copies", {"form": "SAO LỤC",
+                                                                           "from_copy_id": sy["id"]})
+        check(st == 422 and j["error"]["field"] == "from_copy_id",
+              f"a SAO LỤC only of the agency's own SAO Y: {st} {j}")
         st, j, _ = s["clerk2"].req("GET", V + f"/copies/{wc['id']}")
         check(st == 404, f"another ward does not see the copy: {st}")
 
