@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unicase.h>
 
 #include "doc_queries.h"
 #include "docs.h"
@@ -150,9 +151,16 @@ static int export(kysod_req *r, const reg_kind *k, const reg_ctx *c, ks_db_arg *
         snprintf(year, sizeof year, "Từ ngày %s đến ngày %s", from ? from : "…", to ? to : "…");
     else
         snprintf(year, sizeof year, "Năm %d", docs_vn_year(time(NULL)));
-    const char *title[3] = {kysod_str(agency, "name", ""), k->title, year};
+    /* the agency's name in capitals, as on the paper register's cover (Vietnamese-aware) */
+    const char *name = kysod_str(agency, "name", "");
+    size_t ulen = 0;
+    uint8_t *up = u8_toupper((const uint8_t *)name, strlen(name), "vi", UNINORM_NFC, NULL, &ulen);
+    char *upper = up ? strndup((const char *)up, ulen) : NULL;
+    free(up);
+    const char *title[3] = {upper ? upper : name, k->title, year};
     rc = strcmp(fmt, "xlsx") == 0 ? reg_xlsx(r, k, c, rows, title, 3)
                                   : reg_pdf(r, k, c, rows, title, 3);
+    free(upper);
     json_decref(agency);
     ks_db_rows_free(rows);
     return rc;
