@@ -59,6 +59,18 @@ int api_followup_add(kysod_req *r)
                         N_("the document was dealt with already (done)"));
         goto done;
     }
+    ks_db_rows *closed = NULL;
+    ks_db_arg q[3] = {KS_DB_I(kysod_int(cur, "agency_id")), KS_DB_S("incoming"),
+                      KS_DB_I(kysod_int(cur, "year"))};
+    if ((rc = kysod_db(r, Q_REG_CLOSED, q, 3, &closed)))
+        goto done;
+    bool is_closed = closed->nrows > 0;
+    ks_db_rows_free(closed);
+    if (is_closed) {
+        rc = kysod_fail(r, 409, "closed", "year", N_("the register of %lld is closed already"),
+                        (long long)kysod_int(cur, "year"));
+        goto done;
+    }
     int64_t now = time(NULL);
     char today[16] = "";
     if (strcmp(progress, "done") == 0)
