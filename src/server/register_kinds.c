@@ -25,9 +25,15 @@ static const reg_col OUT_COLS[] = {
     {"Ký nhận", {NULL}, RC_BLANK, 1.0},
     {"Ghi chú", {"note"}, 0, 1.2},
 };
-const reg_kind REG_OUTGOING = {"outgoing",     "outgoing",      "SỔ ĐĂNG KÝ VĂN BẢN ĐI",
-                               Q_REG_OUT_LIST, Q_REG_OUT_COUNT, "series",
-                               "issued_date",  OUT_COLS,        10};
+const reg_kind REG_OUTGOING = {.name = "outgoing",
+                               .closed_as = "outgoing",
+                               .title = "SỔ ĐĂNG KÝ VĂN BẢN ĐI",
+                               .sheet = "Sổ văn bản đi",
+                               .list_sql = Q_REG_OUT_LIST,
+                               .count_sql = Q_REG_OUT_COUNT,
+                               .series_arg = "series",
+                               .cols = OUT_COLS,
+                               .ncols = 10};
 
 static const reg_col IN_COLS[] = {
     {"Ngày đến", {"received_date"}, RC_DATE, 1.0},
@@ -41,9 +47,15 @@ static const reg_col IN_COLS[] = {
     {"Ký nhận", {NULL}, RC_BLANK, 1.0},
     {"Ghi chú", {"note"}, 0, 1.2},
 };
-const reg_kind REG_INCOMING = {"incoming",      "incoming",     "SỔ ĐĂNG KÝ VĂN BẢN ĐẾN",
-                               Q_REG_IN_LIST,   Q_REG_IN_COUNT, NULL,
-                               "received_date", IN_COLS,        10};
+const reg_kind REG_INCOMING = {.name = "incoming",
+                               .closed_as = "incoming",
+                               .title = "SỔ ĐĂNG KÝ VĂN BẢN ĐẾN",
+                               .sheet = "Sổ văn bản đến",
+                               .list_sql = Q_REG_IN_LIST,
+                               .count_sql = Q_REG_IN_COUNT,
+                               .series_arg = NULL,
+                               .cols = IN_COLS,
+                               .ncols = 10};
 
 static const reg_col FOLLOW_COLS[] = {
     {"Số đến", {"number"}, RC_NUMBER, 0.8},
@@ -57,10 +69,15 @@ static const reg_col FOLLOW_COLS[] = {
     {"Số, ký hiệu văn bản trả lời", {"reply_symbol"}, 0, 1.4},
     {"Ghi chú", {"note", "progress_note"}, 0, 1.6},
 };
-const reg_kind REG_FOLLOWUP = {
-    "followup",      "incoming",     "SỔ THEO DÕI GIẢI QUYẾT VĂN BẢN ĐẾN",
-    Q_REG_IN_LIST,   Q_REG_IN_COUNT, NULL,
-    "received_date", FOLLOW_COLS,    7};
+const reg_kind REG_FOLLOWUP = {.name = "followup",
+                               .closed_as = "incoming",
+                               .title = "SỔ THEO DÕI GIẢI QUYẾT VĂN BẢN ĐẾN",
+                               .sheet = "Sổ theo dõi giải quyết",
+                               .list_sql = Q_REG_IN_LIST,
+                               .count_sql = Q_REG_IN_COUNT,
+                               .series_arg = NULL,
+                               .cols = FOLLOW_COLS,
+                               .ncols = 7};
 
 static const reg_col COPY_COLS[] = {
     {"Số, ký hiệu bản sao", {"symbol"}, 0, 1.3},
@@ -74,9 +91,15 @@ static const reg_col COPY_COLS[] = {
     {"Người sao", {"clerk"}, 0, 1.3},
     {"Ghi chú", {"note"}, 0, 1.1},
 };
-const reg_kind REG_COPIES = {"copies",        "copy",           "SỔ ĐĂNG KÝ BẢN SAO VĂN BẢN",
-                             Q_REG_COPY_LIST, Q_REG_COPY_COUNT, "form",
-                             "copied_date",   COPY_COLS,        10};
+const reg_kind REG_COPIES = {.name = "copies",
+                             .closed_as = "copy",
+                             .title = "SỔ ĐĂNG KÝ BẢN SAO VĂN BẢN",
+                             .sheet = "Sổ bản sao",
+                             .list_sql = Q_REG_COPY_LIST,
+                             .count_sql = Q_REG_COPY_COUNT,
+                             .series_arg = "form",
+                             .cols = COPY_COLS,
+                             .ncols = 10};
 
 static int col_index(const ks_db_rows *rows, const char *name)
 {

@@ -44,7 +44,7 @@ int reg_xlsx(kysod_req *r, const reg_kind *k, const reg_ctx *c, const ks_db_rows
         return kysod_fail(r, 500, "internal", NULL, N_("cannot create a temporary file"));
     close(fd);
     lxw_workbook *wb = workbook_new(path);
-    lxw_worksheet *ws = wb ? workbook_add_worksheet(wb, k->name) : NULL;
+    lxw_worksheet *ws = wb ? workbook_add_worksheet(wb, k->sheet) : NULL;
     if (!ws) {
         if (wb)
             workbook_close(wb);

@@ -27,9 +27,9 @@ typedef struct reg_kind {
     const char *name;      /* "outgoing", "incoming", "followup", "copies" */
     const char *closed_as; /* its name in reg_closed (the follow-up closes with incoming) */
     const char *title;     /* "SỔ ĐĂNG KÝ VĂN BẢN ĐI" */
+    const char *sheet;     /* the XLSX sheet's name (at most 31 characters) */
     const char *list_sql, *count_sql;
     const char *series_arg; /* the query argument of its series ("series", "form"), or NULL */
-    const char *date_col;   /* the column the date range filters */
     const reg_col *cols;
     int ncols;
 } reg_kind;
