@@ -38,4 +38,9 @@ void docs_vn_date(int64_t t, char out[16]);
 ks_status docs_next_number(kysod_req *r, int64_t agency, const char *reg, const char *series,
                            int year, int64_t *number, ks_error *e);
 
+/* Reads images_dir/<kind>-<id>.png (the person's signature image, kind "user", or the agency's
+ * seal, kind "agency"); *out malloc'd (api_docs_sign.c). */
+ks_status docs_read_image(const kysod_config *c, const char *kind, int64_t id, uint8_t **out,
+                          size_t *len, ks_error *e);
+
 #endif
