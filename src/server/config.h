@@ -35,6 +35,10 @@ typedef struct kysod_config {
     /* sign-in and signing with the person's own token (kyso-agent, issue 14) */
     char public_origin[256]; /* the origin browsers reach kysod at ("https://kyso.example.vn") */
     char token_trust[1024];  /* PEM file (or directory of *.pem) of the personal CAs' anchors */
+    /* tests only (refused unless KYSOD_TEST_CLOCK=1 is in the environment): a stopped clock,
+     * seconds since 1970 UTC, for the context that dates register numbers and seals; 0: the
+     * real clock */
+    int64_t test_clock;
 } kysod_config;
 
 void kysod_config_defaults(kysod_config *c);

@@ -37,6 +37,9 @@ void docs_vn_date(int64_t t, char out[16]);
  * transaction (the series row stays locked until it ends). */
 ks_status docs_next_number(kysod_req *r, int64_t agency, const char *reg, const char *series,
                            int year, int64_t *number, ks_error *e);
+/* The Decree 30 format report of `pdf` as JSON text {"findings": [{rule, page, box, message}]}
+ * (malloc'd; *count findings). */
+char *docs_format_report(kysod_req *r, const uint8_t *pdf, size_t len, size_t *count);
 
 /* Reads images_dir/<kind>-<id>.png (the person's signature image, kind "user", or the agency's
  * seal, kind "agency"); *out malloc'd (api_docs_sign.c). */

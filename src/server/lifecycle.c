@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include "server.h"
+#include "token_cache.h"
 
 /* src/server/openapi.json, embedded at build time (embed.cmake) */
 extern const char kysod_openapi_json[];
@@ -25,6 +26,8 @@ ks_status kysod_open(kysod *srv, ks_error *err)
     if (st == KS_OK && srv->cfg.page_cache && ks_db_pool_kind(srv->pool) == KS_DB_SQLITE &&
         !(srv->pages = calloc(KYSOD_PAGE_CACHE, sizeof *srv->pages)))
         st = ks_error_set(err, KS_E_NOMEM, N_("out of memory"));
+    if (st == KS_OK)
+        st = kysod_token_cache_new(&srv->tokens, err);
     if (st == KS_OK)
         st = kysod_hash_password(srv, "kysod: the cost of an unknown login", srv->dummy_hash, err);
     if (st == KS_OK && srv->cfg.token_trust[0]) {
@@ -56,4 +59,6 @@ void kysod_close(kysod *srv)
     srv->pages = NULL;
     ks_trust_free(srv->token_trust);
     srv->token_trust = NULL;
+    kysod_token_cache_free(srv->tokens);
+    srv->tokens = NULL;
 }

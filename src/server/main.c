@@ -39,14 +39,18 @@ static void die(const char *what, const ks_error *e)
             *what ? ": " : "", e->msg_en);
 }
 
-/* The context's clock: $KYSO_NOW (ISO 8601) when set, as kyso does, so that tests can move
- * the time challenges and prepared signatures expire by; the machine's clock otherwise. */
+/* The context's clock: the machine's; in tests only (KYSOD_TEST_CLOCK=1, see config.c) a
+ * stopped one, from test_clock or else from $KYSO_NOW (ISO 8601) as kyso reads it, so that
+ * tests can move the time that numbers, seals, challenges and prepared signatures go by. */
 static time_t kysod_clock(void *arg)
 {
-    const char *now = arg;
-    time_t t;
-    if (now && *now && ks_time_parse(now, &t, NULL) == KS_OK)
-        return t;
+    const kysod_config *c = arg;
+    if (c->test_clock)
+        return (time_t)c->test_clock;
+    const char *t = getenv("KYSOD_TEST_CLOCK"), *now = getenv("KYSO_NOW");
+    time_t v;
+    if (t && strcmp(t, "1") == 0 && now && *now && ks_time_parse(now, &v, NULL) == KS_OK)
+        return v;
     return time(NULL);
 }
 
@@ -103,13 +107,14 @@ int main(int argc, char **argv)
             return EXIT_USAGE;
         }
     }
+    static kysod srv;
     const char *localedir = getenv("KYSO_LOCALEDIR");
     /* revocation checks of incoming documents (and timestamps) reach out through net/'s client */
     ks_ctx_opts co = {.localedir = localedir && *localedir ? localedir : NULL,
                       .lang = "vi",
+                      .fetch = ks_http_fetch,
                       .clock = kysod_clock,
-                      .clock_arg = (void *)getenv("KYSO_NOW"),
-                      .fetch = ks_http_fetch};
+                      .clock_arg = &srv.cfg};
     ks_error ce;
     if (ks_ctx_new(&co, &g_msgs, &ce) != KS_OK) {
         /* without the Vietnamese catalogue kysod still serves, in English */
@@ -122,7 +127,6 @@ int main(int argc, char **argv)
         fputs("kysod: error: libsodium cannot start\n", stderr);
         return EXIT_INPUT;
     }
-    static kysod srv;
     ks_error e;
     kysod_config_defaults(&srv.cfg);
     if ((config_given || access(config, F_OK) == 0) &&

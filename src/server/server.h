@@ -83,8 +83,9 @@ typedef struct kysod {
     atomic_ulong generation; /* bumped after every request that may change state */
     pthread_mutex_t log_lock;
     int port;
-    char dummy_hash[128];  /* verified against when a login is unknown: same cost */
-    ks_trust *token_trust; /* the personal CAs' anchors (cfg.token_trust), or NULL */
+    char dummy_hash[128];             /* verified against when a login is unknown: same cost */
+    ks_trust *token_trust;            /* the personal CAs' anchors (cfg.token_trust), or NULL */
+    struct kysod_token_cache *tokens; /* server-side tokens' sessions (token_cache.h) */
 } kysod;
 
 typedef struct kysod_req {
@@ -301,6 +302,7 @@ int api_doc_pdf(kysod_req *r);
 int api_doc_submit(kysod_req *r);
 int api_doc_review(kysod_req *r);
 int api_doc_format_check(kysod_req *r);
+int api_doc_format_report(kysod_req *r);
 int api_doc_sign(kysod_req *r);
 int api_doc_issue(kysod_req *r);
 int api_doc_send(kysod_req *r);
