@@ -127,6 +127,9 @@ static ks_status set_key(kysod_config *c, const char *k, const char *v, const ch
     } else if (strcmp(k, "public_origin") == 0) {
         dst = c->public_origin;
         cap = sizeof c->public_origin;
+    } else if (strcmp(k, "trust_anchors") == 0) {
+        dst = c->trust_anchors;
+        cap = sizeof c->trust_anchors;
     } else if (strcmp(k, "token_trust") == 0) {
         dst = c->token_trust;
         cap = sizeof c->token_trust;

@@ -34,7 +34,10 @@ typedef struct kysod_config {
     char tsa_url[512];         /* the time-stamp authority of the seal (B-T); "" seals at B-B */
     /* sign-in and signing with the person's own token (kyso-agent, issue 14) */
     char public_origin[256]; /* the origin browsers reach kysod at ("https://kyso.example.vn") */
-    char token_trust[1024];  /* PEM file (or directory of *.pem) of the personal CAs' anchors */
+    /* the anchors incoming documents are verified against (the national public-service root
+     * CA, …): a PEM file or a directory of *.pem; "" verifies with none (INDETERMINATE) */
+    char trust_anchors[1024];
+    char token_trust[1024]; /* PEM file (or directory of *.pem) of the personal CAs' anchors */
     /* tests only (refused unless KYSOD_TEST_CLOCK=1 is in the environment): a stopped clock,
      * seconds since 1970 UTC, for the context that dates register numbers and seals; 0: the
      * real clock */

@@ -154,6 +154,24 @@ int main(int argc, char **argv)
         die("", &e);
         return EXIT_USAGE;
     }
+    /* incoming documents are verified against trust_anchors: the context is made again with
+     * them (the first one served the configuration's error lines) */
+    ks_trust *anchors = NULL;
+    if (srv.cfg.trust_anchors[0]) {
+        ks_ctx *with = NULL;
+        if (kysod_load_trust("trust_anchors", srv.cfg.trust_anchors, &anchors, &e) != KS_OK) {
+            die("", &e);
+            return EXIT_USAGE;
+        }
+        co.trust = anchors;
+        if (ks_ctx_new(&co, &with, &e) != KS_OK) {
+            die("", &e);
+            ks_trust_free(anchors);
+            return EXIT_INPUT;
+        }
+        ks_ctx_free(g_msgs);
+        g_msgs = with;
+    }
     if (check && !admin) {
         printf("kysod: cấu hình hợp lệ / configuration OK (%s)\n", config);
         return 0;
@@ -216,5 +234,6 @@ int main(int argc, char **argv)
     kysod_log(&srv, "info", "kysod stopped", NULL);
     kysod_close(&srv);
     ks_ctx_free(g_msgs);
+    ks_trust_free(anchors);
     return 0;
 }

@@ -139,6 +139,8 @@ extern const int KYSOD_NROUTES;
 /* Opens the database (migrations applied) and the rest of srv from srv->cfg. */
 ks_status kysod_open(kysod *srv, ks_error *err);
 void kysod_close(kysod *srv);
+/* Anchors from a PEM file or a directory of *.pem; KS_E_USAGE naming `what` when none. */
+ks_status kysod_load_trust(const char *what, const char *path, ks_trust **out, ks_error *err);
 
 /* ---- http.c ---- */
 ks_status kysod_start(kysod *srv, ks_error *err);

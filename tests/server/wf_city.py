@@ -134,7 +134,7 @@ class City:
             db = "sqlite:" + w + "/kysod.db"
         os.makedirs(w + "/img", exist_ok=True)
         self.k = Kysod(db, w + "/k", f"blob_dir = {w}/blobs\npkcs11_module = {mod}\npkcs11_pin_dir = {w}/pins\n"
-                       f"images_dir = {w}/img\nmax_body_kb = 4096\n" + extra)
+                       f"images_dir = {w}/img\nmax_body_kb = 4096\ntrust_anchors = {w}/ca.pem\n" + extra)
         self.port = self.k.port
         self.root = self.k.root
         self._populate(pems)
