@@ -86,16 +86,9 @@ static const char Q_OUT_COUNT[] = "SELECT COUNT(*) FROM reg_outgoing" KS_OUT_FIL
 #define KS_IN_COLS                                                                                 \
     "id, delivery_id, year, number, received_date, from_agency, doc_symbol, doc_date, doc_type,"   \
     " summary, assignee_id, deadline, note"
-/* one register for both kinds of arrival: same-server deliveries and documents registered from
- * other servers (fed_inbox, schema 5: fed_inbox_id set, delivery_id null) */
-#define KS_IN_SRC                                                                                  \
-    " (SELECT agency_id, " KS_IN_COLS ", CAST(NULL AS BIGINT) AS fed_inbox_id FROM reg_incoming"   \
-    " UNION ALL SELECT to_agency_id, id, CAST(NULL AS BIGINT), year, number, received_date,"       \
-    " from_name, symbol, doc_date, doc_type, summary, assignee_id, deadline, note, id"             \
-    " FROM fed_inbox WHERE number IS NOT NULL) reg"
-static const char Q_IN_LIST[] = "SELECT " KS_IN_COLS ", fed_inbox_id FROM" KS_IN_SRC KS_IN_FILTER
+static const char Q_IN_LIST[] = "SELECT " KS_IN_COLS " FROM reg_incoming" KS_IN_FILTER
                                 " ORDER BY year, number LIMIT ?3 OFFSET ?4";
-static const char Q_IN_COUNT[] = "SELECT COUNT(*) FROM" KS_IN_SRC KS_IN_FILTER;
+static const char Q_IN_COUNT[] = "SELECT COUNT(*) FROM reg_incoming" KS_IN_FILTER;
 static const char Q_IN_NEW[] =
     "INSERT INTO reg_incoming(agency_id, delivery_id, year, number, received_date, from_agency,"
     " doc_symbol, doc_date, doc_type, summary, assignee_id, deadline, note, created_at)"
