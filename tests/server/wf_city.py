@@ -14,7 +14,8 @@ import tempfile
 from kysod_lib import ADMIN_PW, BUILD, Client, Kysod, PgCluster
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../scripts"))
-from kyso_city import p11_module, png, softhsm_conf  # noqa: E402,F401  (shared with the demo)
+# shared with the demo (scripts/demo_city.py); png and p11_module stay importable from here
+from kyso_city import p11_module, png, seal_png, signature_png, softhsm_conf  # noqa: E402,F401
 
 V = "/api/v1"
 KYSO = os.path.join(BUILD, "kyso")
@@ -114,8 +115,8 @@ class City:
         self.port = self.k.port
         self.root = self.k.root
         self._populate(pems)
-        png(f"{w}/img/user-{self.users['phochutich']}.png", 240, 80, (20, 40, 200, 255))
-        png(f"{w}/img/agency-{self.root}.png", 200, 200, (220, 20, 20, 255))
+        signature_png(f"{w}/img/user-{self.users['phochutich']}.png")
+        seal_png(f"{w}/img/agency-{self.root}.png")
 
     def client(self, login):
         c = Client(self.port)
