@@ -80,6 +80,6 @@ printf '\nKết quả / output: %s/qd-2-issued.pdf, report.html, report.json (ky
 # Its tokens' certificates come from this CA, and its seal is timestamped by this TSA: the CA
 # server keeps running with kysod (the stop line demo_server.sh prints ends both).
 step "kysod — máy chủ với thành phố mẫu / the server with a sample city"
-bash scripts/demo_server.sh
+KYSO_BUILD=$ROOT/build bash scripts/demo_server.sh
 trap - EXIT
 exit $rc

@@ -11,13 +11,14 @@
 # It prints the address, each login and its password, and which login does which step.
 # kysod (and the CA server it started) keep running; stop them with the line it prints.
 # Environment: KYSOD_DEMO_PORT (the port), KYSOD_DEMO_DIR (instead of build/demo-server),
-# KYSO_DEMO_DIR (demo.sh's output, instead of build/demo).
+# KYSO_DEMO_DIR (demo.sh's output, instead of build/demo), KYSO_BUILD (instead of build).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
-[ -x build/kysod ] && [ -x build/kyso ] || { cmake -S . -B build -G Ninja >/dev/null && ninja -C build kyso kysod kyso_po; }
-ninja -C build kyso kysod kyso_po >/dev/null
-KYSO=$ROOT/build/kyso
+BUILD=${KYSO_BUILD:-$ROOT/build}   # the tests run it with their own build tree (the sanitizer one too)
+[ -x "$BUILD/kysod" ] && [ -x "$BUILD/kyso" ] || { cmake -S . -B "$BUILD" -G Ninja >/dev/null && ninja -C "$BUILD" kyso kysod kyso_po; }
+ninja -C "$BUILD" kyso kysod kyso_po >/dev/null
+KYSO=$BUILD/kyso
 OUT=${KYSOD_DEMO_DIR:-$ROOT/build/demo-server}
 DEMO=${KYSO_DEMO_DIR:-$ROOT/build/demo}
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
@@ -97,9 +98,9 @@ trust_anchors = $OUT/trust.pem
 tsa_url = $CA_URL/tsa
 EOF2
 ADMIN_PW=$(python3 -c 'import secrets; print(secrets.token_urlsafe(12))')
-KYSOD_ADMIN_PASSWORD=$ADMIN_PW build/kysod --config "$OUT/kysod.conf" --init-admin admin \
+KYSOD_ADMIN_PASSWORD=$ADMIN_PW "$BUILD/kysod" --config "$OUT/kysod.conf" --init-admin admin \
   --agency-name "$ORG" --agency-code G02 >/dev/null
-setsid build/kysod --config "$OUT/kysod.conf" >"$OUT/kysod.log" 2>&1 < /dev/null &
+setsid "$BUILD/kysod" --config "$OUT/kysod.conf" >"$OUT/kysod.log" 2>&1 < /dev/null &
 echo $! > "$OUT/kysod.pid"
 for _ in $(seq 1 100); do
   curl -sf -o /dev/null "http://127.0.0.1:$PORT/healthz" && break

@@ -39,6 +39,7 @@ running() { local s; s=$(ps -o stat= -p "$(cat "$1")" 2>/dev/null) && [ "${s#Z}"
 gone() { for _ in $(seq 1 50); do running "$1" || return 0; sleep 0.1; done; return 1; }
 desc="kysod stopped"; ok gone "$D/kysod.pid"
 desc="the CA server stopped"; ok gone "$D/ca-own.pid"
+desc="no sanitizer report in kysod's log"; ok bash -c '! grep -q "Sanitizer" "$1/kysod.log"' _ "$D"
 if [ $fails = 0 ]; then rm -rf "$W"; echo "test_demo_server: all passed"; exit 0; fi
 echo "test_demo_server: $fails failed (work dir $W)"
 exit 1
