@@ -451,7 +451,11 @@ def test_bad_input(k, adm, ids):
 # The workflow's steps: the route is open to the agency's members, the handler wants this role.
 DOC_STEP_ROLE = {("POST", V + "/documents"): "drafter", ("POST", "submit"): "drafter",
                  ("POST", "review"): "unit_head", ("POST", "format-check"): "format_checker",
-                 ("POST", "sign"): "signer", ("POST", "issue"): "clerk", ("POST", "send"): "clerk"}
+                 ("POST", "sign"): "signer", ("POST", "issue"): "clerk", ("POST", "send"): "clerk",
+                 # copies and closing a register's year (branch copies)
+                 ("POST", "copies"): "clerk", ("POST", V + "/registers/outgoing/close"): "clerk",
+                 ("POST", V + "/registers/incoming/close"): "clerk",
+                 ("POST", V + "/registers/copies/close"): "clerk"}
 
 
 def expected(access, role_key, method, path):
@@ -472,6 +476,8 @@ def expected(access, role_key, method, path):
     if access == "agency_member":
         if path.startswith(V + "/deliveries/{id}"):
             return 404  # the matrix city has no delivery (test_docs.py walks them, with roles)
+        if path.startswith(V + "/copies/{id}"):
+            return 404  # nor a copy (test_copies.py makes them)
         need = DOC_STEP_ROLE.get((method, path.rsplit("/", 1)[-1] if "{id}" in path else path))
         if need:
             if path == V + "/documents":
@@ -569,7 +575,8 @@ def test_matrix(k, adm, ids, users):
             if method == "GET" and path in (V + "/users", V + "/role-assignments", V + "/delegations",
                                             V + "/certificates", V + "/tokens", V + "/audit",
                                             V + "/audit/export", V + "/documents", V + "/deliveries",
-                                            V + "/registers/outgoing", V + "/registers/incoming"):
+                                            V + "/registers/outgoing", V + "/registers/incoming",
+                                            V + "/registers/followup", V + "/registers/copies"):
                 url += "?agency_id=%d" % A
             body, raw, ctype = None, None, "application/json"
             if method in ("POST", "PATCH"):
