@@ -150,12 +150,9 @@ int api_doc_sign(kysod_req *r)
         (rc = docs_refuse_classified(r, NULL, pdf, len)))
         goto done;
     ks_sign_opts o;
-    ks_sign_opts_init(&o);
-    o.kind = KS_SIGN_PERSONAL;
-    o.title = kysod_str(b, "title", kysod_str(me, "title", ""));
-    o.name = kysod_str(me, "full_name", "");
-    if (!*o.title)
-        o.title = NULL;
+    if ((rc = docs_personal_sign_options(r, kysod_str(b, "title", kysod_str(me, "title", "")),
+                                         kysod_str(me, "full_name", ""), &pdf, &len, &o)))
+        goto done;
     ks_error e;
     uint8_t *img = NULL;
     size_t img_len = 0;

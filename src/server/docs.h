@@ -2,6 +2,7 @@
 #ifndef KYSOD_DOCS_H
 #define KYSOD_DOCS_H
 
+#include "kyso/sign.h"
 #include "server.h"
 
 /* A document's states, in order (requirements §5.1). */
@@ -37,5 +38,17 @@ void docs_vn_date(int64_t t, char out[16]);
  * transaction (the series row stays locked until it ends). */
 ks_status docs_next_number(kysod_req *r, int64_t agency, const char *reg, const char *series,
                            int year, int64_t *number, ks_error *e);
+
+/* The personal signature's set-up, one place for every path that makes it (the server-side
+ * token in api_docs_sign.c, the person's own token through sign/begin|finish): fills `o` with
+ * ks_sign_opts_init's defaults, the personal kind, `title` and `name` (borrowed; NULL or "" for
+ * none) and the FieldMDP lock that leaves only the number and date fields open; and, unless the
+ * document is signed already or has them, replaces *pdf / *len (malloc'd; the old buffer is
+ * freed) with the document plus a revision adding those two fields over "Số:" and the
+ * place-and-date line of page 1 (kyso/numfields.h), which the clerk fills at issue. A draft
+ * without those lines is signed as it is (the number then goes only into the register).
+ * 0, or an HTTP error already sent. */
+int docs_personal_sign_options(kysod_req *r, const char *title, const char *name, uint8_t **pdf,
+                               size_t *len, ks_sign_opts *o);
 
 #endif
