@@ -45,6 +45,20 @@ ks_status ks_docfmt_locate_number_date(ks_pdf_doc *doc, ks_docfmt_line_at *numbe
                  ks_docfmt_contains(l->text, "năm"))
             keep(date, l);
     }
+    /* a blank number ("Số:      /QĐ-UBND") splits the line at the gap: its right part joins */
+    for (size_t i = 0; number->found && i < p->count; i++) {
+        const ks_pdf_text_line *l = &p->lines[i];
+        double dy = l->box.y0 - number->box.y0;
+        if (l->box.x0 > number->box.x1 && dy > -1 && dy < 1 && l->text[0] == '/' &&
+            ks_docfmt_is_left(&a, l) &&
+            strlen(number->text) + 1 + strlen(l->text) < sizeof number->text) {
+            strcat(number->text, " ");
+            strcat(number->text, l->text);
+            number->box.x1 = l->box.x1;
+            if (l->box.y1 > number->box.y1)
+                number->box.y1 = l->box.y1;
+        }
+    }
     ks_pdf_text_page_free(p);
     return KS_OK;
 }
