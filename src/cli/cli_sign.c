@@ -64,12 +64,13 @@ static void help(void)
                  "       [--title TEXT --name TEXT] [--copy-form TEXT] [--org-name TEXT]\n"
                  "       [--doc-number TEXT] [--time-style iso|label]\n"
                  "       [--field NAME] [--in-place] [--offline] [--repair]\n"
-                 "       [--lock all|number-fields]  (FieldMDP: lock every form field, or all "
-                 "but the number and date fields of `kyso pdf number-fields`)\n"
                  "       [--pdf-password-file FILE | --pdf-password-env VAR]  (an encrypted "
                  "IN.pdf)\n"
                  "PINs and passwords come from --pin-file, --pin-env or a prompt, never from "
                  "the command line.\n")));
+    printf("%s",
+           ks_tr(N_("  --lock all|number-fields   FieldMDP: lock every form field, or all but "
+                    "the number and date fields of `kyso pdf number-fields`\n")));
     printf("%s", ks_tr(N_("Long-term validation data for a signed document (B-LTA: also a "
                           "document timestamp):\n"
                           "  kyso sign --extend SIGNED.pdf -o OUT.pdf --level B-LT|B-LTA "

@@ -235,15 +235,19 @@ int api_doc_issue(kysod_req *r)
     if (st == KS_OK)
         st = ks_register_format((uint32_t)number, kysod_str(b, "symbol", ""), false, num,
                                 sizeof num, &e);
+    bool filled = false;
+    if (st == KS_OK) /* the number and date into the fields the personal signature left open */
+        st = docs_fill_number(num, now, &pdf, &len, &filled, &e);
+    (void)filled; /* a document signed elsewhere has no fields: its number is in the register */
     if (st == KS_OK) {
         ks_sign_opts o;
         ks_sign_opts_init(&o);
+        if ((rc = docs_seal_options(r, ag, &o))) {
+            ks_db_tx_end(r->db, KS_E_STATE, &e);
+            goto done;
+        }
         o.kind = KS_SIGN_ORGANIZATION;
         o.org_name = kysod_str(agency, "name", "");
-        if (r->srv->cfg.tsa_url[0]) {
-            o.level = KS_SIGN_B_T;
-            o.tsa_url = r->srv->cfg.tsa_url;
-        }
         o.reason = num;
         o.seal_mm = 36;
         uint8_t *img = NULL;

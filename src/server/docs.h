@@ -50,5 +50,15 @@ ks_status docs_next_number(kysod_req *r, int64_t agency, const char *reg, const 
  * 0, or an HTTP error already sent. */
 int docs_personal_sign_options(kysod_req *r, const char *title, const char *name, uint8_t **pdf,
                                size_t *len, ks_sign_opts *o);
+/* The clerk's step before the seal: when the document has the number and date fields, writes
+ * `number` ("15/QĐ-UBND") and the date of `now` in Asia/Ho_Chi_Minh into them (a new revision;
+ * *pdf / *len replaced). *filled tells whether it did. KS_E_* with `e` set on failure. */
+ks_status docs_fill_number(const char *number, int64_t now, uint8_t **pdf, size_t *len,
+                           bool *filled, ks_error *e);
+/* The organisation's seal options beyond kind and image: the level the agency chose (its
+ * seal_level: B-LT or B-LTA with the configured TSA; else B-T when a TSA is configured, else
+ * B-B), the server's context for the network, and a FieldMDP lock of every field. 0, or 422 sent
+ * when the agency asks for a level the server cannot give (no tsa_url). */
+int docs_seal_options(kysod_req *r, int64_t agency, ks_sign_opts *o);
 
 #endif

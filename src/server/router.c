@@ -22,6 +22,7 @@ const kysod_route KYSOD_ROUTES[] = {
     {"GET", V "/agencies/{id}", ACC_AUTHENTICATED, api_agency_get},
     {"PATCH", V "/agencies/{id}", ACC_AGENCY_ADMIN, api_agency_update},
     {"DELETE", V "/agencies/{id}", ACC_CITY_ADMIN, api_agency_delete},
+    {"PUT", V "/agencies/{id}/seal-level", ACC_AGENCY_ADMIN, api_agency_seal_level},
     {"GET", V "/agencies/{id}/units", ACC_AGENCY_MEMBER, api_units_list},
     {"POST", V "/agencies/{id}/units", ACC_AGENCY_ADMIN, api_unit_create},
     {"PATCH", V "/units/{id}", ACC_AGENCY_ADMIN, api_unit_update},

@@ -258,6 +258,7 @@ int api_openapi(kysod_req *r);
 int api_roles(kysod_req *r);
 int api_agencies_list(kysod_req *r);
 int api_agency_create(kysod_req *r);
+int api_agency_seal_level(kysod_req *r);
 int api_agency_get(kysod_req *r);
 int api_agency_update(kysod_req *r);
 int api_agency_delete(kysod_req *r);
