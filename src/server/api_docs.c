@@ -80,7 +80,10 @@ int api_doc_create(kysod_req *r)
     ks_pdf_close(d);
     if (pst != KS_OK || pages == 0)
         return kysod_fail(r, 422, "bad_pdf", NULL, N_("the PDF has no readable page"));
-    if ((rc = docs_refuse_classified(r, NULL, pdf, len)))
+    bool is_signed = false; /* signed elsewhere: verified first, then to the issue step */
+    char ext_signer[256];
+    if ((rc = docs_refuse_classified(r, NULL, pdf, len)) ||
+        (rc = docs_check_signed_upload(r, pdf, len, &is_signed, ext_signer)))
         return rc;
     ks_db_rows *rows = NULL;
     int64_t now = time(NULL);
@@ -93,7 +96,9 @@ int api_doc_create(kysod_req *r)
     int64_t id = st == KS_OK ? ks_db_cell_int(rows, 0, 0) : 0;
     ks_db_rows_free(rows);
     if (st == KS_OK)
-        st = docs_add_version(r, id, pdf, len, "draft", &e);
+        st = docs_add_version(r, id, pdf, len, is_signed ? "signed" : "draft", &e);
+    if (st == KS_OK && is_signed)
+        st = docs_mark_signed_upload(r, id, ext_signer, &e);
     return kysod_commit(r, st, &e, "document.create", "document", id, ag, NULL, Q_DOC_GET, 201);
 }
 

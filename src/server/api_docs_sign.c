@@ -217,8 +217,9 @@ int api_doc_issue(kysod_req *r)
     }
     if ((rc = token_label(r, Q_SEAL_TOKEN, ag, r->s.user_id, label,
                           N_("only the clerk assigned to the agency's certificate may seal"))) ||
-        (rc = kysod_load(r, Q_USER_NAME, kysod_int(doc, "signer_id"), N_("no such user"),
-                         &signer)) ||
+        (kysod_int(doc, "signer_id") &&
+         (rc = kysod_load(r, Q_USER_NAME, kysod_int(doc, "signer_id"), N_("no such user"),
+                          &signer))) ||
         (rc = kysod_load(r, Q_AGENCY_NAMES, ag, N_("no such agency"), &agency)) ||
         (rc = docs_read_pdf(r, kysod_str(doc, "sha256", ""), &pdf, &len)) ||
         (rc = docs_refuse_classified(r, NULL, pdf, len)))
@@ -266,8 +267,11 @@ int api_doc_issue(kysod_req *r)
     }
     if (st == KS_OK)
         st = docs_add_version(r, r->id, out, out_len, "sealed", &e);
-    snprintf(signer_txt, sizeof signer_txt, "%s %s", kysod_str(signer, "title", ""),
-             kysod_str(signer, "full_name", ""));
+    if (signer)
+        snprintf(signer_txt, sizeof signer_txt, "%s %s", kysod_str(signer, "title", ""),
+                 kysod_str(signer, "full_name", ""));
+    else /* uploaded signed elsewhere */
+        docs_external_signer(r, r->id, signer_txt);
     ks_db_arg a5[5] = {KS_DB_I(r->id), KS_DB_I(number), KS_DB_S(num), KS_DB_I(now),
                        KS_DB_S(series)};
     if (st == KS_OK)

@@ -100,6 +100,9 @@ static ks_status set_key(kysod_config *c, const char *k, const char *v, const ch
     } else if (strcmp(k, "blob_dir") == 0) {
         dst = c->blob_dir;
         cap = sizeof c->blob_dir;
+    } else if (strcmp(k, "trust_dir") == 0) {
+        dst = c->trust_dir;
+        cap = sizeof c->trust_dir;
     } else if (strcmp(k, "pkcs11_module") == 0) {
         dst = c->pkcs11_module;
         cap = sizeof c->pkcs11_module;

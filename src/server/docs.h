@@ -60,5 +60,16 @@ ks_status docs_fill_number(const char *number, int64_t now, uint8_t **pdf, size_
  * B-B), the server's context for the network, and a FieldMDP lock of every field. 0, or 422 sent
  * when the agency asks for a level the server cannot give (no tsa_url). */
 int docs_seal_options(kysod_req *r, int64_t agency, ks_sign_opts *o);
+/* An upload that is signed already (requirements §5.1): verified in-process against trust_dir.
+ * 0 with *is_signed false for an unsigned PDF; 0 with *is_signed true and `signer` ("title name"
+ * of its last signature) when the whole document is TOTAL-PASSED; else 422
+ * "signature_invalid" naming the verdict and its first reason (nothing is stored). */
+int docs_check_signed_upload(kysod_req *r, const uint8_t *pdf, size_t len, bool *is_signed,
+                             char signer[256]);
+/* Inside the caller's transaction: the uploaded signed document goes straight to the clerk's
+ * issue step (draft → signed), its signer kept. */
+ks_status docs_mark_signed_upload(kysod_req *r, int64_t id, const char *signer, ks_error *e);
+/* The signer kept for an uploaded signed document ("" when none). */
+void docs_external_signer(kysod_req *r, int64_t id, char out[256]);
 
 #endif

@@ -141,6 +141,22 @@ int main(int argc, char **argv)
         printf("kysod: cấu hình hợp lệ / configuration OK (%s)\n", config);
         return 0;
     }
+    /* trust anchors for verifying signed uploads and arrivals (trust_dir) */
+    static ks_trust *trust;
+    if (srv.cfg.trust_dir[0]) {
+        ks_ctx *with_trust = NULL;
+        co.trust = NULL;
+        if (ks_trust_new(&trust, &e) != KS_OK ||
+            ks_trust_add_dir(trust, srv.cfg.trust_dir, &e) != KS_OK) {
+            die("trust_dir", &e);
+            return EXIT_USAGE;
+        }
+        co.trust = trust;
+        if (ks_ctx_new(&co, &with_trust, &e) == KS_OK) {
+            ks_ctx_free(g_msgs);
+            g_msgs = with_trust;
+        }
+    }
     srv.ctx = g_msgs;
     if (kysod_open(&srv, &e) != KS_OK) {
         die("database", &e);
@@ -199,5 +215,6 @@ int main(int argc, char **argv)
     kysod_log(&srv, "info", "kysod stopped", NULL);
     kysod_close(&srv);
     ks_ctx_free(g_msgs);
+    ks_trust_free(trust);
     return 0;
 }

@@ -124,9 +124,13 @@ static const migration MIGRATIONS[] = {
      " created_at @INT@ NOT NULL, UNIQUE(agency_id, year, number));",
      "SELECT 1", "SELECT 1"},
     /* The outgoing workflow completed (wfcore, issue 13): the level of an agency's seal
-     * signature ('' = B-T with the configured TSA, else B-B; 'B-LT' or 'B-LTA'). */
-    {3, "ALTER TABLE agencies ADD COLUMN seal_level TEXT NOT NULL DEFAULT ''", "SELECT 1",
-     "SELECT 1"},
+     * signature ('' = B-T with the configured TSA, else B-B; 'B-LT' or 'B-LTA'), and the
+     * signer of a document uploaded already signed. */
+    {3,
+     "ALTER TABLE agencies ADD COLUMN seal_level TEXT NOT NULL DEFAULT '';"
+     /* a PDF signed elsewhere and uploaded: who signed it, as its verification names them */
+     "ALTER TABLE documents ADD COLUMN external_signer TEXT NOT NULL DEFAULT ''",
+     "SELECT 1", "SELECT 1"},
 };
 
 static char *substitute(const char *in, ks_db_kind kind)

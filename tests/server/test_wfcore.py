@@ -245,6 +245,76 @@ def issued_checks(w, s, i, level, number):
               f"a later change of the number is refused: rc {rc} {json.dumps(tj)[:600]}")
 
 
+def make_signed_uploads(w, draft):
+    """The draft signed elsewhere (kyso sign with the vice-chair's PKCS#12): as it is; with one
+    signed byte changed; signed with a certificate revoked afterwards; signed by a CA this server
+    does not trust (an unknown agency's)."""
+    open(w + "/draft.pdf", "wb").write(draft)
+    png(w + "/sig.png", 240, 80, (20, 40, 200, 255))
+    penv = dict(os.environ, P12PW="p12pass")
+    common = ["--kind", "personal", "--image", w + "/sig.png", "--title", "CHỦ TỊCH", "--name",
+              "Nguyễn Văn A"]
+    out = {}
+    run([KYSO, "sign", w + "/draft.pdf", "-o", w + "/ext-ok.pdf", "--p12", w + "/vicechair.p12",
+         "--pin-env", "P12PW"] + common, env=penv)
+    out["ok"] = open(w + "/ext-ok.pdf", "rb").read()
+    t = bytearray(out["ok"])
+    k = t.find(b"stream", 1000) + 40  # a byte of page content, inside the signed byte range
+    t[k] ^= 0x01
+    out["tampered"] = bytes(t)
+    run([KYSO, "ca", "issue", w + "/ca", "--profile", "personal", "--name", "Nguyễn Văn A", "--org",
+         "Ủy ban nhân dân thành phố Hải Phòng", "--out-p12", w + "/gone.p12", "--pin-env", "P12PW",
+         "-o", w + "/gone.pem"], env=penv)
+    run([KYSO, "sign", w + "/draft.pdf", "-o", w + "/ext-revoked.pdf", "--p12", w + "/gone.p12",
+         "--pin-env", "P12PW"] + common, env=penv)
+    serial = run(["openssl", "x509", "-noout", "-serial", "-in", w + "/gone.pem"],
+                 text=True).stdout.strip().split("=")[1]
+    run([KYSO, "ca", "revoke", w + "/ca", "--serial", serial, "--reason", "keyCompromise"], env=penv)
+    out["revoked"] = open(w + "/ext-revoked.pdf", "rb").read()
+    run(["openssl", "req", "-new", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "3", "-keyout",
+         w + "/other.key", "-out", w + "/other.pem", "-subj", "/CN=Another agency CA"])
+    open(w + "/oext", "w").write("keyUsage=critical,digitalSignature,nonRepudiation\n")
+    run(["openssl", "req", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", w + "/stranger.key",
+         "-out", w + "/stranger.csr", "-subj", "/CN=Nguyễn Văn A", "-utf8"])
+    run(["openssl", "x509", "-req", "-in", w + "/stranger.csr", "-CA", w + "/other.pem", "-CAkey",
+         w + "/other.key", "-set_serial", "77", "-days", "2", "-extfile", w + "/oext", "-out",
+         w + "/stranger.pem"])
+    run([KYSO, "sign", w + "/draft.pdf", "-o", w + "/ext-unknown.pdf", "--key", w + "/stranger.key",
+         "--cert", w + "/stranger.pem", "--chain", w + "/other.pem", "--offline"] + common)
+    out["unknown"] = open(w + "/ext-unknown.pdf", "rb").read()
+    return out
+
+
+def signed_uploads(w, s, ext):
+    """A PDF signed elsewhere is verified before it is accepted; accepted, it goes to the clerk's
+    issue step; refused, nothing is stored."""
+    st, before, _ = s["drafter"].req("GET", V + "/documents")
+    for what, code in [("tampered", "TOTAL-FAILED"), ("revoked", "REVOKED"),
+                       ("unknown", "NO_CERTIFICATE_CHAIN_FOUND")]:
+        st, j, _ = upload(s["drafter"], ext[what], "Đã ký ở nơi khác: " + what)
+        msg = j.get("error", {}).get("message", "") if isinstance(j, dict) else ""
+        check(st == 422 and j["error"]["code"] == "signature_invalid" and code in msg,
+              f"a signed upload ({what}) is refused with its verdict {code}: {st} {j}")
+    st, after, _ = s["drafter"].req("GET", V + "/documents")
+    check(after["total"] == before["total"], "nothing is stored for a refused signed upload")
+    st, d, _ = upload(s["drafter"], ext["ok"], "Quyết định đã ký ở nơi khác")
+    check(st == 201 and d.get("state") == "signed" and not d.get("signer_id"),
+          f"a valid signed upload goes to the clerk's issue step: {st} {d}")
+    i = d.get("id")
+    st, d, _ = s["clerk"].req("POST", V + f"/documents/{i}/issue", {"symbol": "QĐ-UBND", "series": "QĐ"})
+    check(st == 200 and d.get("state") == "issued" and d.get("symbol") == "03/QĐ-UBND",
+          f"issued as 03/QĐ-UBND: {st} {d}")
+    st, reg, _ = s["clerk"].req("GET", V + "/registers/outgoing?series=Q%C4%90")
+    row = [x for x in reg.get("items", []) if x.get("number") == 3]
+    check(row and "Nguyễn Văn A" in row[0].get("signer", ""),
+          f"the register names the signer of the uploaded document: {row}")
+    st, pdf, _ = s["clerk"].req("GET", V + f"/documents/{i}/pdf")
+    open(w + "/ext-issued.pdf", "wb").write(pdf)
+    out = subprocess.run(["pdfsig", w + "/ext-issued.pdf"], capture_output=True, text=True).stdout
+    check(out.count("Signature is Valid") >= 2 and "Invalid" not in out,
+          f"the uploaded document sealed: pdfsig says both valid:\n{out}")
+
+
 def main():
     backend = sys.argv[1] if len(sys.argv) > 1 else "sqlite"
     need("soffice", "pdfsig", "mutool")
@@ -257,6 +327,9 @@ def main():
     os.environ["SOFTHSM2_CONF"] = w + "/softhsm2.conf"
     draft = draft_pdf(w)
     ca, base, pems = make_pki(w, env, mod)
+    os.makedirs(w + "/trust")
+    shutil.copy(w + "/ca/root.pem", w + "/trust/root.pem")
+    signed_elsewhere = make_signed_uploads(w, draft)
     pg = None
     k = None
     try:
@@ -266,7 +339,8 @@ def main():
         else:
             db = "sqlite:" + w + "/kysod.db"
         k = Kysod(db, w + "/k", f"blob_dir = {w}/blobs\npkcs11_module = {mod}\npkcs11_pin_dir = {w}/pins\n"
-                  f"images_dir = {w}/img\nmax_body_kb = 4096\ntsa_url = {base}/tsa\n")
+                  f"images_dir = {w}/img\nmax_body_kb = 4096\ntsa_url = {base}/tsa\n"
+                  f"trust_dir = {w}/trust\n")
         adm, users = setup(k, pems)
         os.makedirs(w + "/img", exist_ok=True)
         png(f"{w}/img/user-{users['vicechair']}.png", 240, 80, (20, 40, 200, 255))
@@ -303,6 +377,7 @@ def main():
         st, full, _ = s["clerk"].req("GET", V + f"/documents/{i2}")
         check([v["kind"] for v in full["versions"]] == ["draft", "signed", "sealed"],
               f"versions kept: {full.get('versions')}")
+        signed_uploads(w, s, signed_elsewhere)
     finally:
         if k:
             k.stop()
