@@ -258,6 +258,8 @@ int api_doc_issue(kysod_req *r)
         o.image_len = img_len;
         if (st == KS_OK)
             st = sign_with_token(&r->srv->cfg, label, &o, pdf, len, &out, &out_len, &e);
+        if (st == KS_OK) /* attachments in files of their own: the attachment signature each */
+            st = docs_seal_attachments(r, r->id, label, &o, num, &e);
         free(img);
         if (st != KS_OK) {
             ks_db_tx_end(r->db, st, &e);
@@ -303,4 +305,11 @@ done:
     free(pdf);
     free(out);
     return rc;
+}
+
+ks_status docs_sign_with_token(const kysod_config *c, const char *label, ks_sign_opts *opts,
+                               const uint8_t *in, size_t len, uint8_t **out, size_t *out_len,
+                               ks_error *e)
+{
+    return sign_with_token(c, label, opts, in, len, out, out_len, e);
 }

@@ -69,6 +69,16 @@ int docs_check_signed_upload(kysod_req *r, const uint8_t *pdf, size_t len, bool 
 /* Inside the caller's transaction: the uploaded signed document goes straight to the clerk's
  * issue step (draft → signed), its signer kept. */
 ks_status docs_mark_signed_upload(kysod_req *r, int64_t id, const char *signer, ks_error *e);
+/* Signs `in` with the server-side token `label` (its PIN from pkcs11_pin_dir) as `opts` says;
+ * *out malloc'd (api_docs_sign.c). */
+ks_status docs_sign_with_token(const kysod_config *c, const char *label, ks_sign_opts *opts,
+                               const uint8_t *in, size_t len, uint8_t **out, size_t *out_len,
+                               ks_error *e);
+/* Inside the issue transaction: every attachment of document `id` receives the organisation's
+ * attachment signature (number and time, top right of page 1; requirements §4.3) with the seal
+ * token `label`, at the level of `seal`; its signed version is stored beside the original. */
+ks_status docs_seal_attachments(kysod_req *r, int64_t id, const char *label,
+                                const ks_sign_opts *seal, const char *number, ks_error *e);
 /* The signer kept for an uploaded signed document ("" when none). */
 void docs_external_signer(kysod_req *r, int64_t id, char out[256]);
 

@@ -125,11 +125,18 @@ static const migration MIGRATIONS[] = {
      "SELECT 1", "SELECT 1"},
     /* The outgoing workflow completed (wfcore, issue 13): the level of an agency's seal
      * signature ('' = B-T with the configured TSA, else B-B; 'B-LT' or 'B-LTA'), and the
-     * signer of a document uploaded already signed. */
+     * signer of a document uploaded already signed, and the attachments of a document. */
     {3,
      "ALTER TABLE agencies ADD COLUMN seal_level TEXT NOT NULL DEFAULT '';"
      /* a PDF signed elsewhere and uploaded: who signed it, as its verification names them */
-     "ALTER TABLE documents ADD COLUMN external_signer TEXT NOT NULL DEFAULT ''",
+     "ALTER TABLE documents ADD COLUMN external_signer TEXT NOT NULL DEFAULT '';"
+     /* attachments and appendices in files of their own (requirements §4.3), each sealed with
+      * the attachment signature at issue (signed_sha256) */
+     "CREATE TABLE doc_attachments(id @ID@, document_id @INT@ NOT NULL REFERENCES documents(id),"
+     " kind TEXT NOT NULL, name TEXT NOT NULL, sha256 TEXT NOT NULL, size @INT@ NOT NULL,"
+     " pages @INT@ NOT NULL, signed_sha256 TEXT NOT NULL DEFAULT '', author_id @INT@"
+     " REFERENCES users(id), created_at @INT@ NOT NULL);"
+     "CREATE INDEX doc_attachments_doc ON doc_attachments(document_id, id)",
      "SELECT 1", "SELECT 1"},
 };
 

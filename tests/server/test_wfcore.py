@@ -18,7 +18,7 @@ import urllib.request
 from urllib.parse import urlencode
 
 sys.path.insert(0, os.path.dirname(__file__))
-from kysod_lib import ADMIN_PW, BUILD, Client, Kysod, PgCluster, free_port  # noqa: E402
+from kysod_lib import ADMIN_PW, BUILD, Client, Kysod, PgCluster, free_port, tiny_pdf  # noqa: E402
 
 V = "/api/v1"
 KYSO = os.path.join(BUILD, "kyso")
@@ -131,6 +131,17 @@ def setup(k, pems):
     adm = login(k, "admin")
     city = k.root
     users = {}
+    st, j, _ = adm.req("POST", V + "/agencies", {"name": "Ủy ban nhân dân phường Hồng Bàng", "kind": "ward",
+                                                 "code": "G02.01.01", "parent_id": city})
+    assert st == 201, j
+    ward = j["id"]
+    st, j, _ = adm.req("POST", V + "/users", {"login": "wardclerk", "full_name": "Văn thư phường",
+                                              "title": "Văn thư", "agency_id": ward,
+                                              "password": "pw-wardclerk-0123"})
+    assert st == 201, j
+    users["wardclerk"] = j["id"]
+    st, j, _ = adm.req("POST", V + "/role-assignments", {"user_id": j["id"], "agency_id": ward, "role": "clerk"})
+    assert st == 201, j
     for login_, roles, title in [("drafter", ["drafter"], "Chuyên viên"),
                                  ("head", ["unit_head"], "Chánh Văn phòng"),
                                  ("checker", ["format_checker"], "Chuyên viên"),
@@ -315,6 +326,79 @@ def signed_uploads(w, s, ext):
           f"the uploaded document sealed: pdfsig says both valid:\n{out}")
 
 
+def versions_attachments(w, s, draft):
+    """Versions (every upload kept, any downloadable), comments, an appendix in a file of its own
+    sealed at issue with the attachment signature and delivered with the document, and the
+    metadata of Appendix VI table 1 that the system fills."""
+    v1 = tiny_pdf("Du thao lan 1")
+    st, d, _ = upload(s["drafter"], v1, "Quyết định có phụ lục")
+    i = d["id"]
+    st, d, _ = s["drafter"].req("POST", V + f"/documents/{i}/versions", raw=draft, ctype="application/pdf")
+    check(st == 201 and d.get("pages", 0) >= 2, f"a second version of the draft: {st} {d}")
+    appx = tiny_pdf("Phu luc I")
+    st, a, _ = s["drafter"].req("POST", V + f"/documents/{i}/attachments?" +
+                                urlencode({"name": "Phụ lục I: Danh mục", "kind": "appendix"}),
+                                raw=appx, ctype="application/pdf")
+    check(st == 201 and a.get("kind") == "appendix" and a.get("pages") == 1, f"an appendix added: {st} {a}")
+    st, j, _ = s["drafter"].req("POST", V + f"/documents/{i}/attachments?" + urlencode({"name": "x"}),
+                                raw=b"%PDF-1.4 broken", ctype="application/pdf")
+    check(st == 422 and j["error"]["code"] == "bad_pdf", f"a broken attachment is refused: {st} {j}")
+    s["drafter"].req("POST", V + f"/documents/{i}/submit", {})
+    st, j, _ = s["head"].req("POST", V + f"/documents/{i}/review", {"decision": "return", "comment": "Bổ sung căn cứ"})
+    check(st == 200 and j.get("state") == "draft", f"sent back with a comment: {st} {j}")
+    st, d, _ = s["drafter"].req("POST", V + f"/documents/{i}/versions", raw=draft, ctype="application/pdf")
+    check(st == 201, f"a third version after the comment: {st}")
+    s["drafter"].req("POST", V + f"/documents/{i}/submit", {})
+    st, j, _ = s["drafter"].req("POST", V + f"/documents/{i}/versions", raw=draft, ctype="application/pdf")
+    check(st == 409, f"no new version once submitted: {st}")
+    s["head"].req("POST", V + f"/documents/{i}/review", {"decision": "approve"})
+    s["checker"].req("POST", V + f"/documents/{i}/format-check", {"decision": "approve"})
+    st, d, _ = s["vicechair"].req("POST", V + f"/documents/{i}/sign", {"title": "CHỦ TỊCH"})
+    st, d, _ = s["clerk"].req("POST", V + f"/documents/{i}/issue", {"symbol": "QĐ-UBND", "series": "QĐ"})
+    check(st == 200 and d.get("symbol") == "04/QĐ-UBND", f"issued with its appendix: {st} {d}")
+    st, full, _ = s["drafter"].req("GET", V + f"/documents/{i}")
+    kinds = [v["kind"] for v in full["versions"]]
+    check(kinds == ["draft", "draft", "draft", "signed", "sealed"], f"every version kept: {kinds}")
+    check(any(c["body"] == "Bổ sung căn cứ" for c in full["comments"]), "the comment is kept")
+    st, b1, _ = s["drafter"].req("GET", V + f"/documents/{i}/version?seq=1")
+    st2, b2, _ = s["drafter"].req("GET", V + f"/documents/{i}/version?seq=2")
+    check(st == 200 and b1 == v1 and st2 == 200 and b2 == draft, "any version downloads, byte for byte")
+    st, j, _ = s["drafter"].req("GET", V + f"/documents/{i}/version?seq=99")
+    check(st == 404, f"no version 99: {st}")
+    st, lst, _ = s["clerk"].req("GET", V + f"/documents/{i}/attachments")
+    att = lst["items"][0] if st == 200 and lst.get("items") else {}
+    check(len(att.get("signed_sha256", "")) == 64, f"the appendix is sealed at issue: {lst}")
+    st, apdf, _ = s["clerk"].req("GET", V + f"/attachments/{att.get('id')}/pdf")
+    open(w + "/appendix.pdf", "wb").write(apdf)
+    check(st == 200 and apdf[:len(appx)] == appx, "the sealed appendix is the upload plus a signature")
+    out = subprocess.run(["pdfsig", w + "/appendix.pdf"], capture_output=True, text=True).stdout
+    check(out.count("Signature is Valid") >= 1 and "Invalid" not in out, f"pdfsig on the appendix:\n{out}")
+    rc, vj = verify_json(w, w + "/appendix.pdf")
+    check(rc == 0 and vj.get("indication") == "TOTAL-PASSED", f"kyso verify on the appendix: {rc}")
+    txt = subprocess.run(["mutool", "draw", "-F", "txt", w + "/appendix.pdf", "1"], capture_output=True,
+                         text=True).stdout
+    check("04/QĐ-UBND" in txt, f"the appendix shows the document's number: {txt[:300]}")
+    st, j, _ = s["wardclerk"].req("GET", V + f"/attachments/{att.get('id')}/pdf")
+    check(st == 404, f"another agency cannot read it before it is sent: {st}")
+    st, d, _ = s["clerk"].req("POST", V + f"/documents/{i}/send", {"to": ["G02.01.01"]})
+    check(st == 200 and d.get("state") == "sent", f"sent: {st} {d}")
+    st, inbox, _ = s["wardclerk"].req("GET", V + "/deliveries?state=received")
+    dl = inbox["items"][0]["id"] if st == 200 and inbox.get("items") else 0
+    st, dlatt, _ = s["wardclerk"].req("GET", V + f"/deliveries/{dl}/attachments")
+    check(st == 200 and len(dlatt.get("items", [])) == 1, f"the appendix came with the delivery: {st} {dlatt}")
+    st, wpdf, _ = s["wardclerk"].req("GET", V + f"/attachments/{att.get('id')}/pdf")
+    check(st == 200 and wpdf == apdf, f"the recipient downloads the sealed appendix: {st}")
+    st, m, _ = s["clerk"].req("GET", V + f"/documents/{i}/metadata")
+    today = time.strftime("%Y-%m-%d", time.gmtime(time.time() + 7 * 3600))
+    check(st == 200 and m.get("OrganId") == "G02" and m.get("CodeNumber") == "04" and
+          m.get("CodeNotation") == "QĐ-UBND" and m.get("IssuedDate") == today and
+          m.get("OrganName") == "Ủy ban nhân dân thành phố Hải Phòng" and m.get("PageAmount") == d.get("pages") and
+          m.get("SignerInfo") == {"Position": "Phó Chủ tịch", "FullName": "Nguyễn Văn A"} and
+          m.get("To") == [{"OrganId": "G02.01.01", "OrganName": "Ủy ban nhân dân phường Hồng Bàng"}] and
+          m.get("IssuedAmount") == 1 and m.get("FileCatalog") == int(today[:4]) and m.get("Language") == "vi",
+          f"the metadata the system fills: {st} {m}")
+
+
 def main():
     backend = sys.argv[1] if len(sys.argv) > 1 else "sqlite"
     need("soffice", "pdfsig", "mutool")
@@ -378,6 +462,7 @@ def main():
         check([v["kind"] for v in full["versions"]] == ["draft", "signed", "sealed"],
               f"versions kept: {full.get('versions')}")
         signed_uploads(w, s, signed_elsewhere)
+        versions_attachments(w, s, draft)
     finally:
         if k:
             k.stop()
