@@ -61,6 +61,16 @@ int api_doc_create(kysod_req *r)
     if (strlen(series) > 30)
         return kysod_fail(r, 400, "invalid_field", "series", N_("series is at most 30 bytes"));
     const char *ct = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Content-Type");
+    int office = docs_office_kind(ct); /* DOCX/ODT: converted in a background job */
+    if (office >= 0) {
+        json_t *params = json_pack("{s:s,s:s,s:s,s:s,s:s}", "doc_type", type, "summary", summary,
+                                   "urgency", urgency, "classification", cls, "series", series);
+        rc = docs_refuse_classified(r, params, NULL, 0);
+        if (!rc)
+            rc = docs_convert_upload(r, office, ag, params);
+        json_decref(params);
+        return rc;
+    }
     if (!ct || strncmp(ct, "application/pdf", 15) != 0)
         return kysod_fail(r, 415, "unsupported_media_type", NULL,
                           N_("send the draft as application/pdf"));

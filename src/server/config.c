@@ -27,6 +27,9 @@ void kysod_config_defaults(kysod_config *c)
     c->session_cache_ms = 1000;
     c->page_cache = true;
     snprintf(c->log_level, sizeof c->log_level, "info");
+    snprintf(c->soffice, sizeof c->soffice, "soffice");
+    c->convert_max = 2;
+    c->convert_timeout_s = 120;
 }
 
 typedef struct int_key {
@@ -51,6 +54,8 @@ static const int_key INT_KEYS[] = {
     IK(pwhash_opslimit, 1, 10),
     IK(pwhash_memlimit_kb, 8, 1048576),
     IK(session_cache_ms, 0, 60000),
+    IK(convert_max, 1, 16),
+    IK(convert_timeout_s, 2, 3600),
 };
 
 static char *trim(char *s)
@@ -103,6 +108,9 @@ static ks_status set_key(kysod_config *c, const char *k, const char *v, const ch
     } else if (strcmp(k, "trust_dir") == 0) {
         dst = c->trust_dir;
         cap = sizeof c->trust_dir;
+    } else if (strcmp(k, "soffice") == 0) {
+        dst = c->soffice;
+        cap = sizeof c->soffice;
     } else if (strcmp(k, "pkcs11_module") == 0) {
         dst = c->pkcs11_module;
         cap = sizeof c->pkcs11_module;

@@ -79,6 +79,12 @@ ks_status docs_sign_with_token(const kysod_config *c, const char *label, ks_sign
  * token `label`, at the level of `seal`; its signed version is stored beside the original. */
 ks_status docs_seal_attachments(kysod_req *r, int64_t id, const char *label,
                                 const ks_sign_opts *seal, const char *number, ks_error *e);
+/* 0 (DOCX) or 1 (ODT) for their Content-Types, -1 for any other (api_jobs.c). */
+int docs_office_kind(const char *content_type);
+/* POST /documents with a DOCX or ODT: refused with the reason when it is not what it says or a
+ * password protects it; else stored and queued for conversion (202 with the job). `params`
+ * (borrowed) holds the document's metadata for when the PDF exists. */
+int docs_convert_upload(kysod_req *r, int kind, int64_t agency, json_t *params);
 /* The signer kept for an uploaded signed document ("" when none). */
 void docs_external_signer(kysod_req *r, int64_t id, char out[256]);
 

@@ -60,6 +60,7 @@ const kysod_route KYSOD_ROUTES[] = {
     {"POST", V "/documents/{id}/attachments", ACC_AGENCY_MEMBER, api_doc_attachment_add},
     {"GET", V "/attachments/{id}/pdf", ACC_AGENCY_MEMBER, api_attachment_pdf},
     {"GET", V "/documents/{id}/metadata", ACC_AGENCY_MEMBER, api_doc_metadata},
+    {"GET", V "/jobs/{id}", ACC_AUTHENTICATED, api_job_get},
     {"POST", V "/documents/{id}/submit", ACC_AGENCY_MEMBER, api_doc_submit},
     {"POST", V "/documents/{id}/review", ACC_AGENCY_MEMBER, api_doc_review},
     {"POST", V "/documents/{id}/format-check", ACC_AGENCY_MEMBER, api_doc_format_check},

@@ -83,7 +83,8 @@ typedef struct kysod {
     atomic_ulong generation; /* bumped after every request that may change state */
     pthread_mutex_t log_lock;
     int port;
-    char dummy_hash[128]; /* verified against when a login is unknown: same cost */
+    char dummy_hash[128];    /* verified against when a login is unknown: same cost */
+    struct kysod_jobs *jobs; /* background conversions (jobs.c); NULL when not started */
 } kysod;
 
 typedef struct kysod_req {
@@ -266,6 +267,11 @@ int api_doc_attachment_list(kysod_req *r);
 int api_attachment_pdf(kysod_req *r);
 int api_dlv_attachments(kysod_req *r);
 int api_doc_metadata(kysod_req *r);
+int api_job_get(kysod_req *r);
+/* Background jobs (jobs.c): convert_max workers converting DOCX/ODT uploads with LibreOffice. */
+ks_status kysod_jobs_start(kysod *srv, ks_error *err);
+void kysod_jobs_stop(kysod *srv); /* kills running conversions; their jobs are queued again */
+void kysod_jobs_wake(kysod *srv);
 int api_agency_get(kysod_req *r);
 int api_agency_update(kysod_req *r);
 int api_agency_delete(kysod_req *r);
