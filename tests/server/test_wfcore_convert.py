@@ -46,8 +46,13 @@ def make_files(w):
         raise SystemExit("FAIL: soffice missing (bash scripts/deps.sh)")
     src = os.path.join(SRC, "tests/data/docfmt/qd.fodt")
     shutil.copy(src, w + "/qd.fodt")
+    t = open(src, encoding="utf-8").read()
+    anchor = '<text:p text:style-name="C13">Số: 15/QĐ-UBND</text:p>'
+    assert anchor in t
+    open(w + "/qdmat.fodt", "w", encoding="utf-8").write(
+        t.replace(anchor, anchor + '<text:p text:style-name="C14B">MẬT</text:p>'))
     lo = ["timeout", "600", "soffice", "--headless", f"-env:UserInstallation=file://{w}/lo"]
-    run(lo + ["--convert-to", "docx", "--outdir", w, w + "/qd.fodt"])
+    run(lo + ["--convert-to", "docx", "--outdir", w, w + "/qd.fodt", w + "/qdmat.fodt"])
     run(lo + ["--convert-to", "odt", "--outdir", w, w + "/qd.fodt"])
     run(lo + ["--convert-to", "pdf", "--outdir", w, w + "/qd.fodt"])
     py = "/usr/bin/python3"  # Debian's, with python3-uno
@@ -55,7 +60,7 @@ def make_files(w):
                         "writer8", "mật-khẩu"], capture_output=True, text=True)
     if r.returncode != 0:
         raise SystemExit("FAIL: LibreOffice through UNO (python3-uno, bash scripts/deps.sh): " + r.stderr[-500:])
-    f = {n: open(f"{w}/{n}", "rb").read() for n in ["qd.docx", "qd.odt", "qd.pdf", "pw.odt"]}
+    f = {n: open(f"{w}/{n}", "rb").read() for n in ["qd.docx", "qd.odt", "qd.pdf", "pw.odt", "qdmat.docx"]}
     f["pw.docx"] = encrypted_package(f["qd.docx"])
     return f
 
@@ -252,6 +257,15 @@ def main():
         prog = [p for _, p in seen]
         check("running" in states and final["state"] == "done" and prog == sorted(prog) and
               any(0 < p < 100 for p in prog), f"progress rises while it runs: {seen[:12]} … {final}")
+        # classified: by its field at once; by the stamp on its first page once converted
+        st, j, _ = c.req("POST", V + "/documents?" + urlencode({"doc_type": "Quyết định", "summary": "Mật",
+                                                                  "classification": "mat"}),
+                         raw=files["qd.docx"], ctype=CT_DOCX)
+        check(st == 422 and j["error"]["code"] == "classified", f"a DOCX flagged mật is refused: {st} {j}")
+        st, j4, _ = upload(c, files["qdmat.docx"], CT_DOCX, "Có dấu MẬT")
+        final, _ = wait_job(c, j4.get("id"))
+        check(final.get("state") == "failed" and "MẬT" in final.get("error", "") and not final.get("document_id"),
+              f"a DOCX stamped MẬT fails its conversion job naming the stamp, no document: {final}")
         adm2 = Client(k.port)
         adm2.sign_in("admin", ADMIN_PW)
         st, j, _ = Client(k.port).req("GET", V + f"/jobs/{j3['id']}")
