@@ -28,7 +28,8 @@ def main():
     office = subprocess.Popen(["soffice", "--headless", "--invisible", "--norestore",
                                f"-env:UserInstallation=file://{work}/profile",
                                f"--accept=pipe,name={pipe};urp;"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              start_new_session=True)  # its own group: nothing of it survives
     try:
         local = uno.getComponentContext()
         resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
@@ -64,8 +65,12 @@ def main():
         try:
             office.wait(20)
         except subprocess.TimeoutExpired:
-            office.kill()
-            office.wait()
+            pass
+        try:
+            os.killpg(office.pid, 9)  # soffice.bin outlives its launcher otherwise
+        except ProcessLookupError:
+            pass
+        office.wait()
         subprocess.run(["rm", "-rf", work])
 
 
