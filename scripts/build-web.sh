@@ -23,7 +23,7 @@ fi
 stale=0
 if [ "${1:-}" = "--force" ] || [ ! -f dist/index.html ]; then
   stale=1
-elif [ -n "$(find src index.html build.mjs package-lock.json tsconfig.json -newer dist/index.html -print -quit)" ]; then
+elif [ -n "$(find src index.html build.mjs package-lock.json tsconfig.json ../agent/extension/page/kyso-agent.js -newer dist/index.html -print -quit)" ]; then
   stale=1
 fi
 if [ $stale = 1 ]; then

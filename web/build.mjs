@@ -38,4 +38,6 @@ const html = (await readFile(join(here, 'index.html'), 'utf8'))
   .replace('%APP_CSS%', cssName);
 await writeFile(join(dist, 'index.html'), html);
 await copyFile(join(here, 'src/favicon.svg'), join(dist, 'favicon.svg'));
+// The kyso extension's page API, loaded by src/agent.ts only when the extension is present.
+await copyFile(join(here, '../agent/extension/page/kyso-agent.js'), join(dist, 'kyso-agent.js'));
 console.log(`web/dist: index.html, ${jsName} (${js.contents.length} B), ${cssName} (${css.length} B)`);

@@ -38,9 +38,8 @@ static ks_status read_pin(const kysod_config *c, const char *label, char pin[128
     return KS_OK;
 }
 
-/* Reads images_dir/<kind>-<id>.png (the person's signature image or the agency's seal). */
-static ks_status read_image(const kysod_config *c, const char *kind, int64_t id, uint8_t **out,
-                            size_t *len, ks_error *e)
+ks_status docs_read_image(const kysod_config *c, const char *kind, int64_t id, uint8_t **out,
+                          size_t *len, ks_error *e)
 {
     char path[1200];
     snprintf(path, sizeof path, "%s/%s-%lld.png", c->images_dir, kind, (long long)id);
@@ -156,7 +155,7 @@ int api_doc_sign(kysod_req *r)
     ks_error e;
     uint8_t *img = NULL;
     size_t img_len = 0;
-    ks_status ist = read_image(&r->srv->cfg, "user", r->s.user_id, &img, &img_len, &e);
+    ks_status ist = docs_read_image(&r->srv->cfg, "user", r->s.user_id, &img, &img_len, &e);
     o.image_data = img;
     o.image_len = img_len;
     if (ist != KS_OK ||
@@ -253,7 +252,7 @@ int api_doc_issue(kysod_req *r)
         o.seal_mm = 36;
         uint8_t *img = NULL;
         size_t img_len = 0;
-        st = read_image(&r->srv->cfg, "agency", ag, &img, &img_len, &e);
+        st = docs_read_image(&r->srv->cfg, "agency", ag, &img, &img_len, &e);
         o.image_data = img;
         o.image_len = img_len;
         if (st == KS_OK)

@@ -268,6 +268,55 @@ int api_me(kysod_req *r)
     return me ? kysod_json(r, 200, me) : rc;
 }
 
+/* Opens a session for `uid` inside the transaction the caller began (`st` is its status so
+ * far): the session row, the throttle key `clear_key` (may be NULL) cleared, the audit entry
+ * `action` (with `after`), the cookie set and the answer of GET /me. Password and token
+ * sign-in both end here, so both give the same session. */
+int kysod_session_start(kysod_req *r, ks_status st, ks_error *e, int64_t uid, const char *login,
+                        int64_t agency, const char *action, json_t *after, const char *clear_key)
+{
+    int rc = 0;
+    uint8_t tok[32], csrf[32];
+    randombytes_buf(tok, sizeof tok);
+    randombytes_buf(csrf, sizeof csrf);
+    char token[64], h[65], csrf_hex[65];
+    sodium_bin2base64(token, sizeof token, tok, sizeof tok,
+                      sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    sodium_memzero(tok, sizeof tok);
+    token_hash(token, h);
+    hex(csrf, sizeof csrf, csrf_hex);
+    int64_t now = now_s();
+    ks_db_arg s[5] = {KS_DB_S(h), KS_DB_I(uid), KS_DB_S(csrf_hex), KS_DB_I(now), KS_DB_S(r->ip)};
+    ks_db_arg k = KS_DB_S(clear_key);
+    if (st == KS_OK)
+        st = ks_db_run(r->db, Q_SESSION_NEW, s, 5, NULL, NULL, e);
+    if (st == KS_OK && clear_key)
+        st = ks_db_run(r->db, Q_THROTTLE_CLEAR, &k, 1, NULL, NULL, e);
+    if (st == KS_OK) {
+        r->signed_in = true; /* for the audit entry's actor */
+        r->s.user_id = uid;
+        snprintf(r->s.login, sizeof r->s.login, "%s", login);
+        st = kysod_audit(r, action, "session", agency, NULL, after, e);
+    }
+    if ((st = ks_db_tx_end(r->db, st, e)) != KS_OK) {
+        r->signed_in = false;
+        sodium_memzero(token, sizeof token);
+        return kysod_fail_err(r, e);
+    }
+    snprintf(r->set_cookie, sizeof r->set_cookie,
+             COOKIE "=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d%s", token,
+             r->srv->cfg.session_max_hours * 3600, behind_tls(r) ? "; Secure" : "");
+    sodium_memzero(token, sizeof token);
+    r->signed_in = false;
+    if ((rc = session_from_db(r, h)) == 0 && r->signed_in) {
+        r->user_for_log = uid;
+        json_t *me = me_json(r, &rc);
+        if (me)
+            rc = kysod_json(r, 200, me);
+    }
+    return rc;
+}
+
 static const kysod_field SIGN_IN[] = {
     {"login", F_STR, true, 64, NULL, NULL},
     {"password", F_STR, true, 256, NULL, NULL},
@@ -331,43 +380,7 @@ int api_sign_in(kysod_req *r)
         rc = kysod_fail(r, 403, "forbidden", NULL, N_("this account is disabled or locked"));
         goto done;
     }
-    uint8_t tok[32], csrf[32];
-    randombytes_buf(tok, sizeof tok);
-    randombytes_buf(csrf, sizeof csrf);
-    char token[64], h[65], csrf_hex[65];
-    sodium_bin2base64(token, sizeof token, tok, sizeof tok,
-                      sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-    sodium_memzero(tok, sizeof tok);
-    token_hash(token, h);
-    hex(csrf, sizeof csrf, csrf_hex);
-    int64_t now = now_s();
-    ks_db_arg s[5] = {KS_DB_S(h), KS_DB_I(uid), KS_DB_S(csrf_hex), KS_DB_I(now), KS_DB_S(r->ip)};
-    ks_db_arg k = KS_DB_S(ukey);
-    if (st == KS_OK)
-        st = ks_db_run(r->db, Q_SESSION_NEW, s, 5, NULL, NULL, &e);
-    if (st == KS_OK)
-        st = ks_db_run(r->db, Q_THROTTLE_CLEAR, &k, 1, NULL, NULL, &e);
-    if (st == KS_OK) {
-        r->signed_in = true; /* for the audit entry's actor */
-        r->s.user_id = uid;
-        snprintf(r->s.login, sizeof r->s.login, "%s", login);
-        st = kysod_audit(r, "session.sign_in", "session", agency, NULL, NULL, &e);
-    }
-    if ((st = ks_db_tx_end(r->db, st, &e)) != KS_OK) {
-        rc = kysod_fail_err(r, &e);
-        goto done;
-    }
-    snprintf(r->set_cookie, sizeof r->set_cookie,
-             COOKIE "=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d%s", token,
-             r->srv->cfg.session_max_hours * 3600, behind_tls(r) ? "; Secure" : "");
-    sodium_memzero(token, sizeof token);
-    r->signed_in = false;
-    if ((rc = session_from_db(r, h)) == 0 && r->signed_in) {
-        r->user_for_log = uid;
-        json_t *me = me_json(r, &rc);
-        if (me)
-            rc = kysod_json(r, 200, me);
-    }
+    rc = kysod_session_start(r, st, &e, uid, login, agency, "session.sign_in", NULL, ukey);
 done:
     json_decref(b);
     return rc;

@@ -123,6 +123,12 @@ static ks_status set_key(kysod_config *c, const char *k, const char *v, const ch
     } else if (strcmp(k, "tsa_url") == 0) {
         dst = c->tsa_url;
         cap = sizeof c->tsa_url;
+    } else if (strcmp(k, "public_origin") == 0) {
+        dst = c->public_origin;
+        cap = sizeof c->public_origin;
+    } else if (strcmp(k, "token_trust") == 0) {
+        dst = c->token_trust;
+        cap = sizeof c->token_trust;
     } else if (strcmp(k, "web_root") == 0) {
         dst = c->web_root;
         cap = sizeof c->web_root;
@@ -184,6 +190,22 @@ ks_status kysod_config_load(kysod_config *c, const char *path, ks_error *err)
     return st;
 }
 
+/* An origin as browsers send it: https://HOST[:PORT], or plain http on the loopback only; no
+ * path, no user, no trailing slash (kysod binds it into every token sign-in). */
+static bool origin_ok(const char *o)
+{
+    bool loopback =
+        strncmp(o, "http://127.0.0.1", 16) == 0 || strncmp(o, "http://localhost", 16) == 0;
+    const char *host = loopback ? o + 16 : strncmp(o, "https://", 8) == 0 ? o + 8 : NULL;
+    if (!host || (loopback && *host && *host != ':') || (!loopback && (!*host || *host == ':')))
+        return false;
+    for (const char *p = host; *p; p++)
+        if (!isalnum((unsigned char)*p) && *p != '.' && *p != '-' && *p != ':')
+            return false;
+    const char *colon = strchr(host, ':');
+    return !colon || (colon[1] && strspn(colon + 1, "0123456789") == strlen(colon + 1));
+}
+
 ks_status kysod_config_check(const kysod_config *c, ks_error *err)
 {
     const char *db = c->database;
@@ -200,6 +222,11 @@ ks_status kysod_config_check(const kysod_config *c, ks_error *err)
             return ks_error_set(err, KS_E_USAGE, N_("web_root \"%s\" is not a directory"),
                                 c->web_root);
     }
+    if (c->public_origin[0] && !origin_ok(c->public_origin))
+        return ks_error_set(err, KS_E_USAGE,
+                            N_("public_origin must be https://HOST[:PORT] (http only on "
+                               "127.0.0.1 or localhost), without a path: \"%s\""),
+                            c->public_origin);
     if (c->db_pool < c->threads)
         return ks_error_set(err, KS_E_USAGE, N_("db_pool (%d) must be at least threads (%d)"),
                             c->db_pool, c->threads);

@@ -36,6 +36,9 @@ typedef struct kysod_config {
     char pkcs11_pin_dir[1024]; /* one file per token label holding its user PIN (mode 0600) */
     char images_dir[1024];     /* signature images user-<id>.png and seals agency-<id>.png */
     char tsa_url[512];         /* the time-stamp authority of the seal (B-T); "" seals at B-B */
+    /* sign-in and signing with the person's own token (kyso-agent, issue 14) */
+    char public_origin[256]; /* the origin browsers reach kysod at ("https://kyso.example.vn") */
+    char token_trust[1024];  /* PEM file (or directory of *.pem) of the personal CAs' anchors */
 } kysod_config;
 
 void kysod_config_defaults(kysod_config *c);

@@ -87,5 +87,9 @@ int docs_office_kind(const char *content_type);
 int docs_convert_upload(kysod_req *r, int kind, int64_t agency, json_t *params);
 /* The signer kept for an uploaded signed document ("" when none). */
 void docs_external_signer(kysod_req *r, int64_t id, char out[256]);
+/* Reads images_dir/<kind>-<id>.png (the person's signature image, kind "user", or the agency's
+ * seal, kind "agency"); *out malloc'd (api_docs_sign.c). */
+ks_status docs_read_image(const kysod_config *c, const char *kind, int64_t id, uint8_t **out,
+                          size_t *len, ks_error *e);
 
 #endif

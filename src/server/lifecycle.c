@@ -2,6 +2,7 @@
  * migrations), the session cache, the embedded OpenAPI document, the locks, the dummy hash;
  * and their release. The program (main.c) and the fuzz target share it. */
 #include <stdlib.h>
+#include <sys/stat.h>
 
 #include "server.h"
 
@@ -26,6 +27,17 @@ ks_status kysod_open(kysod *srv, ks_error *err)
         st = ks_error_set(err, KS_E_NOMEM, N_("out of memory"));
     if (st == KS_OK)
         st = kysod_hash_password(srv, "kysod: the cost of an unknown login", srv->dummy_hash, err);
+    if (st == KS_OK && srv->cfg.token_trust[0]) {
+        struct stat sb;
+        st = ks_trust_new(&srv->token_trust, err);
+        if (st == KS_OK)
+            st = stat(srv->cfg.token_trust, &sb) == 0 && S_ISDIR(sb.st_mode)
+                     ? ks_trust_add_dir(srv->token_trust, srv->cfg.token_trust, err)
+                     : ks_trust_add_file(srv->token_trust, srv->cfg.token_trust, err);
+        if (st == KS_OK && ks_trust_count(srv->token_trust) == 0)
+            st = ks_error_set(err, KS_E_USAGE, N_("token_trust \"%s\" holds no certificate"),
+                              srv->cfg.token_trust);
+    }
     if (st != KS_OK)
         kysod_close(srv);
     return st;
@@ -42,4 +54,6 @@ void kysod_close(kysod *srv)
         free(srv->pages[i].body);
     free(srv->pages);
     srv->pages = NULL;
+    ks_trust_free(srv->token_trust);
+    srv->token_trust = NULL;
 }

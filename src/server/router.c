@@ -75,6 +75,13 @@ const kysod_route KYSOD_ROUTES[] = {
     {"POST", V "/deliveries/{id}/reject", ACC_AGENCY_MEMBER, api_dlv_reject},
     {"GET", V "/registers/outgoing", ACC_AGENCY_MEMBER, api_reg_outgoing},
     {"GET", V "/registers/incoming", ACC_AGENCY_MEMBER, api_reg_incoming},
+    {"POST", V "/auth/token/challenge", ACC_PUBLIC, api_token_challenge},
+    {"POST", V "/auth/token/sign-in", ACC_PUBLIC, api_token_sign_in},
+    {"POST", V "/documents/{id}/sign/begin", ACC_AGENCY_MEMBER, api_token_sign_begin},
+    {"POST", V "/documents/{id}/sign/finish", ACC_AGENCY_MEMBER, api_token_sign_finish},
+    {"GET", V "/sign-batch/waiting", ACC_AUTHENTICATED, api_token_waiting},
+    {"POST", V "/sign-batch/begin", ACC_AUTHENTICATED, api_token_batch_begin},
+    {"POST", V "/sign-batch/finish", ACC_AUTHENTICATED, api_token_batch_finish},
 };
 const int KYSOD_NROUTES = (int)(sizeof KYSOD_ROUTES / sizeof *KYSOD_ROUTES);
 

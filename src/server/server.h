@@ -84,6 +84,7 @@ typedef struct kysod {
     pthread_mutex_t log_lock;
     int port;
     char dummy_hash[128];    /* verified against when a login is unknown: same cost */
+    ks_trust *token_trust;   /* the personal CAs' anchors (cfg.token_trust), or NULL */
     struct kysod_jobs *jobs; /* background conversions (jobs.c); NULL when not started */
 } kysod;
 
@@ -211,6 +212,11 @@ int api_sign_out_everywhere(kysod_req *r);
 int api_me(kysod_req *r);
 int api_me_password(kysod_req *r);
 int api_set_password(kysod_req *r);
+/* Opens a session for `uid` in the transaction the caller began (its status `st` so far),
+ * audited as `action`, and answers as GET /me; `clear_key` (may be NULL) is a throttle key to
+ * clear. Password and token sign-in share it. */
+int kysod_session_start(kysod_req *r, ks_status st, ks_error *e, int64_t uid, const char *login,
+                        int64_t agency, const char *action, json_t *after, const char *clear_key);
 
 /* ---- access.c ---- */
 bool kysod_has_role(const kysod_req *r, int64_t agency, const char *role);
@@ -319,6 +325,14 @@ int api_dlv_accept(kysod_req *r);
 int api_dlv_reject(kysod_req *r);
 int api_reg_outgoing(kysod_req *r);
 int api_reg_incoming(kysod_req *r);
+/* sign-in and signing with the person's own token (api_token*.c) */
+int api_token_challenge(kysod_req *r);
+int api_token_sign_in(kysod_req *r);
+int api_token_sign_begin(kysod_req *r);
+int api_token_sign_finish(kysod_req *r);
+int api_token_batch_begin(kysod_req *r);
+int api_token_batch_finish(kysod_req *r);
+int api_token_waiting(kysod_req *r);
 
 /* Creates a user with its password hashed (used by the API, the CSV import and --init-admin).
  * Returns the new id in *id; the caller holds the transaction. */

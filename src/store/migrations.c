@@ -148,6 +148,21 @@ static const migration MIGRATIONS[] = {
      " created_at @INT@ NOT NULL, started_at @INT@, updated_at @INT@ NOT NULL);"
      "CREATE INDEX jobs_state ON jobs(state, id)",
      "SELECT 1", "SELECT 1"},
+    /* Sign-in and signing with the person's own token (issue 14): the sign-in challenges (used
+     * once, 5 minutes) and the prepared signatures waiting for the token's value, bound to the
+     * user, the document version and an expiry. */
+    {6,
+     "CREATE TABLE token_challenges(id_hash TEXT PRIMARY KEY, nonce TEXT NOT NULL,"
+     " created_at @INT@ NOT NULL, expires_at @INT@ NOT NULL, used_at @INT@);"
+     "CREATE INDEX token_challenges_expiry ON token_challenges(expires_at);"
+     "CREATE TABLE token_signings(sign_id TEXT PRIMARY KEY,"
+     " user_id @INT@ NOT NULL REFERENCES users(id),"
+     " document_id @INT@ NOT NULL REFERENCES documents(id), base_sha256 TEXT NOT NULL,"
+     " prep_sha256 TEXT NOT NULL,"
+     " cert_sha256 TEXT NOT NULL, hash TEXT NOT NULL, state TEXT NOT NULL,"
+     " created_at @INT@ NOT NULL, expires_at @INT@ NOT NULL, finished_at @INT@);"
+     "CREATE INDEX token_signings_user ON token_signings(user_id, document_id);",
+     "SELECT 1", "SELECT 1"},
 };
 
 static char *substitute(const char *in, ks_db_kind kind)

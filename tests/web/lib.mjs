@@ -97,7 +97,7 @@ export async function signIn(page, role, lang = 'vi') {
   await page.goto(BASE + '/');
   await page.getByLabel(tr(lang, 'signin.login')).fill(u.login);
   await page.getByLabel(tr(lang, 'signin.password')).fill(u.password);
-  await page.getByRole('button', { name: tr(lang, 'signin.submit') }).click();
+  await page.getByRole('button', { name: tr(lang, 'signin.submit'), exact: true }).click();
   await page.locator('#page-title').waitFor();
   return u;
 }

@@ -37,7 +37,7 @@ test('sign-in: keyboard only, wrong password is a field error, empty fields are 
   await assertNoSidewaysScroll(page, 'sign-in');
 
   // Empty form: each missing field says so, under itself.
-  await page.getByRole('button', { name: tr('vi', 'signin.submit') }).click();
+  await page.getByRole('button', { name: tr('vi', 'signin.submit'), exact: true }).click();
   await assert.doesNotReject(field(page, 'login').getByText(tr('vi', 'signin.login_required')).waitFor());
 
   // Keyboard only: the user name, Tab to the password, Enter to submit.

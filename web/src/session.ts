@@ -59,11 +59,13 @@ export function auditAgencies(me: Me, agencies: Agency[]): Agency[] | 'all' {
   return agencies.filter((a) => ids.has(a.id));
 }
 
-export type Screen = 'home' | 'org' | 'users' | 'delegations' | 'certificates' | 'audit' | 'account';
+export type Screen = 'home' | 'org' | 'users' | 'delegations' | 'certificates' | 'audit' | 'account'
+  | 'sign-batch' | 'sign-token';
 
 export function canSee(me: Me, agencies: Agency[], screen: Screen): boolean {
   switch (screen) {
     case 'home': case 'org': case 'account': return true;
+    case 'sign-batch': case 'sign-token': return hasRole(me, 'signer');
     case 'users': case 'delegations': return adminAgencies(me, agencies).length > 0;
     case 'certificates': return certAgencies(me, agencies, false).length > 0;
     case 'audit': { const a = auditAgencies(me, agencies); return a === 'all' || a.length > 0; }

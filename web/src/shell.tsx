@@ -16,6 +16,8 @@ import { Forbidden, NotFound } from './screens/errors';
 import { Home } from './screens/home';
 import { OrgTree } from './screens/org';
 import { Users } from './screens/users';
+import { TokenBatch } from './screens/token_batch';
+import { TokenSign } from './screens/token_sign';
 
 const NAV: { screen: Screen; label: MsgId; icon: string }[] = [
   { screen: 'home', label: 'nav.home', icon: 'M3 11l9-8 9 8v10h-6v-6H9v6H3z' },
@@ -24,12 +26,13 @@ const NAV: { screen: Screen; label: MsgId; icon: string }[] = [
   { screen: 'delegations', label: 'nav.delegations', icon: 'M4 20l4-1 11-11-3-3L5 16zM14 6l3 3' },
   { screen: 'certificates', label: 'nav.certificates', icon: 'M4 4h16v12H4zM8 20l4-2 4 2v-6M8 8h8M8 11h5' },
   { screen: 'audit', label: 'nav.audit', icon: 'M6 3h9l4 4v14H6zM9 10h7M9 14h7M9 18h4' },
+  { screen: 'sign-batch', label: 'token.batch.nav', icon: 'M4 20l4-1 11-11-3-3L5 16zM3 4h8M3 8h5' },
 ];
 
 function screenOf(route: Route): Screen | null {
   const p = route.path[0] ?? '';
   if (p === '') return 'home';
-  const all: Screen[] = ['home', 'org', 'users', 'delegations', 'certificates', 'audit', 'account'];
+  const all: Screen[] = ['home', 'org', 'users', 'delegations', 'certificates', 'audit', 'account', 'sign-batch', 'sign-token'];
   return (all as string[]).includes(p) ? (p as Screen) : null;
 }
 
@@ -64,6 +67,8 @@ export function Shell(props: { route: Route; onSignOut: (everywhere: boolean) =>
       case 'certificates': body = <Certificates route={props.route} />; break;
       case 'audit': body = <Audit />; break;
       case 'account': body = <Account onSignOutEverywhere={() => props.onSignOut(true)} />; break;
+      case 'sign-batch': body = <TokenBatch />; break;
+      case 'sign-token': body = <TokenSign route={props.route} />; break;
     }
   }
 

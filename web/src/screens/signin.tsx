@@ -7,6 +7,7 @@ import { useErrorText } from '../components/form';
 import { LangSwitch } from '../components/langswitch';
 import { Button, FormError, Notice } from '../components/ui';
 import { useI18n } from '../i18n/i18n';
+import { TokenSignIn } from './token_signin';
 
 export function SignIn(props: { reason: 'expired' | 'signed-out' | null; onSignedIn: (m: Me) => Promise<void> }) {
   const { t } = useI18n();
@@ -77,6 +78,7 @@ export function SignIn(props: { reason: 'expired' | 'signed-out' | null; onSigne
               error={errors.password} autocomplete="current-password" type="password" />
             <Button kind="primary" type="submit" busy={busy}>{t('signin.submit')}</Button>
           </form>
+          <TokenSignIn onSignedIn={props.onSignedIn} />
           <p class="signin__help">{t('signin.help')}</p>
         </div>
         <p class="signin__foot">{t('app.footer')}</p>
