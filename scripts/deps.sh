@@ -14,8 +14,9 @@ PKGS=(
   # front and benchmark baseline
   libjansson-dev libsodium-dev postgresql nginx-light
   # the web UI: node + npm build it (npm ci from web/package-lock.json); its Playwright tests
-  # drive Debian's chromium (never a downloaded browser)
-  nodejs chromium
+  # drive Debian's chromium (never a downloaded browser); its language packs let --lang=vi
+  # show date fields as dd/mm/yyyy
+  nodejs chromium chromium-l10n
   # tokens
   softhsm2 opensc gnutls-bin
   # kyso-agent: its Windows cross-build (mingw-w64), its browser test (Debian's chromium,

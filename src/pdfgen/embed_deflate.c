@@ -1,5 +1,7 @@
 /* zlib compression of the streams kyso generates (fonts, images, appearance streams): one
- * helper so that every generated stream is Flate-compressed the same way. */
+ * helper so that every generated stream is Flate-compressed the same way. Level 6 (zlib's
+ * default), not 9: on a seal image's mostly uniform planes 9 took 3x the time for a few KB
+ * less, and the server draws the seal on every document it issues (bench_workflow.sh). */
 #include <stdlib.h>
 
 #include <zlib.h>
@@ -18,7 +20,7 @@ ks_status ks_pdf_gen_deflate(const uint8_t *data, size_t len, uint8_t **out, siz
     uint8_t *z = malloc(cap ? cap : 1);
     if (!z)
         return ks_error_set(err, KS_E_NOMEM, N_("out of memory"));
-    if (compress2(z, &cap, data ? data : (const uint8_t *)"", (uLong)len, 9) != Z_OK) {
+    if (compress2(z, &cap, data ? data : (const uint8_t *)"", (uLong)len, 6) != Z_OK) {
         free(z);
         return ks_error_set(err, KS_E_NOMEM, N_("out of memory"));
     }

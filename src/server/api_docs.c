@@ -262,7 +262,7 @@ int api_doc_review(kysod_req *r)
 }
 
 /* The Decree 30 format report of `pdf` as JSON text (findings with rule, page, box, message). */
-static char *format_report(kysod_req *r, const uint8_t *pdf, size_t len, size_t *count)
+char *docs_format_report(kysod_req *r, const uint8_t *pdf, size_t len, size_t *count)
 {
     ks_pdf_doc *d = NULL;
     ks_docfmt_report *rep = NULL;
@@ -309,7 +309,7 @@ int api_doc_format_check(kysod_req *r)
         json_decref(doc);
         goto done;
     }
-    report = format_report(r, pdf, len, &count);
+    report = docs_format_report(r, pdf, len, &count);
     bool ok = strcmp(kysod_str(b, "decision", ""), "approve") == 0;
     rc = step(r, doc, DOC_FORMAT, ok ? DOC_SIGNING : DOC_DRAFT,
               ok ? "document.format_ok" : "document.format_return", kysod_str(b, "comment", ""),

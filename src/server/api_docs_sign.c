@@ -9,11 +9,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <openssl/crypto.h>
+
 #include "doc_queries.h"
 #include "docs.h"
 #include "kyso/register.h"
 #include "kyso/sign.h"
 #include "kyso/token.h"
+#include "token_cache.h"
 
 static ks_status read_pin(const kysod_config *c, const char *label, char pin[128], ks_error *e)
 {
@@ -63,22 +66,25 @@ ks_status docs_read_image(const kysod_config *c, const char *kind, int64_t id, u
     return KS_OK;
 }
 
-/* Signs `in` with the key in token `label` as `opts` says; *out malloc'd. */
-static ks_status sign_with_token(const kysod_config *c, const char *label, ks_sign_opts *opts,
+/* Signs `in` with the key in token `label` as `opts` says, through the node's session on that
+ * token (token_cache.h); *out malloc'd. */
+static ks_status sign_with_token(kysod *srv, const char *label, ks_sign_opts *opts,
                                  const uint8_t *in, size_t len, uint8_t **out, size_t *out_len,
                                  ks_error *e)
 {
+    const kysod_config *c = &srv->cfg;
     char pin[128];
     ks_signer *signer = NULL;
+    kysod_token_use *use = NULL;
     ks_sign_ctx *ctx = NULL;
     uint8_t *der = NULL;
     size_t der_len = 0;
     ks_status st = read_pin(c, label, pin, e);
     if (st == KS_OK)
-        st = ks_token_signer(c->pkcs11_module, label, NULL, pin, &signer, e);
-    memset(pin, 0, sizeof pin);
+        st = kysod_token_acquire(srv->tokens, c->pkcs11_module, label, pin, &use, &signer, e);
+    OPENSSL_cleanse(pin, sizeof pin);
     if (st == KS_OK)
-        st = ks_sign_check_signer(signer, opts, time(NULL), e);
+        st = ks_sign_check_signer(signer, opts, ks_ctx_now(opts->ctx), e);
     if (st == KS_OK)
         st = ks_sign_prepare_mem(in, len, "document.pdf", opts, signer, &ctx, e);
     if (st == KS_OK)
@@ -89,7 +95,7 @@ static ks_status sign_with_token(const kysod_config *c, const char *label, ks_si
         st = ks_sign_write_mem(ctx, out, out_len, e);
     free(der);
     ks_sign_ctx_free(ctx);
-    ks_signer_free(signer);
+    kysod_token_release(srv->tokens, use, st == KS_E_TOKEN); /* the signer is the cache's */
     return st;
 }
 
@@ -120,7 +126,42 @@ static int sign_failed(kysod_req *r, const ks_error *e)
 
 static const kysod_field SIGN[] = {
     {"title", F_STR, false, 100, NULL, NULL},
+    {"position", F_OBJ, false, 0, NULL, NULL},
 };
+
+/* The optional "position": {"page": 1-based, "x0", "y0", "x1", "y1": points in the page's
+ * default user space} where the signer moved the signature image in the preview; absent, the
+ * engine finds its place between title and name. 0 or the 400 set. */
+static int sign_position(kysod_req *r, json_t *b, ks_sign_opts *o)
+{
+    json_t *p = json_object_get(b, "position");
+    if (!p)
+        return 0;
+    static const char *const K[] = {"page", "x0", "y0", "x1", "y1"};
+    double v[5];
+    for (size_t i = 0; i < 5; i++) {
+        json_t *x = json_object_get(p, K[i]);
+        if (!json_is_number(x))
+            return kysod_fail(r, 400, "invalid_field", "position",
+                              N_("position needs numbers page, x0, y0, x1 and y1"));
+        v[i] = json_number_value(x);
+    }
+    if (json_object_size(p) != 5)
+        return kysod_fail(r, 400, "invalid_field", "position",
+                          N_("position has only page, x0, y0, x1 and y1"));
+    double w = v[3] - v[1], h = v[4] - v[2];
+    if (v[0] < 1 || v[0] > 100000 || v[0] != (double)(long)v[0] || v[1] < 0 || v[2] < 0 ||
+        v[3] > 14400 || v[4] > 14400 || w < 10 || h < 10 || w > 1000 || h > 1000)
+        return kysod_fail(r, 400, "invalid_field", "position",
+                          N_("position must be a box of 10 to 1000 points on a page"));
+    o->page = (long)v[0];
+    o->has_rect = true;
+    o->rect.x0 = v[1];
+    o->rect.y0 = v[2];
+    o->rect.x1 = v[3];
+    o->rect.y1 = v[4];
+    return 0;
+}
 
 /* POST /documents/{id}/sign: the signer's visible personal signature between title and name. */
 int api_doc_sign(kysod_req *r)
@@ -134,7 +175,11 @@ int api_doc_sign(kysod_req *r)
         return rc;
     if ((rc = docs_refuse_classified(r, doc, NULL, 0)) ||
         (rc = docs_need_role(r, doc, "signer", N_("only a signer of the agency signs"))) ||
-        (rc = kysod_body_object(r, &b)) || (rc = kysod_body_check(r, b, SIGN, 1, false)))
+        (rc = kysod_body_object(r, &b)) || (rc = kysod_body_check(r, b, SIGN, 2, false)))
+        goto done;
+    ks_sign_opts o;
+    ks_sign_opts_init(&o);
+    if ((rc = sign_position(r, b, &o)))
         goto done;
     if (strcmp(kysod_str(doc, "state", ""), DOC_SIGNING) != 0) {
         rc = kysod_fail(r, 409, "wrong_state", "state",
@@ -148,9 +193,10 @@ int api_doc_sign(kysod_req *r)
         (rc = docs_read_pdf(r, kysod_str(doc, "sha256", ""), &pdf, &len)) ||
         (rc = docs_refuse_classified(r, NULL, pdf, len)))
         goto done;
-    ks_sign_opts o;
+    /* the shared set-up (docs.h), then the signer's chosen place again over its defaults */
     if ((rc = docs_personal_sign_options(r, kysod_str(b, "title", kysod_str(me, "title", "")),
-                                         kysod_str(me, "full_name", ""), &pdf, &len, &o)))
+                                         kysod_str(me, "full_name", ""), &pdf, &len, &o)) ||
+        (rc = sign_position(r, b, &o)))
         goto done;
     ks_error e;
     uint8_t *img = NULL;
@@ -158,8 +204,7 @@ int api_doc_sign(kysod_req *r)
     ks_status ist = docs_read_image(&r->srv->cfg, "user", r->s.user_id, &img, &img_len, &e);
     o.image_data = img;
     o.image_len = img_len;
-    if (ist != KS_OK ||
-        sign_with_token(&r->srv->cfg, label, &o, pdf, len, &out, &out_len, &e) != KS_OK) {
+    if (ist != KS_OK || sign_with_token(r->srv, label, &o, pdf, len, &out, &out_len, &e) != KS_OK) {
         free(img);
         rc = sign_failed(r, &e);
         goto done;
@@ -224,7 +269,7 @@ int api_doc_issue(kysod_req *r)
         (rc = docs_refuse_classified(r, NULL, pdf, len)))
         goto done;
     const char *series = kysod_str(b, "series", kysod_str(doc, "series", ""));
-    int64_t now = time(NULL), number = 0;
+    int64_t now = (int64_t)ks_ctx_now(r->srv->ctx), number = 0;
     int year = docs_vn_year(now);
     char date[16], num[64], signer_txt[256];
     docs_vn_date(now, date);
@@ -247,6 +292,7 @@ int api_doc_issue(kysod_req *r)
             goto done;
         }
         o.kind = KS_SIGN_ORGANIZATION;
+        o.ctx = r->srv->ctx; /* its clock dates the seal as it dates the number */
         o.org_name = kysod_str(agency, "name", "");
         o.reason = num;
         o.seal_mm = 36;
@@ -256,7 +302,7 @@ int api_doc_issue(kysod_req *r)
         o.image_data = img;
         o.image_len = img_len;
         if (st == KS_OK)
-            st = sign_with_token(&r->srv->cfg, label, &o, pdf, len, &out, &out_len, &e);
+            st = sign_with_token(r->srv, label, &o, pdf, len, &out, &out_len, &e);
         if (st == KS_OK) /* attachments in files of their own: the attachment signature each */
             st = docs_seal_attachments(r, r->id, label, &o, num, &e);
         free(img);
@@ -306,9 +352,8 @@ done:
     return rc;
 }
 
-ks_status docs_sign_with_token(const kysod_config *c, const char *label, ks_sign_opts *opts,
-                               const uint8_t *in, size_t len, uint8_t **out, size_t *out_len,
-                               ks_error *e)
+ks_status docs_sign_with_token(kysod *srv, const char *label, ks_sign_opts *opts, const uint8_t *in,
+                               size_t len, uint8_t **out, size_t *out_len, ks_error *e)
 {
-    return sign_with_token(c, label, opts, in, len, out, out_len, e);
+    return sign_with_token(srv, label, opts, in, len, out, out_len, e);
 }

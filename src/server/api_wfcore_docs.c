@@ -300,7 +300,7 @@ ks_status docs_seal_attachments(kysod_req *r, int64_t id, const char *label,
         o.image_len = 0;
         o.image_path = NULL;
         if (st == KS_OK)
-            st = docs_sign_with_token(&r->srv->cfg, label, &o, in, len, &out, &out_len, e);
+            st = docs_sign_with_token(r->srv, label, &o, in, len, &out, &out_len, e);
         if (st == KS_OK)
             st = ks_blob_put(r->srv->cfg.blob_dir, out, out_len, hex, e);
         ks_db_arg u[2] = {KS_DB_I(ks_db_cell_int(rows, i, 0)), KS_DB_S(hex)};

@@ -97,6 +97,18 @@ static ks_status set_key(kysod_config *c, const char *k, const char *v, const ch
         *(k[0] == 's' ? &c->secure_cookies : k[0] == 't' ? &c->trust_proxy : &c->page_cache) = b;
         return KS_OK;
     }
+    if (strcmp(k, "test_clock") == 0) {
+        char *end = NULL;
+        errno = 0;
+        long long t = strtoll(v, &end, 10);
+        if (errno || !*v || *end || t < 0 || t > 32503680000LL)
+            return ks_error_set(err, KS_E_USAGE,
+                                N_("%s:%d: test_clock must be seconds since 1970 (UTC), 0 for "
+                                   "the real clock"),
+                                path, line);
+        c->test_clock = t;
+        return KS_OK;
+    }
     char *dst = NULL;
     size_t cap = 0;
     if (strcmp(k, "database") == 0) {
@@ -105,9 +117,6 @@ static ks_status set_key(kysod_config *c, const char *k, const char *v, const ch
     } else if (strcmp(k, "blob_dir") == 0) {
         dst = c->blob_dir;
         cap = sizeof c->blob_dir;
-    } else if (strcmp(k, "trust_dir") == 0) {
-        dst = c->trust_dir;
-        cap = sizeof c->trust_dir;
     } else if (strcmp(k, "soffice") == 0) {
         dst = c->soffice;
         cap = sizeof c->soffice;
@@ -126,6 +135,9 @@ static ks_status set_key(kysod_config *c, const char *k, const char *v, const ch
     } else if (strcmp(k, "public_origin") == 0) {
         dst = c->public_origin;
         cap = sizeof c->public_origin;
+    } else if (strcmp(k, "trust_anchors") == 0) {
+        dst = c->trust_anchors;
+        cap = sizeof c->trust_anchors;
     } else if (strcmp(k, "token_trust") == 0) {
         dst = c->token_trust;
         cap = sizeof c->token_trust;
@@ -227,6 +239,14 @@ ks_status kysod_config_check(const kysod_config *c, ks_error *err)
                             N_("public_origin must be https://HOST[:PORT] (http only on "
                                "127.0.0.1 or localhost), without a path: \"%s\""),
                             c->public_origin);
+    if (c->test_clock != 0) {
+        const char *t = getenv("KYSOD_TEST_CLOCK");
+        if (!t || strcmp(t, "1") != 0)
+            return ks_error_set(err, KS_E_USAGE,
+                                N_("test_clock stops the clock that dates register numbers and "
+                                   "seals: it is for tests only and needs KYSOD_TEST_CLOCK=1 in "
+                                   "the environment"));
+    }
     if (c->db_pool < c->threads)
         return ks_error_set(err, KS_E_USAGE, N_("db_pool (%d) must be at least threads (%d)"),
                             c->db_pool, c->threads);

@@ -28,7 +28,6 @@ typedef struct kysod_config {
     char log_level[16];     /* "info" or "debug" */
     /* the document workflow */
     char blob_dir[1024];       /* the documents' PDF versions, named by SHA-256 */
-    char trust_dir[1024];      /* root certificates (*.pem, *.crt) uploads are verified against */
     char soffice[512];         /* LibreOffice's program for DOCX/ODT conversion ("soffice") */
     int convert_max;           /* conversions at once (LibreOffice processes) */
     int convert_timeout_s;     /* a conversion running longer is killed and fails */
@@ -38,7 +37,14 @@ typedef struct kysod_config {
     char tsa_url[512];         /* the time-stamp authority of the seal (B-T); "" seals at B-B */
     /* sign-in and signing with the person's own token (kyso-agent, issue 14) */
     char public_origin[256]; /* the origin browsers reach kysod at ("https://kyso.example.vn") */
-    char token_trust[1024];  /* PEM file (or directory of *.pem) of the personal CAs' anchors */
+    /* the anchors incoming documents are verified against (the national public-service root
+     * CA, …): a PEM file or a directory of *.pem; "" verifies with none (INDETERMINATE) */
+    char trust_anchors[1024];
+    char token_trust[1024]; /* PEM file (or directory of *.pem) of the personal CAs' anchors */
+    /* tests only (refused unless KYSOD_TEST_CLOCK=1 is in the environment): a stopped clock,
+     * seconds since 1970 UTC, for the context that dates register numbers and seals; 0: the
+     * real clock */
+    int64_t test_clock;
 } kysod_config;
 
 void kysod_config_defaults(kysod_config *c);

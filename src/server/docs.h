@@ -38,6 +38,9 @@ void docs_vn_date(int64_t t, char out[16]);
  * transaction (the series row stays locked until it ends). */
 ks_status docs_next_number(kysod_req *r, int64_t agency, const char *reg, const char *series,
                            int year, int64_t *number, ks_error *e);
+/* The Decree 30 format report of `pdf` as JSON text {"findings": [{rule, page, box, message}]}
+ * (malloc'd; *count findings). */
+char *docs_format_report(kysod_req *r, const uint8_t *pdf, size_t len, size_t *count);
 
 /* The personal signature's set-up, one place for every path that makes it (the server-side
  * token in api_docs_sign.c, the person's own token through sign/begin|finish): fills `o` with
@@ -60,7 +63,7 @@ ks_status docs_fill_number(const char *number, int64_t now, uint8_t **pdf, size_
  * B-B), the server's context for the network, and a FieldMDP lock of every field. 0, or 422 sent
  * when the agency asks for a level the server cannot give (no tsa_url). */
 int docs_seal_options(kysod_req *r, int64_t agency, ks_sign_opts *o);
-/* An upload that is signed already (requirements §5.1): verified in-process against trust_dir.
+/* An upload that is signed already (requirements §5.1): verified in-process against trust_anchors.
  * 0 with *is_signed false for an unsigned PDF; 0 with *is_signed true and `signer` ("title name"
  * of its last signature) when the whole document is TOTAL-PASSED; else 422
  * "signature_invalid" naming the verdict and its first reason (nothing is stored). */
@@ -71,9 +74,8 @@ int docs_check_signed_upload(kysod_req *r, const uint8_t *pdf, size_t len, bool 
 ks_status docs_mark_signed_upload(kysod_req *r, int64_t id, const char *signer, ks_error *e);
 /* Signs `in` with the server-side token `label` (its PIN from pkcs11_pin_dir) as `opts` says;
  * *out malloc'd (api_docs_sign.c). */
-ks_status docs_sign_with_token(const kysod_config *c, const char *label, ks_sign_opts *opts,
-                               const uint8_t *in, size_t len, uint8_t **out, size_t *out_len,
-                               ks_error *e);
+ks_status docs_sign_with_token(kysod *srv, const char *label, ks_sign_opts *opts, const uint8_t *in,
+                               size_t len, uint8_t **out, size_t *out_len, ks_error *e);
 /* Inside the issue transaction: every attachment of document `id` receives the organisation's
  * attachment signature (number and time, top right of page 1; requirements §4.3) with the seal
  * token `label`, at the level of `seal`; its signed version is stored beside the original. */

@@ -1,5 +1,5 @@
 /* server/docs_upload.c — a PDF signed elsewhere and uploaded (requirements §5.1 b): verified
- * in-process (the engine's full validation, with revocation, against trust_dir) before it is
+ * in-process (the engine's full validation, with revocation, against trust_anchors) before it is
  * accepted; refused with the verdict when any signature is not valid; accepted, it waits for the
  * clerk's issue step with its signer kept. */
 #include <stdio.h>

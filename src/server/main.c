@@ -39,14 +39,18 @@ static void die(const char *what, const ks_error *e)
             *what ? ": " : "", e->msg_en);
 }
 
-/* The context's clock: $KYSO_NOW (ISO 8601) when set, as kyso does, so that tests can move
- * the time challenges and prepared signatures expire by; the machine's clock otherwise. */
+/* The context's clock: the machine's; in tests only (KYSOD_TEST_CLOCK=1, see config.c) a
+ * stopped one, from test_clock or else from $KYSO_NOW (ISO 8601) as kyso reads it, so that
+ * tests can move the time that numbers, seals, challenges and prepared signatures go by. */
 static time_t kysod_clock(void *arg)
 {
-    const char *now = arg;
-    time_t t;
-    if (now && *now && ks_time_parse(now, &t, NULL) == KS_OK)
-        return t;
+    const kysod_config *c = arg;
+    if (c->test_clock)
+        return (time_t)c->test_clock;
+    const char *t = getenv("KYSOD_TEST_CLOCK"), *now = getenv("KYSO_NOW");
+    time_t v;
+    if (t && strcmp(t, "1") == 0 && now && *now && ks_time_parse(now, &v, NULL) == KS_OK)
+        return v;
     return time(NULL);
 }
 
@@ -103,13 +107,14 @@ int main(int argc, char **argv)
             return EXIT_USAGE;
         }
     }
+    static kysod srv;
     const char *localedir = getenv("KYSO_LOCALEDIR");
     /* revocation checks of incoming documents (and timestamps) reach out through net/'s client */
     ks_ctx_opts co = {.localedir = localedir && *localedir ? localedir : NULL,
                       .lang = "vi",
+                      .fetch = ks_http_fetch,
                       .clock = kysod_clock,
-                      .clock_arg = (void *)getenv("KYSO_NOW"),
-                      .fetch = ks_http_fetch};
+                      .clock_arg = &srv.cfg};
     ks_error ce;
     if (ks_ctx_new(&co, &g_msgs, &ce) != KS_OK) {
         /* without the Vietnamese catalogue kysod still serves, in English */
@@ -122,7 +127,6 @@ int main(int argc, char **argv)
         fputs("kysod: error: libsodium cannot start\n", stderr);
         return EXIT_INPUT;
     }
-    static kysod srv;
     ks_error e;
     kysod_config_defaults(&srv.cfg);
     if ((config_given || access(config, F_OK) == 0) &&
@@ -150,25 +154,27 @@ int main(int argc, char **argv)
         die("", &e);
         return EXIT_USAGE;
     }
+    /* incoming documents are verified against trust_anchors: the context is made again with
+     * them (the first one served the configuration's error lines) */
+    ks_trust *anchors = NULL;
+    if (srv.cfg.trust_anchors[0]) {
+        ks_ctx *with = NULL;
+        if (kysod_load_trust("trust_anchors", srv.cfg.trust_anchors, &anchors, &e) != KS_OK) {
+            die("", &e);
+            return EXIT_USAGE;
+        }
+        co.trust = anchors;
+        if (ks_ctx_new(&co, &with, &e) != KS_OK) {
+            die("", &e);
+            ks_trust_free(anchors);
+            return EXIT_INPUT;
+        }
+        ks_ctx_free(g_msgs);
+        g_msgs = with;
+    }
     if (check && !admin) {
         printf("kysod: cấu hình hợp lệ / configuration OK (%s)\n", config);
         return 0;
-    }
-    /* trust anchors for verifying signed uploads and arrivals (trust_dir) */
-    static ks_trust *trust;
-    if (srv.cfg.trust_dir[0]) {
-        ks_ctx *with_trust = NULL;
-        co.trust = NULL;
-        if (ks_trust_new(&trust, &e) != KS_OK ||
-            ks_trust_add_dir(trust, srv.cfg.trust_dir, &e) != KS_OK) {
-            die("trust_dir", &e);
-            return EXIT_USAGE;
-        }
-        co.trust = trust;
-        if (ks_ctx_new(&co, &with_trust, &e) == KS_OK) {
-            ks_ctx_free(g_msgs);
-            g_msgs = with_trust;
-        }
     }
     srv.ctx = g_msgs;
     if (kysod_open(&srv, &e) != KS_OK) {
@@ -234,6 +240,6 @@ int main(int argc, char **argv)
     kysod_log(&srv, "info", "kysod stopped", NULL);
     kysod_close(&srv);
     ks_ctx_free(g_msgs);
-    ks_trust_free(trust);
+    ks_trust_free(anchors);
     return 0;
 }

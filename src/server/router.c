@@ -64,6 +64,7 @@ const kysod_route KYSOD_ROUTES[] = {
     {"POST", V "/documents/{id}/submit", ACC_AGENCY_MEMBER, api_doc_submit},
     {"POST", V "/documents/{id}/review", ACC_AGENCY_MEMBER, api_doc_review},
     {"POST", V "/documents/{id}/format-check", ACC_AGENCY_MEMBER, api_doc_format_check},
+    {"GET", V "/documents/{id}/format-report", ACC_AGENCY_MEMBER, api_doc_format_report},
     {"POST", V "/documents/{id}/sign", ACC_AGENCY_MEMBER, api_doc_sign},
     {"POST", V "/documents/{id}/issue", ACC_AGENCY_MEMBER, api_doc_issue},
     {"POST", V "/documents/{id}/send", ACC_AGENCY_MEMBER, api_doc_send},

@@ -83,9 +83,10 @@ typedef struct kysod {
     atomic_ulong generation; /* bumped after every request that may change state */
     pthread_mutex_t log_lock;
     int port;
-    char dummy_hash[128];    /* verified against when a login is unknown: same cost */
-    ks_trust *token_trust;   /* the personal CAs' anchors (cfg.token_trust), or NULL */
-    struct kysod_jobs *jobs; /* background conversions (jobs.c); NULL when not started */
+    char dummy_hash[128];             /* verified against when a login is unknown: same cost */
+    ks_trust *token_trust;            /* the personal CAs' anchors (cfg.token_trust), or NULL */
+    struct kysod_token_cache *tokens; /* server-side tokens' sessions (token_cache.h) */
+    struct kysod_jobs *jobs;          /* background conversions (jobs.c); NULL when not started */
 } kysod;
 
 typedef struct kysod_req {
@@ -139,6 +140,8 @@ extern const int KYSOD_NROUTES;
 /* Opens the database (migrations applied) and the rest of srv from srv->cfg. */
 ks_status kysod_open(kysod *srv, ks_error *err);
 void kysod_close(kysod *srv);
+/* Anchors from a PEM file or a directory of *.pem; KS_E_USAGE naming `what` when none. */
+ks_status kysod_load_trust(const char *what, const char *path, ks_trust **out, ks_error *err);
 
 /* ---- http.c ---- */
 ks_status kysod_start(kysod *srv, ks_error *err);
@@ -315,6 +318,7 @@ int api_doc_pdf(kysod_req *r);
 int api_doc_submit(kysod_req *r);
 int api_doc_review(kysod_req *r);
 int api_doc_format_check(kysod_req *r);
+int api_doc_format_report(kysod_req *r);
 int api_doc_sign(kysod_req *r);
 int api_doc_issue(kysod_req *r);
 int api_doc_send(kysod_req *r);

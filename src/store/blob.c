@@ -72,29 +72,31 @@ ks_status ks_blob_get(const char *dir, const char *hex, uint8_t **out, size_t *l
         return ks_error_set(err, KS_E_USAGE, N_("a blob name is 64 hexadecimal digits"));
     char path[1200];
     snprintf(path, sizeof path, "%s/%s", dir, hex);
-    FILE *f = fopen(path, "rb");
-    if (!f)
+    /* one read into a buffer of the file's size: no growing copies of a 1 MB document */
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat sb;
+    if (fd < 0 || fstat(fd, &sb) != 0) {
+        int e = errno;
+        if (fd >= 0)
+            close(fd);
         return ks_error_set(err, KS_E_IO, N_("the stored file %s is missing: %s"), hex,
-                            strerror(errno));
-    uint8_t *buf = NULL;
-    size_t n = 0, cap = 0;
-    for (;;) {
-        if (n == cap) {
-            cap = cap ? cap * 2 : 65536;
-            uint8_t *nb = realloc(buf, cap);
-            if (!nb) {
-                free(buf);
-                fclose(f);
-                return ks_error_set(err, KS_E_NOMEM, N_("out of memory"));
-            }
-            buf = nb;
-        }
-        size_t r = fread(buf + n, 1, cap - n, f);
-        if (r == 0)
-            break;
-        n += r;
+                            strerror(e));
     }
-    fclose(f);
+    size_t cap = (size_t)sb.st_size, n = 0;
+    uint8_t *buf = malloc(cap ? cap : 1);
+    if (!buf) {
+        close(fd);
+        return ks_error_set(err, KS_E_NOMEM, N_("out of memory"));
+    }
+    while (n < cap) {
+        ssize_t r = read(fd, buf + n, cap - n);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            break;
+        n += (size_t)r;
+    }
+    close(fd);
     char got[65];
     sha256_hex(buf, n, got);
     if (strcmp(got, hex) != 0) {

@@ -10,6 +10,11 @@ struct ks_db_pool {
     ks_db_kind kind;
     pthread_mutex_t lock;
     pthread_cond_t freed;
+    /* SQLite: one writer at a time in this process. SQLite would serialise them too, but its
+     * busy handler polls with sleeps of up to 100 ms, so that waiting writers overslept the end
+     * of a long transaction (the issue step signs inside its transaction): the mutex hands the
+     * lock over at once (bench/bench_workflow.sh). Other processes still meet the busy handler. */
+    pthread_mutex_t writer;
     ks_db *free_list;
     ks_db **all;
     int n;
@@ -54,6 +59,7 @@ ks_status ks_db_pool_open(const char *url, int pool_size, ks_db_pool **out, ks_e
     }
     pthread_mutex_init(&p->lock, NULL);
     pthread_cond_init(&p->freed, NULL);
+    pthread_mutex_init(&p->writer, NULL);
     ks_status st = KS_OK;
     for (int i = 0; i < pool_size && st == KS_OK; i++) {
         st = open_one(url, &p->all[i], err);
@@ -68,6 +74,8 @@ ks_status ks_db_pool_open(const char *url, int pool_size, ks_db_pool **out, ks_e
         return st;
     }
     p->kind = p->all[0]->kind;
+    for (int i = 0; i < p->n && p->kind == KS_DB_SQLITE; i++)
+        p->all[i]->writer = &p->writer;
     for (int i = p->n - 1; i >= 0; i--) {
         p->all[i]->next_free = p->free_list;
         p->free_list = p->all[i];
@@ -84,6 +92,7 @@ void ks_db_pool_free(ks_db_pool *p)
         close_one(p->all[i]);
     pthread_mutex_destroy(&p->lock);
     pthread_cond_destroy(&p->freed);
+    pthread_mutex_destroy(&p->writer);
     free(p->all);
     free(p);
 }
@@ -108,6 +117,8 @@ void ks_db_release(ks_db_pool *p, ks_db *db)
 {
     if (!db)
         return;
+    if (db->writing) /* a transaction left open: never keep the writer lock with it */
+        ks_db_tx_end(db, KS_E_STATE, NULL);
     pthread_mutex_lock(&p->lock);
     db->next_free = p->free_list;
     p->free_list = db;
@@ -157,7 +168,17 @@ ks_status ks_db_exec_script(ks_db *db, const char *sql, ks_error *err)
 
 ks_status ks_db_tx_begin(ks_db *db, ks_error *err)
 {
-    return ks_db_exec_script(db, db->kind == KS_DB_PG ? "BEGIN" : "BEGIN IMMEDIATE", err);
+    bool lock = db->writer && !db->writing; /* a nested BEGIN fails in SQLite, as before */
+    if (lock) {
+        pthread_mutex_lock(db->writer);
+        db->writing = true;
+    }
+    ks_status st = ks_db_exec_script(db, db->kind == KS_DB_PG ? "BEGIN" : "BEGIN IMMEDIATE", err);
+    if (st != KS_OK && lock) {
+        db->writing = false;
+        pthread_mutex_unlock(db->writer);
+    }
+    return st;
 }
 
 ks_status ks_db_tx_end(ks_db *db, ks_status st, ks_error *err)
@@ -166,6 +187,10 @@ ks_status ks_db_tx_end(ks_db *db, ks_status st, ks_error *err)
         st = ks_db_exec_script(db, "COMMIT", err);
     if (st != KS_OK)
         ks_db_exec_script(db, "ROLLBACK", NULL);
+    if (db->writing) {
+        db->writing = false;
+        pthread_mutex_unlock(db->writer);
+    }
     return st;
 }
 

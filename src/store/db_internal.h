@@ -2,6 +2,9 @@
 #ifndef KYSO_STORE_DB_INTERNAL_H
 #define KYSO_STORE_DB_INTERNAL_H
 
+#include <pthread.h>
+#include <stdbool.h>
+
 #include "store.h"
 
 /* Prepared statements kept per connection, keyed by the address of their SQL text. */
@@ -13,6 +16,10 @@ struct ks_db {
     const char *cache_sql[KS_DB_CACHE];
     void *cache_stmt[KS_DB_CACHE]; /* sqlite3_stmt *; unused for PostgreSQL (named "k<slot>") */
     struct ks_db *next_free;
+    /* SQLite in a pool: the pool's writer lock, held from BEGIN IMMEDIATE to COMMIT/ROLLBACK
+     * (writing), so that the process's writers queue on a mutex, not in SQLite's busy handler */
+    pthread_mutex_t *writer;
+    bool writing;
 };
 
 /* A growing table of copied cells, filled by the drivers. */

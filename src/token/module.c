@@ -68,6 +68,7 @@ static ks_status load_locked(const char *path, ks_p11 **out, ks_error *err)
     m->f = f;
     m->refs = 1;
     m->finalize = rv == CKR_OK;
+    pthread_mutex_init(&m->login_lock, NULL);
     m->next = g_modules;
     g_modules = m;
     *out = m;
@@ -100,6 +101,7 @@ void ks_p11_unload(ks_p11 *p)
         if (p->finalize)
             p->f->C_Finalize(NULL);
         dlclose(p->dl);
+        pthread_mutex_destroy(&p->login_lock);
         free(p->path);
         free(p);
     }
@@ -139,6 +141,16 @@ static ks_p11_login_rec *slot_entry(ks_p11 *p, CK_SLOT_ID slot, bool create)
     memset(free_e, 0, sizeof *free_e);
     free_e->slot = slot;
     return free_e;
+}
+
+void ks_p11_login_lock(ks_p11 *p)
+{
+    pthread_mutex_lock(&p->login_lock);
+}
+
+void ks_p11_login_unlock(ks_p11 *p)
+{
+    pthread_mutex_unlock(&p->login_lock);
 }
 
 void ks_p11_sess_opened(ks_p11 *p, CK_SLOT_ID slot)

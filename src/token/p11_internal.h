@@ -36,11 +36,16 @@ struct ks_p11 {
     CK_FUNCTION_LIST *f;
     int refs;
     bool finalize; /* we called C_Initialize, so we call C_Finalize */
+    /* Held across C_OpenSession, C_Login and C_CloseSession together with their bookkeeping
+     * below, so that a thread never sees the token's login without our record of it. */
+    pthread_mutex_t login_lock;
     struct ks_p11 *next;
 };
 
 /* Session bookkeeping (module.c): counts sessions per slot and forgets the login record when
  * the last one closes (the token then logs out by itself). */
+void ks_p11_login_lock(ks_p11 *p);
+void ks_p11_login_unlock(ks_p11 *p);
 void ks_p11_sess_opened(ks_p11 *p, CK_SLOT_ID slot);
 void ks_p11_sess_closed(ks_p11 *p, CK_SLOT_ID slot);
 void ks_p11_note_login(ks_p11 *p, CK_SLOT_ID slot, const char *pin);

@@ -6,16 +6,21 @@
 
 ks_status ks_p11_login(ks_p11_sess *s, CK_USER_TYPE user, const char *pin, ks_error *err)
 {
+    /* C_Login and its record under one lock: a second thread's login on the same token
+     * otherwise sees CKR_USER_ALREADY_LOGGED_IN before the first one's record exists. */
+    ks_p11_login_lock(s->p);
     CK_RV rv = s->p->f->C_Login(s->h, user, (CK_UTF8CHAR *)pin, (CK_ULONG)strlen(pin));
-    if (rv == CKR_OK) {
-        if (user == CKU_USER)
-            ks_p11_note_login(s->p, s->slot, pin);
+    int same = -1;
+    if (rv == CKR_OK && user == CKU_USER)
+        ks_p11_note_login(s->p, s->slot, pin);
+    else if (rv == CKR_USER_ALREADY_LOGGED_IN && user == CKU_USER)
+        same = ks_p11_check_login(s->p, s->slot, pin);
+    ks_p11_login_unlock(s->p);
+    if (rv == CKR_OK)
         return KS_OK;
-    }
     if (rv == CKR_USER_ALREADY_LOGGED_IN && user == CKU_USER) {
         /* Login state is per application: a live signer in this process holds it, and the
          * token did not check this PIN. Compare it with the one that logged in. */
-        int same = ks_p11_check_login(s->p, s->slot, pin);
         if (same == 1)
             return KS_OK;
         if (same == 0)
@@ -55,13 +60,16 @@ ks_status ks_p11_open(const char *module_path, const char *token_label, bool rw,
         goto fail;
     }
     CK_FLAGS fl = CKF_SERIAL_SESSION | (rw ? CKF_RW_SESSION : 0);
+    ks_p11_login_lock(s->p);
     CK_RV rv = s->p->f->C_OpenSession(s->slot, fl, NULL, NULL, &s->h);
+    if (rv == CKR_OK)
+        ks_p11_sess_opened(s->p, s->slot);
+    ks_p11_login_unlock(s->p);
     if (rv != CKR_OK) {
         st = ks_p11_fail(err, rv, "C_OpenSession", s->info.label);
         goto fail;
     }
     s->open = true;
-    ks_p11_sess_opened(s->p, s->slot);
     if (pin) {
         st = ks_p11_login(s, user, pin, err);
         if (st != KS_OK)
@@ -78,8 +86,10 @@ void ks_p11_close(ks_p11_sess *s)
     if (!s || !s->p)
         return;
     if (s->open) {
+        ks_p11_login_lock(s->p);
         s->p->f->C_CloseSession(s->h);
         ks_p11_sess_closed(s->p, s->slot);
+        ks_p11_login_unlock(s->p);
     }
     s->open = false;
     ks_p11_unload(s->p);

@@ -26,6 +26,8 @@ database = mysql://x|database must start with
 secure_cookies = maybe|must be true or false
 just words|expected key = value
 web_root = /nonexistent/dir|is not a directory
+trust_anchors = /nonexistent/anchors.pem|cannot read the trust anchor file
+trust_anchors = /dev/null|holds no certificate
 EOF2
 "$B/kysod" --config "$T/missing.conf" --check-config >/dev/null 2>&1; [ $? -eq 3 ] && ok || bad "missing config file"
 "$B/kysod" --bogus >/dev/null 2>&1; [ $? -eq 3 ] && ok || bad "unknown option"

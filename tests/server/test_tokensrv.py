@@ -220,8 +220,10 @@ def at_time(k, t):
     k.stop()
     if t is None:
         os.environ.pop("KYSO_NOW", None)
+        os.environ.pop("KYSOD_TEST_CLOCK", None)
     else:
         os.environ["KYSO_NOW"] = iso(t)
+        os.environ["KYSOD_TEST_CLOCK"] = "1"
     k.start()
 
 

@@ -424,7 +424,7 @@ def main():
             db = "sqlite:" + w + "/kysod.db"
         k = Kysod(db, w + "/k", f"blob_dir = {w}/blobs\npkcs11_module = {mod}\npkcs11_pin_dir = {w}/pins\n"
                   f"images_dir = {w}/img\nmax_body_kb = 4096\ntsa_url = {base}/tsa\n"
-                  f"trust_dir = {w}/trust\n")
+                  f"trust_anchors = {w}/trust\n")
         adm, users = setup(k, pems)
         os.makedirs(w + "/img", exist_ok=True)
         png(f"{w}/img/user-{users['vicechair']}.png", 240, 80, (20, 40, 200, 255))

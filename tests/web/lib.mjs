@@ -35,7 +35,8 @@ function sampleUsers(file) {
   users.auditor = rows.find((r) => r.roles.includes('auditor')) ?? users.auditor;
   return users;
 }
-export const USERS = sampleUsers(process.env.KYSO_WEB_PASSWORDS ?? '');
+// (the workflow walk brings its own people: then there is no sample city file)
+export const USERS = process.env.KYSO_WEB_PASSWORDS ? sampleUsers(process.env.KYSO_WEB_PASSWORDS) : {};
 
 const bundled = await build({
   entryPoints: [join(ROOT, 'web/src/i18n/catalog.ts')], bundle: true, format: 'esm', write: false,
@@ -58,7 +59,10 @@ export const PHONE = { width: 390, height: 844 };
 export async function launch() {
   return chromium.launch({
     executablePath: process.env.KYSO_CHROMIUM ?? '/usr/bin/chromium',
-    args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    // --lang=vi with LANGUAGE=vi (and Debian's chromium-l10n): the browser's own widgets in
+    // Vietnamese too — date fields read dd/mm/yyyy.
+    env: { ...process.env, LANGUAGE: 'vi' },
+    args: ['--headless=new', '--lang=vi', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
 }

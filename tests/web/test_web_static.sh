@@ -6,4 +6,4 @@ set -euo pipefail
 ROOT=${KYSO_SOURCE:-$(cd "$(dirname "$0")/../.." && pwd)}
 bash "$ROOT/scripts/build-web.sh"
 node "$ROOT/web/scripts/check-strings.mjs"
-node --test "$ROOT/tests/web/format.test.mjs" "$ROOT/tests/web/session.test.mjs"
+node --test "$ROOT/tests/web/format.test.mjs" "$ROOT/tests/web/session.test.mjs" "$ROOT/tests/web/docs_logic.test.mjs"

@@ -60,12 +60,16 @@ export function auditAgencies(me: Me, agencies: Agency[]): Agency[] | 'all' {
 }
 
 export type Screen = 'home' | 'org' | 'users' | 'delegations' | 'certificates' | 'audit' | 'account'
-  | 'sign-batch' | 'sign-token';
+  | 'sign-batch' | 'sign-token' | 'documents' | 'incoming' | 'registers';
+
+const WORKFLOW: Role[] = ['drafter', 'unit_head', 'format_checker', 'signer', 'clerk'];
 
 export function canSee(me: Me, agencies: Agency[], screen: Screen): boolean {
   switch (screen) {
     case 'home': case 'org': case 'account': return true;
     case 'sign-batch': case 'sign-token': return hasRole(me, 'signer');
+    case 'documents': case 'registers': return me.roles.some((r) => WORKFLOW.includes(r.role));
+    case 'incoming': return hasRole(me, 'clerk', me.user.agency_id) || hasRole(me, 'unit_head', me.user.agency_id);
     case 'users': case 'delegations': return adminAgencies(me, agencies).length > 0;
     case 'certificates': return certAgencies(me, agencies, false).length > 0;
     case 'audit': { const a = auditAgencies(me, agencies); return a === 'all' || a.length > 0; }

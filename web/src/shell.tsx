@@ -18,9 +18,16 @@ import { OrgTree } from './screens/org';
 import { Users } from './screens/users';
 import { TokenBatch } from './screens/token_batch';
 import { TokenSign } from './screens/token_sign';
+import { DocRoute } from './screens/doc';
+import { Documents } from './screens/docs';
+import { DeliveryRoute, Incoming } from './screens/incoming';
+import { Registers } from './screens/registers';
 
 const NAV: { screen: Screen; label: MsgId; icon: string }[] = [
   { screen: 'home', label: 'nav.home', icon: 'M3 11l9-8 9 8v10h-6v-6H9v6H3z' },
+  { screen: 'documents', label: 'nav.documents', icon: 'M6 3h9l4 4v14H6zM14 3v5h5M9 13h7M9 17h5' },
+  { screen: 'incoming', label: 'nav.incoming', icon: 'M3 13l3-8h12l3 8v6H3zM3 13h5l1 3h6l1-3h5' },
+  { screen: 'registers', label: 'nav.registers', icon: 'M5 4h12a2 2 0 012 2v14H7a2 2 0 01-2-2zM5 18a2 2 0 012-2h12M9 8h6M9 11h6' },
   { screen: 'org', label: 'nav.org', icon: 'M10 3h4v4h-4zM4 17h4v4H4zm6 0h4v4h-4zm6 0h4v4h-4zM12 7v5M6 17v-3h12v3M12 12v5' },
   { screen: 'users', label: 'nav.users', icon: 'M9 11a4 4 0 100-8 4 4 0 000 8zm-7 10c0-4 3-6 7-6s7 2 7 6M17 11a3 3 0 100-6M19 15c2 1 3 3 3 6' },
   { screen: 'delegations', label: 'nav.delegations', icon: 'M4 20l4-1 11-11-3-3L5 16zM14 6l3 3' },
@@ -32,7 +39,7 @@ const NAV: { screen: Screen; label: MsgId; icon: string }[] = [
 function screenOf(route: Route): Screen | null {
   const p = route.path[0] ?? '';
   if (p === '') return 'home';
-  const all: Screen[] = ['home', 'org', 'users', 'delegations', 'certificates', 'audit', 'account', 'sign-batch', 'sign-token'];
+  const all: Screen[] = ['home', 'org', 'users', 'delegations', 'certificates', 'audit', 'account', 'documents', 'incoming', 'registers', 'sign-batch', 'sign-token'];
   return (all as string[]).includes(p) ? (p as Screen) : null;
 }
 
@@ -66,6 +73,9 @@ export function Shell(props: { route: Route; onSignOut: (everywhere: boolean) =>
       case 'delegations': body = <Delegations route={props.route} />; break;
       case 'certificates': body = <Certificates route={props.route} />; break;
       case 'audit': body = <Audit />; break;
+      case 'documents': body = props.route.path[1] ? <DocRoute id={props.route.path[1]} /> : <Documents route={props.route} />; break;
+      case 'incoming': body = props.route.path[1] ? <DeliveryRoute id={props.route.path[1]} /> : <Incoming route={props.route} />; break;
+      case 'registers': body = <Registers route={props.route} />; break;
       case 'account': body = <Account onSignOutEverywhere={() => props.onSignOut(true)} />; break;
       case 'sign-batch': body = <TokenBatch />; break;
       case 'sign-token': body = <TokenSign route={props.route} />; break;

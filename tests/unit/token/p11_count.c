@@ -1,9 +1,14 @@
 /* tests/unit/token/p11_count.c — a PKCS#11 module for tests that wraps SoftHSM2
  * (KYSO_COUNT_REAL names it) and counts the calls whose repetition a long-lived token session
  * must avoid: C_Initialize, C_OpenSession and C_Login. The test reads the counts through
- * kyso_count_get(). Every call goes to SoftHSM2 unchanged. */
+ * kyso_count_get(); another process's test (kysod's) sets KYSO_COUNT_FILE, to which each counted
+ * call appends its name on a line (lines survive the module's unloads). Every call goes to
+ * SoftHSM2 unchanged. */
 #include <dlfcn.h>
+#include <fcntl.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include <p11-kit/pkcs11.h>
 
@@ -17,9 +22,21 @@ unsigned long kyso_count_get(int which)
     return which == 0 ? n_init : which == 1 ? n_open : n_login;
 }
 
+static void note(const char *line)
+{
+    const char *path = getenv("KYSO_COUNT_FILE");
+    int fd = path && *path ? open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600) : -1;
+    if (fd >= 0) {
+        ssize_t w = write(fd, line, strlen(line));
+        (void)w;
+        close(fd);
+    }
+}
+
 static CK_RV count_init(CK_VOID_PTR a)
 {
     n_init++;
+    note("C_Initialize\n");
     return real.C_Initialize(a);
 }
 
@@ -27,12 +44,14 @@ static CK_RV count_open(CK_SLOT_ID slot, CK_FLAGS fl, CK_VOID_PTR app, CK_NOTIFY
                         CK_SESSION_HANDLE_PTR h)
 {
     n_open++;
+    note("C_OpenSession\n");
     return real.C_OpenSession(slot, fl, app, notify, h);
 }
 
 static CK_RV count_login(CK_SESSION_HANDLE s, CK_USER_TYPE u, CK_UTF8CHAR_PTR pin, CK_ULONG n)
 {
     n_login++;
+    note("C_Login\n");
     return real.C_Login(s, u, pin, n);
 }
 

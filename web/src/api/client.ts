@@ -83,6 +83,8 @@ function parseError(status: number, body: unknown): ApiError {
 export interface RequestOpts {
   body?: unknown;
   rawBody?: string;
+  /* a file sent as the body (a PDF draft), with contentType */
+  binary?: Blob;
   contentType?: string;
   query?: Record<string, string | number | undefined | null>;
   /* a 401 here is an answer (wrong password), not an expired session */
@@ -98,8 +100,11 @@ export async function request<T>(method: string, path: string, opts: RequestOpts
     if (s) url += (url.includes('?') ? '&' : '?') + s;
   }
   const headers: Record<string, string> = { 'Accept': 'application/json', 'Accept-Language': state.lang };
-  let body: string | undefined;
-  if (opts.rawBody !== undefined) {
+  let body: string | Blob | undefined;
+  if (opts.binary !== undefined) {
+    body = opts.binary;
+    headers['Content-Type'] = opts.contentType ?? 'application/octet-stream';
+  } else if (opts.rawBody !== undefined) {
     body = opts.rawBody;
     headers['Content-Type'] = opts.contentType ?? 'text/plain; charset=utf-8';
   } else if (opts.body !== undefined) {

@@ -1,9 +1,11 @@
 // The UI's message catalogue: Vietnamese (NFC) first, English second. {name} is a parameter.
 // Every string a person reads is here; `npm run check-strings` checks the components use only it.
 import { catalogTokensrv } from './catalog_tokensrv';
+import { catalogWfui } from './catalog_wfui';
 
 export const catalog = {
   ...catalogTokensrv,
+  ...catalogWfui,
   'app.name': { vi: 'kyso', en: 'kyso' },
   'app.title': { vi: 'kyso — Chữ ký số chuyên dùng công vụ', en: 'kyso — Public-service digital signatures' },
   'app.subtitle': { vi: 'Hệ thống chữ ký số chuyên dùng công vụ', en: 'Public-service digital signature system' },

@@ -9,7 +9,10 @@ import { Badge, Button, Card, FormError, Loading, Notice, PageHeader } from '../
 import { useI18n } from '../i18n/i18n';
 import type { Route } from '../router';
 import { useSession } from '../session';
+import { registerOptionalRoute } from '../optional_routes';
 import { CertChooser, firstUsable, useTokenErrorText } from './token_common';
+
+registerOptionalRoute('sign-token');
 
 const AFTER_SIGNING = ['signed', 'issued', 'sent'];
 
