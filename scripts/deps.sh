@@ -13,6 +13,8 @@ PKGS=(
   # the server (kysod): JSON, argon2id password hashing, PostgreSQL for its tests, nginx as TLS
   # front and benchmark baseline
   libjansson-dev libsodium-dev postgresql nginx-light
+  # kysod's registers as spreadsheets (XLSX)
+  libxlsxwriter-dev
   # the web UI: node + npm build it (npm ci from web/package-lock.json); its Playwright tests
   # drive Debian's chromium (never a downloaded browser); its language packs let --lang=vi
   # show date fields as dd/mm/yyyy

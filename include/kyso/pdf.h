@@ -396,6 +396,29 @@ uint64_t ks_pdf_update_offset(const ks_pdf_update *u, uint32_t num);
 /* Convenience: original bytes + update written atomically to `path`. */
 ks_status ks_pdf_update_write_file(ks_pdf_update *u, const char *path, ks_error *err);
 
+/* ---- new documents and page extracts (newdoc.c) ---- */
+/* The object number of a new document's page tree. */
+#define KS_PDF_NEWDOC_PAGES 2u
+/* Appends to `seed` the first revision of a new document: the catalog (object 1) and an empty
+ * page tree (object 2). Open it with ks_pdf_open_mem (keeping `seed` alive), start an update,
+ * add the pages (their /Parent is object 2) and call ks_pdf_newdoc_pages; the new file is the
+ * seed followed by the update's bytes. */
+ks_status ks_pdf_newdoc_seed(ks_buf *seed, ks_error *err);
+/* In a new document's update: the page tree with `kids` (in order). */
+ks_status ks_pdf_newdoc_pages(ks_pdf_update *u, const ks_pdf_ref *kids, size_t n, ks_error *err);
+/* Parses a page list as people write it, "1, 3-5" (1-based pages and ascending ranges, commas
+ * between, each page once), into 0-based indices (at most `cap`). Errors: KS_E_USAGE naming the
+ * problem, KS_E_LIMIT past `cap`. Whether the pages exist is ks_pdf_extract_pages's check. */
+ks_status ks_pdf_page_list_parse(const char *s, size_t *pages, size_t cap, size_t *n,
+                                 ks_error *err);
+/* Appends to `out` a new document made of pages `pages` (0-based, in that order, each at most
+ * once) of `src`: everything those pages reach is copied (content, resources, fonts, images;
+ * streams byte for byte, still encoded); their annotations, the source's form, signatures,
+ * outline, other pages and earlier revisions are not. Errors: KS_E_USAGE (no page, a page out of
+ * range or chosen twice, an encrypted source), KS_E_FORMAT, KS_E_LIMIT, KS_E_NOMEM. */
+ks_status ks_pdf_extract_pages(ks_pdf_doc *src, const size_t *pages, size_t n, ks_buf *out,
+                               ks_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -115,6 +115,24 @@ ks_status ks_pdf_gen_image(ks_pdf_gen *g, const ks_pdf_image *img, ks_pdf_ref *r
 ks_status ks_pdf_gen_deflate(const uint8_t *data, size_t len, uint8_t **out, size_t *out_len,
                              ks_error *err);
 
+/* ---- a table as a new document (table_doc.c), e.g. a register as printed on paper ---- */
+typedef struct ks_pdf_table {
+    const char *const *title;    /* lines centred above the table on page 1: the first two bold */
+    size_t ntitle;               /* at most 8 */
+    const char *const *headings; /* ncols column headings (bold), then a row "(1) (2) ..." */
+    const double *widths;        /* relative column widths (NULL: equal) */
+    size_t ncols;                /* 1 to 64 */
+    const char *const *cells;    /* nrows * ncols, row-major, UTF-8; NULL cells are empty */
+    size_t nrows;
+    const char *page_word; /* "Trang": the foot reads "Trang 2/5" */
+    bool landscape;        /* A4 landscape (else portrait) */
+} ks_pdf_table;
+/* Appends a new PDF of the table to `out`: headings repeated on every page, cells wrapped in
+ * their columns, grid lines, page numbers; text in the default font (Liberation Serif, its bold
+ * face when installed next to it). Errors: KS_E_USAGE, KS_E_FORMAT (a character the font lacks),
+ * KS_E_IO (no font), KS_E_NOMEM. */
+ks_status ks_pdf_table_render(const ks_pdf_table *t, ks_buf *out, ks_error *err);
+
 #ifdef __cplusplus
 }
 #endif

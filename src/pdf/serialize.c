@@ -2,6 +2,7 @@
  * strings literal or hex, reals without exponent, dictionaries in insertion order. */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
@@ -23,8 +24,15 @@ static void put_real(ks_buf *b, double v)
     if (!isfinite(v))
         v = 0;
     char tmp[64];
-    /* 6 decimals is finer than any device space; trim trailing zeros. */
-    snprintf(tmp, sizeof tmp, "%.6f", v);
+    /* 6 decimals is finer than any device space, but a value read from the file is written back
+     * as read: a page's /MediaBox of 595.303937007874 rewritten as 595.303937 is a change the
+     * verifier (which compares to 1e-9) reports against every earlier signature. So as many
+     * decimals (up to 15) as it takes to read back the same number; trailing zeros trimmed. */
+    for (int prec = 6; prec <= 15; prec++) {
+        snprintf(tmp, sizeof tmp, "%.*f", prec, v);
+        if (fabs(strtod(tmp, NULL) - v) <= fabs(v) * 1e-15)
+            break;
+    }
     char *dot = strchr(tmp, '.');
     if (dot) {
         char *e = tmp + strlen(tmp) - 1;

@@ -22,6 +22,14 @@ static const char Q_JOB_GET[] =
     "SELECT id, kind, state, progress, agency_id, user_id, input_kind, error, error_en,"
     " document_id, created_at, started_at, updated_at FROM jobs WHERE id = ?1";
 
+/* The job as the API shows it: progress as a number (the row renders it as text). */
+static json_t *job_json(json_t *j)
+{
+    json_object_set_new(j, "progress",
+                        json_integer(strtoll(kysod_str(j, "progress", "0"), NULL, 10)));
+    return j;
+}
+
 int docs_office_kind(const char *content_type)
 {
     if (!content_type)
@@ -77,10 +85,14 @@ int docs_convert_upload(kysod_req *r, int kind, int64_t agency, json_t *params)
     int64_t id = st == KS_OK ? ks_db_cell_int(rows, 0, 0) : 0;
     ks_db_rows_free(rows);
     free(p);
-    int rc = kysod_commit(r, st, &e, "job.create", "job", id, agency, NULL, Q_JOB_GET, 202);
-    if (st == KS_OK)
-        kysod_jobs_wake(r->srv);
-    return rc;
+    int rc = kysod_commit(r, st, &e, "job.create", "job", id, agency, NULL, NULL, 202);
+    if (rc != 204)
+        return rc;
+    kysod_jobs_wake(r->srv);
+    json_t *j = NULL;
+    if ((rc = kysod_load(r, Q_JOB_GET, id, N_("no such job"), &j)))
+        return rc;
+    return kysod_json(r, 202, job_json(j));
 }
 
 /* GET /jobs/{id}: to its uploader and the members of its agency. */
@@ -95,5 +107,5 @@ int api_job_get(kysod_req *r)
         json_decref(j);
         return kysod_fail_id(r, 404, "not_found", N_("no such job"));
     }
-    return kysod_json(r, 200, j);
+    return kysod_json(r, 200, job_json(j));
 }

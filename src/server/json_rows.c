@@ -101,7 +101,7 @@ static col_kind kind_of(const char *name)
     if (strcmp(name, "id") == 0 || ends_with(name, "_id") || strcmp(name, "version") == 0 ||
         strcmp(name, "seq") == 0 || strcmp(name, "total") == 0 || strcmp(name, "number") == 0 ||
         strcmp(name, "pages") == 0 || strcmp(name, "year") == 0 || strcmp(name, "size") == 0 ||
-        strcmp(name, "copies") == 0 || strcmp(name, "progress") == 0)
+        strcmp(name, "copies") == 0)
         return COL_INT;
     if (ends_with(name, "_at") || strcmp(name, "at") == 0 || strcmp(name, "valid_from") == 0 ||
         strcmp(name, "valid_to") == 0 || strcmp(name, "not_before") == 0 ||

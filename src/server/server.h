@@ -329,6 +329,18 @@ int api_dlv_accept(kysod_req *r);
 int api_dlv_reject(kysod_req *r);
 int api_reg_outgoing(kysod_req *r);
 int api_reg_incoming(kysod_req *r);
+/* copies, the follow-up register, closing registers (api_copies*.c, api_followup.c,
+ * api_registers*.c) */
+int api_copy_create(kysod_req *r);
+int api_copy_get(kysod_req *r);
+int api_copy_pdf(kysod_req *r);
+int api_followup_list(kysod_req *r);
+int api_followup_add(kysod_req *r);
+int api_reg_followup(kysod_req *r);
+int api_reg_copies(kysod_req *r);
+int api_reg_close_outgoing(kysod_req *r);
+int api_reg_close_incoming(kysod_req *r);
+int api_reg_close_copies(kysod_req *r);
 /* sign-in and signing with the person's own token (api_token*.c) */
 int api_token_challenge(kysod_req *r);
 int api_token_sign_in(kysod_req *r);

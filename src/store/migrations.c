@@ -15,6 +15,19 @@ typedef struct migration {
     const char *pg;     /* or this on PostgreSQL */
 } migration;
 
+/* Migration 4: the database refuses changes to a closed year of a register. */
+#define KS_CLOSED_SQLITE(t, reg, when, row)                                                        \
+    "CREATE TRIGGER " t "_closed_" when " BEFORE " when " ON " t " WHEN EXISTS(SELECT 1 FROM"      \
+    " reg_closed c WHERE c.agency_id = " row ".agency_id AND c.register = '" reg                   \
+    "' AND c.year = " row                                                                          \
+    ".year) BEGIN SELECT RAISE(ABORT, 'the register of this year is closed'); END;"
+#define KS_CLOSED_SQLITE3(t, reg)                                                                  \
+    KS_CLOSED_SQLITE(t, reg, "INSERT", "NEW")                                                      \
+    KS_CLOSED_SQLITE(t, reg, "UPDATE", "OLD") KS_CLOSED_SQLITE(t, reg, "DELETE", "OLD")
+#define KS_CLOSED_PG(t, reg)                                                                       \
+    "CREATE TRIGGER " t "_closed BEFORE INSERT OR UPDATE OR DELETE ON " t                          \
+    " FOR EACH ROW EXECUTE FUNCTION kyso_reg_closed('" reg "');"
+
 static const migration MIGRATIONS[] = {
     {1,
      "CREATE TABLE agencies(id @ID@, parent_id @INT@ REFERENCES agencies(id),"
@@ -148,6 +161,43 @@ static const migration MIGRATIONS[] = {
      " created_at @INT@ NOT NULL, started_at @INT@, updated_at @INT@ NOT NULL);"
      "CREATE INDEX jobs_state ON jobs(state, id)",
      "SELECT 1", "SELECT 1"},
+    /* Copies, the follow-up register and closed registers (issue 13, branch copies): the copy
+     * register (SAO Y, SAO LỤC, TRÍCH SAO; its own series per agency and year), the progress of
+     * each registered incoming document with its history, and a register's year once closed
+     * (khóa sổ), after which the database refuses any change to that year's entries. */
+    {4,
+     "CREATE TABLE reg_copies(id @ID@, agency_id @INT@ NOT NULL REFERENCES agencies(id),"
+     " document_id @INT@ NOT NULL REFERENCES documents(id), source_copy_id @INT@"
+     " REFERENCES reg_copies(id), form TEXT NOT NULL, year @INT@ NOT NULL, number @INT@ NOT NULL,"
+     " symbol TEXT NOT NULL, copied_date TEXT NOT NULL, pages TEXT NOT NULL DEFAULT '',"
+     " doc_symbol TEXT NOT NULL, doc_date TEXT NOT NULL, doc_type TEXT NOT NULL,"
+     " summary TEXT NOT NULL, issuer TEXT NOT NULL, source_sha256 TEXT NOT NULL,"
+     " sha256 TEXT NOT NULL, size @INT@ NOT NULL, clerk_id @INT@ NOT NULL REFERENCES users(id),"
+     " recipients TEXT NOT NULL DEFAULT '', note TEXT NOT NULL DEFAULT '',"
+     " created_at @INT@ NOT NULL, UNIQUE(agency_id, year, number));"
+     "CREATE INDEX reg_copies_doc ON reg_copies(document_id);"
+     "ALTER TABLE reg_incoming ADD COLUMN progress TEXT NOT NULL DEFAULT 'pending';"
+     "ALTER TABLE reg_incoming ADD COLUMN progress_note TEXT NOT NULL DEFAULT '';"
+     "ALTER TABLE reg_incoming ADD COLUMN reply_symbol TEXT NOT NULL DEFAULT '';"
+     "ALTER TABLE reg_incoming ADD COLUMN done_date TEXT NOT NULL DEFAULT '';"
+     "CREATE TABLE followup_updates(id @ID@, delivery_id @INT@ NOT NULL REFERENCES"
+     " deliveries(id), author_id @INT@ NOT NULL REFERENCES users(id), progress TEXT NOT NULL,"
+     " note TEXT NOT NULL, reply_symbol TEXT NOT NULL, created_at @INT@ NOT NULL);"
+     "CREATE INDEX followup_updates_dlv ON followup_updates(delivery_id, id);"
+     "CREATE TABLE reg_closed(agency_id @INT@ NOT NULL REFERENCES agencies(id),"
+     " register TEXT NOT NULL, year @INT@ NOT NULL, closed_by @INT@ NOT NULL REFERENCES"
+     " users(id), closed_at @INT@ NOT NULL, PRIMARY KEY(agency_id, register, year));",
+     KS_CLOSED_SQLITE3("reg_outgoing", "outgoing") KS_CLOSED_SQLITE3("reg_incoming", "incoming")
+         KS_CLOSED_SQLITE3("reg_copies", "copy"),
+     "CREATE FUNCTION kyso_reg_closed() RETURNS trigger LANGUAGE plpgsql AS $$"
+     " DECLARE a BIGINT; y BIGINT; BEGIN"
+     " IF TG_OP = 'INSERT' THEN a := NEW.agency_id; y := NEW.year;"
+     " ELSE a := OLD.agency_id; y := OLD.year; END IF;"
+     " IF EXISTS(SELECT 1 FROM reg_closed c WHERE c.agency_id = a AND c.register = TG_ARGV[0]"
+     " AND c.year = y) THEN RAISE EXCEPTION 'the register of this year is closed'; END IF;"
+     " IF TG_OP = 'DELETE' THEN RETURN OLD; END IF; RETURN NEW; END $$;" KS_CLOSED_PG(
+         "reg_outgoing", "outgoing") KS_CLOSED_PG("reg_incoming", "incoming")
+         KS_CLOSED_PG("reg_copies", "copy")},
     /* Sign-in and signing with the person's own token (issue 14): the sign-in challenges (used
      * once, 5 minutes) and the prepared signatures waiting for the token's value, bound to the
      * user, the document version and an expiry. */

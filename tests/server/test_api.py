@@ -452,7 +452,11 @@ def test_bad_input(k, adm, ids):
 DOC_STEP_ROLE = {("POST", V + "/documents"): "drafter", ("POST", "submit"): "drafter",
                  ("POST", "review"): "unit_head", ("POST", "format-check"): "format_checker",
                  ("POST", "sign"): "signer", ("POST", "issue"): "clerk", ("POST", "send"): "clerk",
-                 ("POST", "versions"): "drafter", ("POST", "attachments"): "drafter"}
+                 ("POST", "versions"): "drafter", ("POST", "attachments"): "drafter",
+                 # copies and closing a register's year (branch copies)
+                 ("POST", "copies"): "clerk", ("POST", V + "/registers/outgoing/close"): "clerk",
+                 ("POST", V + "/registers/incoming/close"): "clerk",
+                 ("POST", V + "/registers/copies/close"): "clerk"}
 
 
 def expected(access, role_key, method, path):
@@ -475,6 +479,8 @@ def expected(access, role_key, method, path):
     if access == "agency_member":
         if path.startswith(V + "/deliveries/{id}"):
             return 404  # the matrix city has no delivery (test_docs.py walks them, with roles)
+        if path.startswith(V + "/copies/{id}"):
+            return 404  # nor a copy (test_copies.py makes them)
         need = DOC_STEP_ROLE.get((method, path.rsplit("/", 1)[-1] if "{id}" in path else path))
         if need:
             if path == V + "/documents":
@@ -572,7 +578,8 @@ def test_matrix(k, adm, ids, users):
             if method == "GET" and path in (V + "/users", V + "/role-assignments", V + "/delegations",
                                             V + "/certificates", V + "/tokens", V + "/audit",
                                             V + "/audit/export", V + "/documents", V + "/deliveries",
-                                            V + "/registers/outgoing", V + "/registers/incoming"):
+                                            V + "/registers/outgoing", V + "/registers/incoming",
+                                            V + "/registers/followup", V + "/registers/copies"):
                 url += "?agency_id=%d" % A
             body, raw, ctype = None, None, "application/json"
             if method in ("POST", "PATCH"):

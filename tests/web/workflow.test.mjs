@@ -247,6 +247,17 @@ test('a decision from the drafter to two wards, every step through the screens',
   const res = await back.evaluate(async (u) => { const r = await fetch(u); return [r.status, await r.text()]; }, csv);
   assert.equal(res[0], 200);
   assert.match(res[1], /01\/QĐ-UBND/);
+  // the same register as XLSX and as the printable PDF of Appendix IV (branch copies)
+  for (const [name, magic, type] of [['reg.xlsx', 'PK', 'spreadsheetml'], ['reg.pdf', '%PDF-', 'application/pdf']]) {
+    const href = await back.getByRole('link', { name: vi(name) }).getAttribute('href');
+    const got = await back.evaluate(async (u) => {
+      const r = await fetch(u);
+      const b = new Uint8Array(await r.arrayBuffer());
+      return [r.status, r.headers.get('content-type'), String.fromCharCode(...b.slice(0, 5)), b.length];
+    }, href);
+    assert.equal(got[0], 200, name);
+    assert.ok(got[1].includes(type) && got[2].startsWith(magic) && got[3] > 1000, name + ': ' + got);
+  }
   await back.context().close();
 });
 

@@ -94,6 +94,9 @@ export const docsApi = {
   incoming: (q: Q) => request<Page<InEntry>>('GET', '/registers/incoming', { query: { limit: 500, ...q } }),
   registerCsvUrl: (kind: 'outgoing' | 'incoming', q: Record<string, string>) =>
     `${API_BASE}/registers/${kind}?` + new URLSearchParams({ ...q, format: 'csv' }).toString(),
+  /* the register as a file: the same filters, date range included (the server applies it) */
+  registerFileUrl: (kind: 'outgoing' | 'incoming', q: Record<string, string>, format: 'xlsx' | 'pdf') =>
+    `${API_BASE}/registers/${kind}?` + new URLSearchParams({ ...q, format }).toString(),
 };
 
 export function parseReport(r: Doc['format_report']): FormatReport | null {

@@ -1,9 +1,11 @@
 // The UI's message catalogue: Vietnamese (NFC) first, English second. {name} is a parameter.
 // Every string a person reads is here; `npm run check-strings` checks the components use only it.
+import { catalogCopies } from './catalog_copies';
 import { catalogTokensrv } from './catalog_tokensrv';
 import { catalogWfui } from './catalog_wfui';
 
 export const catalog = {
+  ...catalogCopies,
   ...catalogTokensrv,
   ...catalogWfui,
   'app.name': { vi: 'kyso', en: 'kyso' },

@@ -71,6 +71,8 @@ export function Registers({ route }: { route: Route }) {
         </div>
         <div class="exports" aria-label={t('reg.exports')} role="group">
           <a class="btn btn--secondary btn--small" href={docsApi.registerCsvUrl(kind, q)} download={kind === 'outgoing' ? 'so-van-ban-di.csv' : 'so-van-ban-den.csv'}>{t('reg.csv')}</a>
+          <a class="btn btn--secondary btn--small" href={docsApi.registerFileUrl(kind, { ...q, ...(from ? { from } : {}), ...(to ? { to } : {}) }, 'xlsx')} download={kind === 'outgoing' ? 'so-van-ban-di.xlsx' : 'so-van-ban-den.xlsx'}>{t('reg.xlsx')}</a>
+          <a class="btn btn--secondary btn--small" href={docsApi.registerFileUrl(kind, { ...q, ...(from ? { from } : {}), ...(to ? { to } : {}) }, 'pdf')} target="_blank" rel="noopener">{t('reg.pdf')}</a>
         </div>
         <div class="register">
         {data.loading ? <Loading /> : kind === 'outgoing' ? (
