@@ -25,7 +25,7 @@ declare -A ALLOW=(
   [register]="util"
   [workdays]="util"
   [cli]="verify sign pki store token cms docfmt edxml register workdays pdfgen text pdf net util"
-  [server]="verify sign docfmt register workdays store token cms pdfgen text pdf net util"
+  [server]="verify sign docfmt edxml register workdays store token cms pdfgen text pdf net util"
   # kyso-agent links no part of libkyso (libc and the token's module only: it cross-builds
   # for Windows); its generated message table is included as <agent_msgs.h>.
   [agent]=""

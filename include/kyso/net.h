@@ -27,6 +27,12 @@ ks_status ks_http_get(const char *url, long timeout_ms, size_t max_len, uint8_t 
 ks_status ks_http_post(const char *url, const char *content_type, const uint8_t *data,
                        size_t data_len, long timeout_ms, size_t max_len, uint8_t **body,
                        size_t *len, ks_error *err);
+/* ks_http_post with extra request headers ("Name: value", NULL-terminated list); *status
+ * receives the HTTP status whenever an answer came (0 when none), so that a caller can tell a
+ * refusal (4xx) from a peer that is down. */
+ks_status ks_http_post_ex(const char *url, const char *content_type, const char *const *headers,
+                          const uint8_t *data, size_t data_len, long timeout_ms, size_t max_len,
+                          uint8_t **body, size_t *len, long *status, ks_error *err);
 /* Both as one ks_fetch_fn (kyso/ctx.h; GET when `content_type` is NULL): the fetcher programs
  * install in their context (ks_ctx_opts.fetch = ks_http_fetch). `arg` is unused. */
 ks_status ks_http_fetch(void *arg, const char *url, const char *content_type, const uint8_t *body,

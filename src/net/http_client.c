@@ -36,9 +36,9 @@ static size_t on_data(char *ptr, size_t size, size_t nmemb, void *userdata)
     return ks_buf_append(&s->body, ptr, n) ? n : 0;
 }
 
-static ks_status http_do(const char *url, const char *content_type, const uint8_t *data,
-                         size_t data_len, bool post, long timeout_ms, size_t max_len,
-                         uint8_t **body, size_t *len, ks_error *err)
+static ks_status http_do(const char *url, const char *content_type, const char *const *extra,
+                         const uint8_t *data, size_t data_len, bool post, long timeout_ms,
+                         size_t max_len, uint8_t **body, size_t *len, long *status, ks_error *err)
 {
     if (!url || !body || !len)
         return ks_error_set(err, KS_E_USAGE, N_("no URL given"));
@@ -78,6 +78,8 @@ static ks_status http_do(const char *url, const char *content_type, const uint8_
         snprintf(ctbuf, sizeof ctbuf, "Content-Type: %s", content_type);
         hdrs = curl_slist_append(NULL, ctbuf);
         hdrs = hdrs ? curl_slist_append(hdrs, "Expect:") : NULL;
+        for (size_t i = 0; hdrs && extra && extra[i]; i++)
+            hdrs = curl_slist_append(hdrs, extra[i]);
         if (!hdrs) {
             st = ks_error_set(err, KS_E_NOMEM, N_("out of memory"));
             goto done;
@@ -100,6 +102,8 @@ static ks_status http_do(const char *url, const char *content_type, const uint8_
     }
     long code = 0;
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
+    if (status)
+        *status = code;
     if (code != 200) {
         st = ks_error_set(err, KS_E_IO, N_("%s answered with HTTP status %ld"), url, code);
         goto done;
@@ -123,7 +127,7 @@ done:
 ks_status ks_http_get(const char *url, long timeout_ms, size_t max_len, uint8_t **body, size_t *len,
                       ks_error *err)
 {
-    return http_do(url, NULL, NULL, 0, false, timeout_ms, max_len, body, len, err);
+    return http_do(url, NULL, NULL, NULL, 0, false, timeout_ms, max_len, body, len, NULL, err);
 }
 
 ks_status ks_http_post(const char *url, const char *content_type, const uint8_t *data,
@@ -132,7 +136,20 @@ ks_status ks_http_post(const char *url, const char *content_type, const uint8_t 
 {
     if (!content_type || (!data && data_len))
         return ks_error_set(err, KS_E_USAGE, N_("no content to send to %s"), url ? url : "");
-    return http_do(url, content_type, data, data_len, true, timeout_ms, max_len, body, len, err);
+    return http_do(url, content_type, NULL, data, data_len, true, timeout_ms, max_len, body, len,
+                   NULL, err);
+}
+
+ks_status ks_http_post_ex(const char *url, const char *content_type, const char *const *headers,
+                          const uint8_t *data, size_t data_len, long timeout_ms, size_t max_len,
+                          uint8_t **body, size_t *len, long *status, ks_error *err)
+{
+    if (status)
+        *status = 0;
+    if (!content_type || (!data && data_len))
+        return ks_error_set(err, KS_E_USAGE, N_("no content to send to %s"), url ? url : "");
+    return http_do(url, content_type, headers, data, data_len, true, timeout_ms, max_len, body, len,
+                   status, err);
 }
 
 ks_status ks_http_fetch(void *arg, const char *url, const char *content_type, const uint8_t *body,

@@ -10,13 +10,13 @@
 
 #include "doc_queries.h"
 #include "docs.h"
+#include "fed.h"
 #include "kyso/util.h"
 #include "kyso/verify.h"
 #include "kyso/workdays.h"
 
-/* The verification report of `pdf` as JSON text and its indication; *report malloc'd. */
-static ks_status verify_pdf(kysod_req *r, const uint8_t *pdf, size_t len, char **report,
-                            char verdict[32], ks_error *e)
+ks_status docs_verify_pdf(kysod_req *r, const uint8_t *pdf, size_t len, char **report,
+                          char verdict[32], ks_error *e)
 {
     ks_verify_opts o;
     memset(&o, 0, sizeof o);
@@ -64,14 +64,18 @@ int api_doc_send(kysod_req *r)
                         kysod_str(doc, "state", ""), DOC_ISSUED);
         goto done;
     }
-    json_t *names = json_array();
+    json_t *names = json_array(), *remote = json_array();
     for (size_t i = 0; i < n && !rc; i++) {
         const char *code = json_string_value(json_array_get(to, i));
         ks_db_rows *rows = NULL;
         ks_db_arg a = KS_DB_S(code ? code : "");
         if ((rc = kysod_db(r, Q_AGENCY_BY_CODE, &a, 1, &rows)))
             break;
-        if (rows->nrows == 0 || ks_db_cell_int(rows, 0, 0) == ag)
+        if (rows->nrows == 0 && fed_is_remote(r->srv, code)) { /* a peer serves it: edXML */
+            ids[i] = 0;
+            json_array_append_new(remote, json_string(code));
+            json_array_append_new(names, json_string(code));
+        } else if (rows->nrows == 0 || ks_db_cell_int(rows, 0, 0) == ag)
             rc = kysod_fail(r, 422, "invalid_field", "to",
                             N_("no other agency on this server has the code \"%s\""),
                             code ? code : "");
@@ -85,15 +89,21 @@ int api_doc_send(kysod_req *r)
     json_decref(names);
     ks_error e;
     if (!rc && !(rc = docs_read_pdf(r, kysod_str(doc, "sha256", ""), &pdf, &len)) &&
-        verify_pdf(r, pdf, len, &report, verdict, &e) != KS_OK)
+        docs_verify_pdf(r, pdf, len, &report, verdict, &e) != KS_OK)
         rc = kysod_fail_err(r, &e);
     if (rc) {
         free(recipients);
+        json_decref(remote);
         goto done;
     }
     int64_t now = time(NULL);
     ks_status st = ks_db_tx_begin(r->db, &e);
+    if (st == KS_OK && json_array_size(remote))
+        st = fed_send_document(r, doc, pdf, len, remote, &e);
+    json_decref(remote);
     for (size_t i = 0; i < n && st == KS_OK; i++) {
+        if (!ids[i])
+            continue;
         ks_db_arg a[6] = {KS_DB_I(r->id),  KS_DB_I(ag),      KS_DB_I(ids[i]),
                           KS_DB_S(report), KS_DB_S(verdict), KS_DB_I(now)};
         st = ks_db_run(r->db, Q_DLV_NEW, a, 6, NULL, NULL, &e);
@@ -109,6 +119,7 @@ int api_doc_send(kysod_req *r)
     free(recipients);
     rc = kysod_commit(r, st, &e, "document.send", "document", r->id, ag, doc, Q_DOC_GET, 200);
     doc = NULL;
+    fed_kick(r->srv);
 done:
     json_decref(doc);
     json_decref(b);
@@ -163,6 +174,11 @@ int api_dlv_pdf(kysod_req *r)
     if (rc)
         return rc;
     int64_t doc_id = kysod_int(d, "document_id");
+    if (strcmp(kysod_str(d, "state", ""), "recalled") == 0) { /* its copy is destroyed (§5.1) */
+        json_decref(d);
+        return kysod_fail_id(r, 410, "recalled",
+                             N_("the sender recalled this document: its copy was destroyed"));
+    }
     json_decref(d);
     json_t *doc = NULL;
     if ((rc = kysod_load(r, Q_DOC_GET, doc_id, N_("no such document"), &doc)))

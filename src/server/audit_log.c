@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "fed.h"
 #include "server.h"
 
 ks_status kysod_audit(kysod_req *r, const char *action, const char *object, int64_t agency,
@@ -98,6 +99,8 @@ int kysod_commit(kysod_req *r, ks_status st, ks_error *e, const char *action, co
     }
     if (st == KS_OK)
         st = kysod_audit(r, action, obj, agency, before, after, e);
+    if (st == KS_OK) /* notifications commit with the change they announce */
+        st = kysod_events_on_commit(r, kind, id, before, e);
     st = ks_db_tx_end(r->db, st, e);
     json_decref(before);
     if (st != KS_OK) {

@@ -26,6 +26,7 @@ void kysod_config_defaults(kysod_config *c)
     c->pwhash_memlimit_kb = 65536;
     c->session_cache_ms = 1000;
     c->page_cache = true;
+    c->max_event_streams = 256;
     snprintf(c->log_level, sizeof c->log_level, "info");
     snprintf(c->soffice, sizeof c->soffice, "soffice");
     c->convert_max = 2;
@@ -56,6 +57,7 @@ static const int_key INT_KEYS[] = {
     IK(session_cache_ms, 0, 60000),
     IK(convert_max, 1, 16),
     IK(convert_timeout_s, 2, 3600),
+    IK(max_event_streams, 0, 10000),
 };
 
 static char *trim(char *s)
@@ -132,6 +134,9 @@ static ks_status set_key(kysod_config *c, const char *k, const char *v, const ch
     } else if (strcmp(k, "tsa_url") == 0) {
         dst = c->tsa_url;
         cap = sizeof c->tsa_url;
+    } else if (strcmp(k, "fed_peers") == 0) {
+        dst = c->fed_peers;
+        cap = sizeof c->fed_peers;
     } else if (strcmp(k, "public_origin") == 0) {
         dst = c->public_origin;
         cap = sizeof c->public_origin;

@@ -35,6 +35,8 @@ typedef struct kysod_config {
     char pkcs11_pin_dir[1024]; /* one file per token label holding its user PIN (mode 0600) */
     char images_dir[1024];     /* signature images user-<id>.png and seals agency-<id>.png */
     char tsa_url[512];         /* the time-stamp authority of the seal (B-T); "" seals at B-B */
+    char fed_peers[1024];      /* between servers: the peers file (mode 0600); "" for none */
+    int max_event_streams;     /* open GET /events streams per node */
     /* sign-in and signing with the person's own token (kyso-agent, issue 14) */
     char public_origin[256]; /* the origin browsers reach kysod at ("https://kyso.example.vn") */
     /* the anchors incoming documents are verified against (the national public-service root

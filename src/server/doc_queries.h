@@ -98,7 +98,7 @@ static const char Q_IN_NEW[] =
 #define KS_DLV_COLS                                                                                \
     "l.id, l.document_id, l.from_agency_id, l.to_agency_id, l.state, l.verdict, l.reason,"         \
     " l.sent_at, l.decided_at, l.version, d.doc_type, d.summary, d.symbol, d.number,"              \
-    " d.issued_at, l.verify_report"
+    " d.issued_at, l.recalled_at, l.recall_reason, l.verify_report"
 static const char Q_DLV_GET[] = "SELECT " KS_DLV_COLS " FROM deliveries l JOIN documents d ON"
                                 " d.id = l.document_id WHERE l.id = ?1";
 #define KS_DLV_FILTER                                                                              \

@@ -31,6 +31,10 @@ ks_status docs_move(kysod_req *r, int64_t id, const char *from, const char *to, 
 /* Inside the caller's transaction: stores `pdf` as a new version of kind `kind`. */
 ks_status docs_add_version(kysod_req *r, int64_t id, const uint8_t *pdf, size_t len,
                            const char *kind, ks_error *e);
+/* The verification report of `pdf` (the engine's validation with revocation) as JSON text and
+ * its indication ("UNSIGNED" without a signature); *report malloc'd. */
+ks_status docs_verify_pdf(kysod_req *r, const uint8_t *pdf, size_t len, char **report,
+                          char verdict[32], ks_error *e);
 /* The year and date (YYYY-MM-DD) of `t` in Asia/Ho_Chi_Minh (UTC+7, no daylight saving). */
 int docs_vn_year(int64_t t);
 void docs_vn_date(int64_t t, char out[16]);

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fed.h"
 #include "server.h"
 
 int64_t kysod_now_us(void)
@@ -156,7 +157,10 @@ static enum MHD_Result send_answer(kysod_req *r)
 {
     struct MHD_Response *resp = NULL;
     const char *type = "application/json";
-    if (r->fd >= 0) {
+    if (r->stream) {
+        resp = kysod_events_response(r);
+        type = r->raw_type;
+    } else if (r->fd >= 0) {
         resp = MHD_create_response_from_fd(r->fd_len, r->fd);
         r->fd = -1; /* MHD closes it */
         type = r->fd_type;
@@ -354,7 +358,8 @@ ks_status kysod_start(kysod *srv, ks_error *err)
     struct sockaddr_in6 a6;
     struct sockaddr_in a4;
     struct sockaddr *sa;
-    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_USE_TURBO;
+    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_USE_TURBO |
+                     MHD_ALLOW_SUSPEND_RESUME; /* the notification streams wait suspended */
     memset(&a6, 0, sizeof a6);
     memset(&a4, 0, sizeof a4);
     if (inet_pton(AF_INET, srv->cfg.listen_host, &a4.sin_addr) == 1) {
@@ -383,12 +388,20 @@ ks_status kysod_start(kysod *srv, ks_error *err)
                             srv->cfg.listen_port);
     const union MHD_DaemonInfo *di = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
     srv->port = di ? di->port : srv->cfg.listen_port;
-    return KS_OK;
+    ks_status st = kysod_events_start(srv, err);
+    if (st == KS_OK)
+        st = fed_start(srv, err);
+    if (st != KS_OK)
+        kysod_stop(srv);
+    return st;
 }
 
 void kysod_stop(kysod *srv)
 {
+    fed_stop(srv);
+    kysod_events_stop(srv);
     if (srv->daemon)
         MHD_stop_daemon(srv->daemon);
     srv->daemon = NULL;
+    kysod_events_free(srv);
 }

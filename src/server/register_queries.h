@@ -25,13 +25,25 @@ static const char Q_REG_OUT_COUNT[] = "SELECT COUNT(*) FROM reg_outgoing o" KS_R
 #define KS_REG_IN_FILTER                                                                           \
     " WHERE i.agency_id = ?1 AND (CAST(?2 AS BIGINT) IS NULL OR i.year = ?2)" KS_RANGE(            \
         "i.received_date", "?3", "?4")
+/* One register for both kinds of arrival, since their numbers come from one series:
+ * same-server deliveries (reg_incoming) and documents registered from other servers (fed_inbox,
+ * schema 5; delivery_id null, fed_inbox_id set). */
+#define KS_REG_IN_SRC                                                                              \
+    " (SELECT agency_id, id, delivery_id, year, number, received_date, from_agency, doc_symbol,"   \
+    " doc_date, doc_type, summary, assignee_id, deadline, note, progress, progress_note,"          \
+    " reply_symbol, done_date, CAST(NULL AS BIGINT) AS fed_inbox_id FROM reg_incoming"             \
+    " UNION ALL SELECT to_agency_id, id, CAST(NULL AS BIGINT), year, number, received_date,"       \
+    " from_name, symbol, doc_date, doc_type, summary, assignee_id, deadline, note,"                \
+    " CASE WHEN state = 'done' THEN 'done' ELSE 'pending' END, '', '', '', id FROM fed_inbox"      \
+    " WHERE number IS NOT NULL) i"
 static const char Q_REG_IN_LIST[] =
     "SELECT i.id, i.delivery_id, i.year, i.number, i.received_date, i.from_agency, i.doc_symbol,"
     " i.doc_date, i.doc_type, i.summary, i.assignee_id, COALESCE(u.full_name, '') AS assignee,"
-    " i.deadline, i.note, i.progress, i.progress_note, i.reply_symbol, i.done_date"
-    " FROM reg_incoming i LEFT JOIN users u ON u.id = i.assignee_id" KS_REG_IN_FILTER
+    " i.deadline, i.note, i.progress, i.progress_note, i.reply_symbol, i.done_date,"
+    " i.fed_inbox_id FROM" KS_REG_IN_SRC
+    " LEFT JOIN users u ON u.id = i.assignee_id" KS_REG_IN_FILTER
     " ORDER BY i.year, i.number LIMIT ?5 OFFSET ?6";
-static const char Q_REG_IN_COUNT[] = "SELECT COUNT(*) FROM reg_incoming i" KS_REG_IN_FILTER;
+static const char Q_REG_IN_COUNT[] = "SELECT COUNT(*) FROM" KS_REG_IN_SRC KS_REG_IN_FILTER;
 
 /* ---- copies: ?1 agency ?2 year ?3 form ?4 from ?5 to ---- */
 #define KS_COPY_COLS                                                                               \

@@ -76,6 +76,18 @@ const kysod_route KYSOD_ROUTES[] = {
     {"POST", V "/deliveries/{id}/reject", ACC_AGENCY_MEMBER, api_dlv_reject},
     {"GET", V "/registers/outgoing", ACC_AGENCY_MEMBER, api_reg_outgoing},
     {"GET", V "/registers/incoming", ACC_AGENCY_MEMBER, api_reg_incoming},
+    /* between servers (signed by the peer's shared key, not a session), recall, notifications */
+    {"POST", V "/fed/packages", ACC_PUBLIC, api_fed_packages},
+    {"POST", V "/fed/statuses", ACC_PUBLIC, api_fed_statuses},
+    {"GET", V "/fed/inbox", ACC_AGENCY_MEMBER, api_fed_inbox_list},
+    {"GET", V "/fed/inbox/{id}", ACC_AGENCY_MEMBER, api_fed_inbox_get},
+    {"GET", V "/fed/inbox/{id}/pdf", ACC_AGENCY_MEMBER, api_fed_inbox_pdf},
+    {"POST", V "/fed/inbox/{id}/accept", ACC_AGENCY_MEMBER, api_fed_inbox_accept},
+    {"POST", V "/fed/inbox/{id}/reject", ACC_AGENCY_MEMBER, api_fed_inbox_reject},
+    {"POST", V "/fed/inbox/{id}/done", ACC_AGENCY_MEMBER, api_fed_inbox_done},
+    {"POST", V "/documents/{id}/recall", ACC_AGENCY_MEMBER, api_doc_recall},
+    {"GET", V "/documents/{id}/deliveries", ACC_AGENCY_MEMBER, api_doc_deliveries},
+    {"GET", V "/events", ACC_AUTHENTICATED, api_events},
     /* copies, the follow-up register, closing a register's year (branch copies) */
     {"POST", V "/documents/{id}/copies", ACC_AGENCY_MEMBER, api_copy_create},
     {"GET", V "/copies/{id}", ACC_AGENCY_MEMBER, api_copy_get},

@@ -86,6 +86,8 @@ typedef struct kysod {
     char dummy_hash[128];             /* verified against when a login is unknown: same cost */
     ks_trust *token_trust;            /* the personal CAs' anchors (cfg.token_trust), or NULL */
     struct kysod_token_cache *tokens; /* server-side tokens' sessions (token_cache.h) */
+    struct kysod_fed *fed;            /* between servers: peers and the queue's worker (fed.h) */
+    struct kysod_events *events;      /* the notification streams (fed.h) */
     struct kysod_jobs *jobs;          /* background conversions (jobs.c); NULL when not started */
 } kysod;
 
@@ -122,6 +124,7 @@ typedef struct kysod_req {
     size_t fd_len;
     const char *fd_type;
     int64_t user_for_log;
+    void *stream; /* GET /events: the notification stream this request became */
 } kysod_req;
 
 typedef int (*kysod_handler)(kysod_req *r);
@@ -329,6 +332,18 @@ int api_dlv_accept(kysod_req *r);
 int api_dlv_reject(kysod_req *r);
 int api_reg_outgoing(kysod_req *r);
 int api_reg_incoming(kysod_req *r);
+/* between servers, recall, notifications (api_fed*.c, api_events.c) */
+int api_fed_packages(kysod_req *r);
+int api_fed_statuses(kysod_req *r);
+int api_fed_inbox_list(kysod_req *r);
+int api_fed_inbox_get(kysod_req *r);
+int api_fed_inbox_pdf(kysod_req *r);
+int api_fed_inbox_accept(kysod_req *r);
+int api_fed_inbox_reject(kysod_req *r);
+int api_fed_inbox_done(kysod_req *r);
+int api_doc_recall(kysod_req *r);
+int api_doc_deliveries(kysod_req *r);
+int api_events(kysod_req *r);
 /* copies, the follow-up register, closing registers (api_copies*.c, api_followup.c,
  * api_registers*.c) */
 int api_copy_create(kysod_req *r);

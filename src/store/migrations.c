@@ -198,6 +198,44 @@ static const migration MIGRATIONS[] = {
      " IF TG_OP = 'DELETE' THEN RETURN OLD; END IF; RETURN NEW; END $$;" KS_CLOSED_PG(
          "reg_outgoing", "outgoing") KS_CLOSED_PG("reg_incoming", "incoming")
          KS_CLOSED_PG("reg_copies", "copy")},
+    /* Between servers (issue 13, branch fed): the edXML transport queue, each remote
+     * recipient's status at the sender, packages received from peers, recall marks on the
+     * same-server tables, and the notification events the SSE streams read. */
+    {5,
+     "CREATE TABLE fed_outbox(id @ID@, peer TEXT NOT NULL, path TEXT NOT NULL,"
+     " msg_key TEXT NOT NULL UNIQUE, body_sha TEXT NOT NULL, state TEXT NOT NULL,"
+     " attempts @INT@ NOT NULL DEFAULT 0, next_at @INT@ NOT NULL,"
+     " last_error TEXT NOT NULL DEFAULT '', created_at @INT@ NOT NULL, sent_at @INT@);"
+     "CREATE INDEX fed_outbox_due ON fed_outbox(state, next_at);"
+     "CREATE TABLE fed_sent(id @ID@, document_id @INT@ NOT NULL REFERENCES documents(id),"
+     " agency_id @INT@ NOT NULL REFERENCES agencies(id), to_code TEXT NOT NULL,"
+     " peer TEXT NOT NULL, edxml_document TEXT NOT NULL, state TEXT NOT NULL,"
+     " reason TEXT NOT NULL DEFAULT '', detail TEXT NOT NULL DEFAULT '',"
+     " sent_at @INT@ NOT NULL, updated_at @INT@ NOT NULL, UNIQUE(document_id, to_code));"
+     "CREATE INDEX fed_sent_pkg ON fed_sent(edxml_document, to_code);"
+     "CREATE TABLE fed_inbox(id @ID@, edxml_document TEXT NOT NULL,"
+     " to_agency_id @INT@ NOT NULL REFERENCES agencies(id), from_code TEXT NOT NULL,"
+     " from_name TEXT NOT NULL, peer TEXT NOT NULL, symbol TEXT NOT NULL,"
+     " doc_date TEXT NOT NULL, doc_type TEXT NOT NULL, summary TEXT NOT NULL,"
+     " signer TEXT NOT NULL, file_name TEXT NOT NULL, sha256 TEXT NOT NULL DEFAULT '',"
+     " size @INT@ NOT NULL DEFAULT 0, verify_report TEXT NOT NULL DEFAULT '',"
+     " verdict TEXT NOT NULL DEFAULT '', state TEXT NOT NULL, reason TEXT NOT NULL DEFAULT '',"
+     " year @INT@, number @INT@, assignee_id @INT@ REFERENCES users(id),"
+     " deadline TEXT NOT NULL DEFAULT '', note TEXT NOT NULL DEFAULT '',"
+     " received_date TEXT NOT NULL DEFAULT '', received_at @INT@ NOT NULL, decided_at @INT@, "
+     "recalled_at @INT@,"
+     " recall_reason TEXT NOT NULL DEFAULT '', version @INT@ NOT NULL DEFAULT 1,"
+     " UNIQUE(edxml_document, to_agency_id), UNIQUE(to_agency_id, year, number));"
+     "CREATE INDEX fed_inbox_to ON fed_inbox(to_agency_id, state, id);"
+     "ALTER TABLE documents ADD COLUMN recalled_at @INT@;"
+     "ALTER TABLE documents ADD COLUMN recall_reason TEXT NOT NULL DEFAULT '';"
+     "ALTER TABLE deliveries ADD COLUMN recalled_at @INT@;"
+     "ALTER TABLE deliveries ADD COLUMN recall_reason TEXT NOT NULL DEFAULT '';"
+     "CREATE TABLE events(id @ID@, agency_id @INT@ NOT NULL, role TEXT NOT NULL DEFAULT '',"
+     " user_id @INT@, kind TEXT NOT NULL, ref TEXT NOT NULL, data TEXT NOT NULL DEFAULT '{}',"
+     " created_at @INT@ NOT NULL);"
+     "CREATE INDEX events_at ON events(created_at);",
+     "SELECT 1", "SELECT 1"},
     /* Sign-in and signing with the person's own token (issue 14): the sign-in challenges (used
      * once, 5 minutes) and the prepared signatures waiting for the token's value, bound to the
      * user, the document version and an expiry. */

@@ -453,6 +453,7 @@ DOC_STEP_ROLE = {("POST", V + "/documents"): "drafter", ("POST", "submit"): "dra
                  ("POST", "review"): "unit_head", ("POST", "format-check"): "format_checker",
                  ("POST", "sign"): "signer", ("POST", "issue"): "clerk", ("POST", "send"): "clerk",
                  ("POST", "versions"): "drafter", ("POST", "attachments"): "drafter",
+                 ("POST", "recall"): "clerk",
                  # copies and closing a register's year (branch copies)
                  ("POST", "copies"): "clerk", ("POST", V + "/registers/outgoing/close"): "clerk",
                  ("POST", V + "/registers/incoming/close"): "clerk",
@@ -462,7 +463,8 @@ DOC_STEP_ROLE = {("POST", V + "/documents"): "drafter", ("POST", "submit"): "dra
 def expected(access, role_key, method, path):
     """What a route answers for a caller, from the access level of the route table."""
     if access == "public":
-        return "ok"
+        # peer-to-peer routes take no session but a request signed with a peer's key
+        return 401 if "/fed/packages" in path or "/fed/statuses" in path else "ok"
     if role_key == "anon":
         return 401
     city_admin = role_key == "admin"
@@ -477,8 +479,8 @@ def expected(access, role_key, method, path):
     if access == "city_admin":
         return "ok" if city_admin else 403
     if access == "agency_member":
-        if path.startswith(V + "/deliveries/{id}"):
-            return 404  # the matrix city has no delivery (test_docs.py walks them, with roles)
+        if path.startswith(V + "/deliveries/{id}") or path.startswith(V + "/fed/inbox/{id}"):
+            return 404  # the matrix city has no delivery (test_docs.py, test_fed.py walk them)
         if path.startswith(V + "/copies/{id}"):
             return 404  # nor a copy (test_copies.py makes them)
         need = DOC_STEP_ROLE.get((method, path.rsplit("/", 1)[-1] if "{id}" in path else path))
@@ -577,7 +579,7 @@ def test_matrix(k, adm, ids, users):
                 url = path.replace("{id}", str(oid))
             if method == "GET" and path in (V + "/users", V + "/role-assignments", V + "/delegations",
                                             V + "/certificates", V + "/tokens", V + "/audit",
-                                            V + "/audit/export", V + "/documents", V + "/deliveries",
+                                            V + "/audit/export", V + "/documents", V + "/deliveries", V + "/fed/inbox",
                                             V + "/registers/outgoing", V + "/registers/incoming",
                                             V + "/registers/followup", V + "/registers/copies"):
                 url += "?agency_id=%d" % A

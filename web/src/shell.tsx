@@ -4,6 +4,7 @@ import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { Brand } from './components/brand';
 import { LangSwitch } from './components/langswitch';
+import { Notify } from './components/notify';
 import { useI18n, type MsgId } from './i18n/i18n';
 import { roleLabel } from './labels';
 import type { Route } from './router';
@@ -94,6 +95,7 @@ export function Shell(props: { route: Route; onSignOut: (everywhere: boolean) =>
         </button>
         <Brand />
         <div class="topbar__right">
+          <Notify />
           <LangSwitch />
           <a class="userchip" href="#/account" title={t('nav.account')}>
             <span class="userchip__avatar" aria-hidden="true">{initials(me.user.full_name)}</span>

@@ -1,10 +1,12 @@
 // The UI's message catalogue: Vietnamese (NFC) first, English second. {name} is a parameter.
 // Every string a person reads is here; `npm run check-strings` checks the components use only it.
+import { catalogFed } from './catalog_fed';
 import { catalogCopies } from './catalog_copies';
 import { catalogTokensrv } from './catalog_tokensrv';
 import { catalogWfui } from './catalog_wfui';
 
 export const catalog = {
+  ...catalogFed,
   ...catalogCopies,
   ...catalogTokensrv,
   ...catalogWfui,
