@@ -452,6 +452,7 @@ def test_bad_input(k, adm, ids):
 DOC_STEP_ROLE = {("POST", V + "/documents"): "drafter", ("POST", "submit"): "drafter",
                  ("POST", "review"): "unit_head", ("POST", "format-check"): "format_checker",
                  ("POST", "sign"): "signer", ("POST", "issue"): "clerk", ("POST", "send"): "clerk",
+                 ("POST", "versions"): "drafter", ("POST", "attachments"): "drafter",
                  ("POST", "recall"): "clerk",
                  # copies and closing a register's year (branch copies)
                  ("POST", "copies"): "clerk", ("POST", V + "/registers/outgoing/close"): "clerk",
@@ -471,6 +472,8 @@ def expected(access, role_key, method, path):
     reg = role_key == "dost.registration_officer"
     role = role_key.split(".", 1)[1] if role_key.startswith("a.") else None
     member = role is not None
+    if path.startswith(V + "/jobs/{id}") or path.startswith(V + "/attachments/{id}"):
+        return 404  # the matrix city has none (test_wfcore*.py walk them, with roles)
     if access == "authenticated":
         return "ok"
     if access == "city_admin":
