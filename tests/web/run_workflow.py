@@ -15,8 +15,17 @@ import wf_city  # noqa: E402
 backend = sys.argv[1] if len(sys.argv) > 1 else "sqlite"
 if backend not in ("sqlite", "postgresql"):
     raise SystemExit(f"run_workflow: unknown backend {backend}")
+# Another kysod ("other-srv", serving codes H99*) that sends this city edXML packages: the walk
+# posts one signed with the shared key, as that peer would; its status replies stay queued.
+import tempfile  # noqa: E402
+import kysod_lib  # noqa: E402
+fed_dir = tempfile.mkdtemp(prefix="web-fed-", dir=BUILD)
+fed_key = os.urandom(32).hex()
+with open(fed_dir + "/peers", "w") as f:
+    f.write(f"self hp-city\npeer other-srv http://127.0.0.1:{kysod_lib.free_port()} {fed_key}\nroute H99* other-srv\n")
+os.chmod(fed_dir + "/peers", 0o600)
 city = wf_city.City(backend, prefix=f"web-wf-{backend}-",
-                    extra=f"web_root = {ROOT}/web/dist\nsecure_cookies = false\n")
+                    extra=f"web_root = {ROOT}/web/dist\nsecure_cookies = false\nfed_peers = {fed_dir}/peers\n")
 status = 1
 try:
     users = {login: wf_city.password(login) for login in city.users}
@@ -39,7 +48,7 @@ try:
             os.unlink(os.path.join(screens, f))
     env = dict(os.environ, KYSO_URL=f"http://127.0.0.1:{city.port}", KYSO_BACKEND=backend,
                KYSO_WF_USERS=city.work + "/users.json", KYSO_WF_FLAWED=str(d["id"]), KYSO_WF_PDF=city.pdf, KYSO_WF_CA=city.ca,
-               KYSO_WF_WORK=city.work, KYSO_SCREENS=screens, KYSO_BUILD=BUILD)
+               KYSO_WF_WORK=city.work, KYSO_WF_FEDKEY=fed_key, KYSO_SCREENS=screens, KYSO_BUILD=BUILD)
     status = subprocess.run(["node", "--test", "--test-concurrency=1",
                              os.path.join(ROOT, "tests/web/workflow.test.mjs")], env=env).returncode
     if status != 0:

@@ -326,3 +326,81 @@ test('the register filters: dates typed in the Vietnamese order', async () => {
   await page.context().close();
   void DESKTOP; void execFileSync;
 });
+
+/* Issue 13 between servers (branch fedui): the walk's decision arrives again as an edXML package
+ * from another system (peer "other-srv", signed with the shared key as that kysod would sign it);
+ * ward 1's clerk finds it in "Văn bản đến" marked as from another system with its sender and
+ * verdict and registers it through the same form; then the sender's clerk sees every recipient
+ * with its state on the document page and recalls the document through the confirm dialog. */
+test('a document from another system registered in the UI; the sender recalls its own', async () => {
+  assert.ok(docId > 0, 'the walk ran first');
+  const { createHash, createHmac } = await import('node:crypto');
+  const { writeFileSync } = await import('node:fs');
+  const clerk = await person('vanthu');
+  const pdf = await clerk.evaluate(async (id) => {
+    const r = await fetch('/api/v1/documents/' + id + '/pdf');
+    return [...new Uint8Array(await r.arrayBuffer())];
+  }, docId);
+  writeFileSync(join(WORK, 'fed-in.pdf'), Buffer.from(pdf));
+  const FROM = 'Sở Nội vụ (hệ thống khác)';
+  const SUBJ = 'Công văn liên thông từ Sở Nội vụ';
+  const vn = new Date(Date.now() + 7 * 3600e3).toISOString().slice(0, 10);
+  execFileSync(KYSO, ['edxml', 'pack', '--from', 'H99', '--from-name', FROM, '--to', 'G02.35.01', '--number', '7',
+    '--notation', 'SNV-VP', '--date', vn, '--type-name', 'Công văn', '--subject', SUBJ, '--signer-name', 'Nguyễn Văn A',
+    '--attach', join(WORK, 'fed-in.pdf'), '-o', join(WORK, 'fed-in.edxml')]);
+  const body = readFileSync(join(WORK, 'fed-in.edxml'));
+  const path = '/api/v1/fed/packages', ts = String(Math.floor(Date.now() / 1000));
+  const msg = `kyso-fed-v1\nother-srv\n${ts}\n${path}\n${createHash('sha256').update(body).digest('hex')}`;
+  const sig = createHmac('sha256', Buffer.from(process.env.KYSO_WF_FEDKEY, 'hex')).update(msg).digest('hex');
+  const res = await fetch(BASE + path, { method: 'POST', body, headers: { 'content-type': 'application/xml',
+    'x-kyso-peer': 'other-srv', 'x-kyso-time': ts, 'x-kyso-signature': sig } });
+  assert.equal(res.status, 200, 'the peer package is taken: ' + await res.text());
+
+  // Ward 1's clerk: the remote arrival beside same-server ones, marked, then registered.
+  const hb = await person('vanthu.hb');
+  await hb.getByRole('link', { name: vi('nav.incoming'), exact: true }).click();
+  const row = hb.locator('table tbody tr', { hasText: SUBJ });
+  await row.waitFor();
+  const text = await row.textContent();
+  assert.match(text, new RegExp(vi('fedui.remote')), 'marked as from another system');
+  assert.match(text, new RegExp(FROM.replace(/[()]/g, '\\$&')), 'with the sending agency');
+  assert.match(text, new RegExp(vi('verdict.passed')), 'with the verdict of the check on arrival');
+  await shot(hb, 'wf-desktop-inbox-remote');
+  await row.getByRole('link').click();
+  await hb.getByText(vi('fedui.remote_intro', { from: FROM + ' (H99)' })).waitFor();
+  await hb.locator('.pdfbox--ok').nth(1).waitFor();
+  await hb.getByLabel(vi('dlv.assignee')).selectOption({ label: 'Tạ Văn Sơn — Công chức' });
+  await hb.getByLabel(vi('dlv.deadline_days')).fill('3');
+  await assertLabelled(hb, 'remote incoming');
+  await shot(hb, 'wf-desktop-incoming-remote');
+  const acc = hb.waitForRequest((r) => /\/fed\/inbox\/\d+\/accept$/.test(r.url()) && r.method() === 'POST');
+  await hb.getByRole('button', { name: vi('dlv.accept_button') }).click();
+  await acc;
+  await toastSays(hb, 'dlv.accepted');
+  // the same incoming series as the walk's delivery (number 1): this is number 2
+  await hb.getByText(new RegExp(vi('fedui.number') + ':\\s*2')).waitFor();
+  await hb.context().close();
+
+  // The sender's clerk: every recipient with its state; the recall needs a reason and a confirm.
+  await clerk.evaluate((id) => { location.hash = '#/documents/' + id; }, docId);
+  const list = clerk.locator('.answers--doc');
+  await list.waitFor();
+  assert.equal(await list.locator('li').count(), 2, 'both wards listed');
+  assert.match(await list.textContent(), new RegExp(vi('fedui.number_is', { n: 1 })), 'the accepting ward\'s số đến');
+  assert.match(await list.textContent(), new RegExp(REASON), 'the rejecting ward\'s reason');
+  await clerk.getByRole('button', { name: vi('fedui.recall') }).click();
+  const dlg = clerk.getByRole('dialog', { name: vi('fedui.recall') });
+  await dlg.waitFor();
+  await dlg.getByRole('button', { name: vi('fedui.recall_confirm') }).click();
+  await dlg.getByText(vi('fedui.recall_reason_required')).waitFor();
+  await dlg.getByLabel(vi('fedui.recall_reason')).fill('Ban hành nhầm phiên bản');
+  await assertLabelled(clerk, 'recall dialog');
+  await shot(clerk, 'wf-desktop-recall');
+  await dlg.getByRole('button', { name: vi('fedui.recall_confirm') }).click();
+  await toastSays(clerk, 'fedui.recalled');
+  await clerk.locator('.answers--doc li[data-state="recalled"]').first().waitFor();
+  await clerk.getByText(vi('doc.state.recalled')).first().waitFor();
+  assert.equal(await clerk.getByRole('button', { name: vi('fedui.recall') }).count(), 0, 'no second recall');
+  await shot(clerk, 'wf-desktop-doc-recalled');
+  await clerk.context().close();
+});
