@@ -170,9 +170,12 @@ test('a decision from the drafter to two wards, every step through the screens',
   await clerk.getByLabel(vi('step.send_search')).fill('G02.35');
   await clerk.getByLabel(/Phường Hồng Bàng/i).check();
   await clerk.getByLabel(/Phường Lê Chân/i).check();
+  // and a ward on another kysod (branch fedui): its code typed, offered as an edXML recipient
+  await clerk.getByLabel(vi('step.send_search')).fill('H24.6');
+  await clerk.getByLabel(vi('fedui.send_remote', { code: 'H24.6' })).check();
   await assertLabelled(clerk, 'send');
   await shot(clerk, 'wf-desktop-send');
-  await clerk.getByRole('button', { name: vi('step.send', { n: 2 }) }).click();
+  await clerk.getByRole('button', { name: vi('step.send', { n: 3 }) }).click();
   await toastSays(clerk, 'step.sent');
   // The signed and sealed PDF, downloaded as a person would.
   const dl = clerk.waitForEvent('download');
@@ -381,11 +384,50 @@ test('a document from another system registered in the UI; the sender recalls it
   await hb.getByText(new RegExp(vi('fedui.number') + ':\\s*2')).waitFor();
   await hb.context().close();
 
+  // Server B: its ward's clerk finds the walk's decision, sent by A as edXML, and registers it.
+  const B = process.env.KYSO_WF_B_URL;
+  const nq = await newPage(browser, {});
+  nq.setDefaultTimeout(20_000);
+  await nq.goto(B + '/');
+  await nq.getByLabel(vi('signin.login')).fill('vanthu.nq');
+  await nq.getByLabel(vi('signin.password')).fill(USERS['vanthu.nq']);
+  await nq.getByRole('button', { name: vi('signin.submit'), exact: true }).click();
+  await nq.locator('#page-title').waitFor();
+  const brow = nq.locator('table tbody tr', { hasText: SUMMARY.slice(0, 30) });
+  for (let i = 0; i < 40 && await brow.count() === 0; i++) { // A's worker posts it within seconds
+    await nq.waitForTimeout(500);
+    await nq.evaluate(() => { location.hash = '#/incoming?tab=received&t=' + Date.now(); });
+  }
+  await brow.waitFor();
+  assert.match(await brow.textContent(), new RegExp(vi('fedui.remote')));
+  assert.match(await brow.textContent(), /01\/QĐ-UBND/);
+  assert.match(await brow.textContent(), new RegExp(vi('verdict.passed')), 'B verified the signatures on arrival');
+  await shot(nq, 'wf-desktop-serverb-inbox');
+  await brow.getByRole('link').click();
+  await nq.locator('.pdfbox--ok').nth(1).waitFor();
+  await nq.getByLabel(vi('dlv.assignee')).selectOption({ label: 'Lý Văn Bình — Công chức' });
+  await nq.getByRole('button', { name: vi('dlv.accept_button') }).click();
+  await toastSays(nq, 'dlv.accepted');
+  await nq.getByText(new RegExp(vi('fedui.number') + ':\\s*1')).waitFor();
+  await shot(nq, 'wf-desktop-serverb-accepted');
+
   // The sender's clerk: every recipient with its state; the recall needs a reason and a confirm.
+  const h24 = (rs) => rs.find((x) => x.to_code === 'H24.6');
+  for (let i = 0; i < 60; i++) { // B's statuses (accepted, assigned) come back through A's queue
+    const rs = (await clerk.evaluate(async (id) => (await (await fetch('/api/v1/documents/' + id + '/deliveries')).json()).items, docId));
+    if (['accepted', 'assigned'].includes(h24(rs)?.state)) break;
+    await clerk.waitForTimeout(500);
+  }
   await clerk.evaluate((id) => { location.hash = '#/documents/' + id; }, docId);
+  const remoteLi = clerk.locator('.answers--doc li[data-via="edxml"]');
+  await remoteLi.waitFor();
+  assert.match(await remoteLi.textContent(), new RegExp(vi('fedui.via.edxml')));
+  assert.match(await remoteLi.textContent(), new RegExp(vi('fedui.rstate.assigned') + '|' + vi('fedui.rstate.accepted')));
+  // the latest status's text: "Số đến: 1" (accepted), then the deadline (assigned)
+  assert.match(await remoteLi.textContent(), /Số đến: 1|\d{4}-\d\d-\d\d/);
   const list = clerk.locator('.answers--doc');
   await list.waitFor();
-  assert.equal(await list.locator('li').count(), 2, 'both wards listed');
+  assert.equal(await list.locator('li').count(), 3, 'both wards here and the ward on server B listed');
   assert.match(await list.textContent(), new RegExp(vi('fedui.number_is', { n: 1 })), 'the accepting ward\'s số đến');
   assert.match(await list.textContent(), new RegExp(REASON), 'the rejecting ward\'s reason');
   await clerk.getByRole('button', { name: vi('fedui.recall') }).click();
@@ -401,6 +443,16 @@ test('a document from another system registered in the UI; the sender recalls it
   await clerk.locator('.answers--doc li[data-state="recalled"]').first().waitFor();
   await clerk.getByText(vi('doc.state.recalled')).first().waitFor();
   assert.equal(await clerk.getByRole('button', { name: vi('fedui.recall') }).count(), 0, 'no second recall');
+  // server B destroys its copy: the entry stays, recalled, with no PDF
+  for (let i = 0; i < 60; i++) {
+    const st = await nq.evaluate(async () => (await (await fetch('/api/v1/fed/inbox')).json()).items[0]?.state);
+    if (st === 'recalled') break;
+    await nq.waitForTimeout(500);
+  }
+  await nq.reload();
+  await nq.getByText(vi('fedui.destroyed')).waitFor();
+  await shot(nq, 'wf-desktop-serverb-recalled');
+  await nq.context().close();
   await shot(clerk, 'wf-desktop-doc-recalled');
   await clerk.context().close();
 });

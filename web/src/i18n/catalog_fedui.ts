@@ -27,5 +27,7 @@ export const catalogFedui = {
   'fedui.recall_reason_required': { vi: 'Hãy nhập lý do thu hồi.', en: 'Give the reason for the recall.' },
   'fedui.recall_confirm': { vi: 'Xác nhận thu hồi', en: 'Confirm the recall' },
   'fedui.recalled': { vi: 'Đã thu hồi văn bản.', en: 'The document was recalled.' },
+  'fedui.send_remote': { vi: 'Cơ quan ở hệ thống khác, mã {code} (gửi liên thông edXML)', en: 'An agency on another system, code {code} (sent as edXML)' },
+  'fedui.status_text': { vi: 'Nội dung', en: 'Details' },
   'fedui.number_is': { vi: 'số đến {n}', en: 'incoming no. {n}' },
 } as const;

@@ -213,12 +213,25 @@ function StepCard(props: {
   } else if (d.state === 'issued' && hasRole(me, 'clerk', ag)) {
     const term = q.trim().toLowerCase();
     const cands = agencies.filter((a) => a.id !== ag && a.code && (!term || (a.name + ' ' + a.code + ' ' + (a.short_name ?? '')).toLowerCase().includes(term)));
+    // A code no agency here has: an agency on another system (edXML); kysod refuses codes no peer serves.
+    const typed = q.trim().toUpperCase();
+    const known = (c: string) => agencies.some((a) => a.code === c);
+    const remote = [...to.filter((c) => !known(c)), ...(/^[A-Z]\d{2}(\.[0-9A-Z]+)*$/.test(typed) && !known(typed) && !to.includes(typed) ? [typed] : [])];
     body = <>
       <p>{t('step.send_intro')}</p>
       <TextField label={t('step.send_search')} name="recipient_search" type="search" value={q} onInput={setQ} hint={t('step.send_search_hint')} />
       <fieldset class="checklist">
         <legend>{t('step.send_to')}</legend>
-        {cands.length === 0 ? <p class="empty">{t('step.send_none')}</p> : cands.map((a) => (
+        {remote.map((c) => (
+          <label key={'r' + c} class="check">
+            <input type="checkbox" checked={to.includes(c)} onChange={(e) => {
+              const on = (e.currentTarget as HTMLInputElement).checked;
+              setTo((prev) => on ? [...prev, c] : prev.filter((x) => x !== c));
+            }} />
+            <span>{t('fedui.send_remote', { code: c })}</span>
+          </label>
+        ))}
+        {cands.length === 0 && remote.length === 0 ? <p class="empty">{t('step.send_none')}</p> : cands.map((a) => (
           <label key={a.id} class="check">
             <input type="checkbox" checked={to.includes(a.code)} onChange={(e) => {
               const on = (e.currentTarget as HTMLInputElement).checked;
@@ -263,7 +276,7 @@ function Recipients({ rows }: { rows: Recipient[] }) {
                 {' '}<Badge tone={recipTone(r.state)}>{isMsgId(sk) ? t(sk) : r.state}</Badge>
                 {r.number ? <span class="small"> · {t('fedui.number_is', { n: r.number })}</span> : null}
                 <span class="muted small"> · {formatDateTime(r.recalled_at ?? r.decided_at ?? r.updated_at ?? r.sent_at, lang)}</span>
-                {r.reason ? <p><span class="muted">{t('dlv.reason')}:</span> {r.reason}</p> : null}
+                {r.reason ? <p><span class="muted">{t(r.state === 'rejected' ? 'dlv.reason' : 'fedui.status_text')}:</span> {r.reason}</p> : null}
                 {r.detail && r.state === 'failed' ? <p class="muted small">{r.detail}</p> : null}
               </li>
             );
