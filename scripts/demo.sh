@@ -5,7 +5,8 @@
 # signs a sample official decision (docs/sample/quyet-dinh.fodt, made into a PDF by
 # LibreOffice) twice (the leader's visible signature, then the clerk's
 # organisation seal, both PAdES B-LT with a timestamp), and verifies the result.
-# Everything it makes goes under build/demo/ (keys included; never commit them).
+# Everything it makes goes under build/demo/ (keys included; never commit them). It ends with
+# scripts/demo_server.sh: kysod with a walkable sample city, whose certificates this CA issues.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
@@ -21,6 +22,10 @@ ninja -C build
 KYSO=$ROOT/build/kyso
 
 OUT=$ROOT/build/demo
+# the CA server a previous run left to the demo server
+if [ -f "$OUT/ca-serve.pid" ] && kill -0 "$(cat "$OUT/ca-serve.pid")" 2>/dev/null; then
+  kill "$(cat "$OUT/ca-serve.pid")" || true; sleep 0.3
+fi
 rm -rf "$OUT"
 mkdir -p "$OUT"
 SAMPLE=$OUT/quyet-dinh.pdf   # made below from docs/sample/quyet-dinh.fodt
@@ -30,8 +35,10 @@ step "3/6 Hạ tầng khóa công khai thử nghiệm / a test PKI on loopback"
 PORT=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 BASE="http://127.0.0.1:$PORT"
 "$KYSO" ca init "$OUT/ca" --base-url "$BASE"
-"$KYSO" ca serve "$OUT/ca" --listen "127.0.0.1:$PORT" >"$OUT/ca-serve.log" 2>&1 &
+setsid "$KYSO" ca serve "$OUT/ca" --listen "127.0.0.1:$PORT" >"$OUT/ca-serve.log" 2>&1 </dev/null &
 SERVER=$!
+echo "$SERVER" > "$OUT/ca-serve.pid"   # demo_server.sh reuses this CA, OCSP and TSA while it runs
+echo "$BASE" > "$OUT/ca-url"
 trap 'kill $SERVER 2>/dev/null || true' EXIT
 for _ in $(seq 1 50); do
   curl -sf -o /dev/null "$BASE/crl" && break
@@ -70,6 +77,9 @@ fi
 printf '\nKết quả / output: %s/qd-2-issued.pdf, report.html, report.json (kyso verify exit %d)\n' \
   "$OUT" "$rc"
 # ---- kysod: the server with a sample city (scripts/demo_server.sh; it keeps running) ----
+# Its tokens' certificates come from this CA, and its seal is timestamped by this TSA: the CA
+# server keeps running with kysod (the stop line demo_server.sh prints ends both).
 step "kysod — máy chủ với thành phố mẫu / the server with a sample city"
-bash scripts/demo_server.sh
+KYSO_BUILD=$ROOT/build bash scripts/demo_server.sh
+trap - EXIT
 exit $rc

@@ -7,12 +7,15 @@ two wards and an officer of the first. The Decree 30 decision of tests/data/docf
 LibreOffice is the document."""
 import os
 import shutil
-import struct
 import subprocess
+import sys
 import tempfile
-import zlib
 
 from kysod_lib import ADMIN_PW, BUILD, Client, Kysod, PgCluster
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../scripts"))
+# shared with the demo (scripts/demo_city.py); png and p11_module stay importable from here
+from kyso_city import p11_module, png, seal_png, signature_png, softhsm_conf  # noqa: E402,F401
 
 V = "/api/v1"
 KYSO = os.path.join(BUILD, "kyso")
@@ -41,14 +44,6 @@ def run(cmd, **kw):
     return subprocess.run(cmd, check=True, capture_output=True, **kw)
 
 
-def p11_module():
-    for m in ["/usr/lib/softhsm/libsofthsm2.so", "/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so",
-              "/usr/lib/aarch64-linux-gnu/softhsm/libsofthsm2.so"]:
-        if os.path.exists(m):
-            return m
-    raise SystemExit("FAIL: SoftHSM2 missing (scripts/deps.sh installs softhsm2)")
-
-
 def decision_pdf(w):
     """qd.fodt (a decision laid out as Decree 30 Appendix I says) through LibreOffice, and
     qd-margins.pdf: the same with the left and top margins too narrow (format findings)."""
@@ -64,22 +59,6 @@ def decision_pdf(w):
     run(["timeout", "600", "soffice", "--headless", f"-env:UserInstallation=file://{w}/lo",
          "--convert-to", "pdf", "--outdir", w + "/pdf", w + "/src/qd.fodt", w + "/src/qd-margins.fodt"])
     return w + "/pdf/qd.pdf"
-
-
-def png(path, w, h, rgba):
-    """A plain RGBA PNG: a ring (a seal) when square, else a stroke (a signature)."""
-    rows = b""
-    for y in range(h):
-        rows += b"\0"
-        for x in range(w):
-            dx, dy = x - w / 2, y - h / 2
-            on = (w * 0.35) ** 2 < dx * dx + dy * dy < (w * 0.48) ** 2 if w == h else abs(dy - dx * 0.2) < 3
-            rows += bytes(rgba) if on else b"\0\0\0\0"
-
-    def chunk(t, d):
-        return struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d) & 0xffffffff)
-    open(path, "wb").write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 6, 0, 0, 0))
-                           + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
 
 
 def make_pki(w, env, mod):
@@ -118,11 +97,9 @@ class City:
     def __init__(self, backend, prefix="kysod-wf-", extra=""):
         self.work = w = tempfile.mkdtemp(prefix=prefix, dir=BUILD)
         mod = p11_module()
-        open(w + "/softhsm2.conf", "w").write(f"directories.tokendir = {w}/tokens\nobjectstore.backend = file\n"
-                                              "log.level = ERROR\nslots.removable = false\n")
-        os.makedirs(w + "/tokens")
-        env = dict(os.environ, SOFTHSM2_CONF=w + "/softhsm2.conf")
-        os.environ["SOFTHSM2_CONF"] = w + "/softhsm2.conf"  # kysod inherits it
+        conf = softhsm_conf(w)
+        env = dict(os.environ, SOFTHSM2_CONF=conf)
+        os.environ["SOFTHSM2_CONF"] = conf  # kysod inherits it
         self.pdf = decision_pdf(w)
         pems = make_pki(w, env, mod)
         self.ca = w + "/ca.pem"
@@ -138,8 +115,8 @@ class City:
         self.port = self.k.port
         self.root = self.k.root
         self._populate(pems)
-        png(f"{w}/img/user-{self.users['phochutich']}.png", 240, 80, (20, 40, 200, 255))
-        png(f"{w}/img/agency-{self.root}.png", 200, 200, (220, 20, 20, 255))
+        signature_png(f"{w}/img/user-{self.users['phochutich']}.png")
+        seal_png(f"{w}/img/agency-{self.root}.png")
 
     def client(self, login):
         c = Client(self.port)
