@@ -90,7 +90,7 @@ def bench_issue():
                 os.unlink(f"{W}/{f}")
     shutil.rmtree(W + "/blobs", ignore_errors=True)
     shutil.rmtree(W + "/k", ignore_errors=True)
-    k = Kysod(db, W + "/k", f"blob_dir = {W}/blobs\npkcs11_module = {MOD}\npkcs11_pin_dir = {W}/pins\n"
+    k = Kysod(db, W + "/k", f"blob_dir = {W}/blobs\ntrust_anchors = {W}/ca/root.pem\npkcs11_module = {MOD}\npkcs11_pin_dir = {W}/pins\n"
               f"images_dir = {W}/img\ntsa_url = {TSA}\nthreads = 4\ndb_pool = 8\nlog_level = warn\n"
               "max_body_kb = 4096\n")
     try:

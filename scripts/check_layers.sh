@@ -18,7 +18,7 @@ declare -A ALLOW=(
   [token]="cms util"
   [store]="util"
   [pki]="store token cms net util"
-  [sign]="pdfgen text pdf cms token net util"
+  [sign]="docfmt pdfgen text pdf cms token net util"
   [verify]="text pdf cms net util"
   [docfmt]="register text pdf util"
   [edxml]="util"
@@ -33,7 +33,7 @@ declare -A ALLOW=(
 # Public header (include/kyso/NAME.h) -> its module.
 declare -A HDR=(
   [error]=util [util]=util [version]=util [ctx]=util [net]=net [pdf]=pdf [text]=text
-  [pdfgen]=pdfgen [cms]=cms [signer]=cms [token]=token [store]=store [pki]=pki [sign]=sign
+  [pdfgen]=pdfgen [cms]=cms [signer]=cms [token]=token [store]=store [pki]=pki [sign]=sign [numfields]=sign
   [verify]=verify [docfmt]=docfmt [edxml]=edxml [register]=register [workdays]=workdays
 )
 

@@ -27,6 +27,8 @@ PKGS=(
   # peer tools used as test oracles and benchmark baselines
   openssl sqlite3 qpdf poppler-utils mupdf-tools libpodofo-utils libnss3-tools curl python3 python3-pil
   libreoffice-writer-nogui fonts-liberation fonts-liberation2
+  # UNO from Python: the tests save password-protected DOCX and ODT files through LibreOffice
+  python3-uno
   hyperfine wrk time
 )
 

@@ -74,6 +74,19 @@ ks_status ks_docfmt_classification(ks_pdf_doc *doc, ks_docfmt_class *level, ks_p
 /* "MẬT", "TỐI MẬT", "TUYỆT MẬT" or "" for KS_DOCFMT_CLASS_NONE. */
 const char *ks_docfmt_class_name(ks_docfmt_class c);
 
+/* Where the number line ("Số: …/…", top left) and the place-and-date line (under the tiêu ngữ,
+ * top right) of page 1 stand, found as the format check finds them: `found` false when absent.
+ * For writing the number and date into the document at issue (requirements §5.1). */
+typedef struct ks_docfmt_line_at {
+    bool found;
+    char text[512];  /* UTF-8, NFC, single spaces (truncated at a character boundary) */
+    ks_pdf_rect box; /* page 1 user space, glyph ascent to descent */
+    double font_size;
+    bool bold;
+} ks_docfmt_line_at;
+ks_status ks_docfmt_locate_number_date(ks_pdf_doc *doc, ks_docfmt_line_at *number,
+                                       ks_docfmt_line_at *date, ks_error *err);
+
 /* Pattern checks, usable alone (Appendix I II.3 and II.4):
  * the text after "Số:" — "05/QĐ-UBND", or "/QĐ-UBND" with the number left blank in a draft
  * (the system writes it at issue); `allow_blank` chooses whether the blank form is accepted. */

@@ -53,6 +53,14 @@ const char *ks_sign_level_name(ks_sign_level level);
 
 typedef struct ks_sign_opts ks_sign_opts;
 
+/* FieldMDP /Action of a signature (ISO 32000-2 Table 256). */
+typedef enum ks_sign_lock {
+    KS_SIGN_LOCK_NONE = 0,
+    KS_SIGN_LOCK_ALL,     /* every form field */
+    KS_SIGN_LOCK_INCLUDE, /* only lock_fields */
+    KS_SIGN_LOCK_EXCLUDE, /* every field except lock_fields */
+} ks_sign_lock;
+
 /* What an appearance provider receives and fills in during ks_sign_prepare.
  * In: the document, the update being built (add image XObjects, fonts and the appearance form
  * with ks_pdf_update_alloc / ks_pdf_update_put_stream), the options, the signer certificate
@@ -115,6 +123,13 @@ struct ks_sign_opts {
     const char *org_name;
     const char *doc_number;
     bool time_label; /* --time-style label: "05.03.2026 09:41:07 +07:00" instead of ISO 8601 */
+
+    /* FieldMDP (ISO 32000-2 §12.8.2.4): the form fields this signature locks, written as a
+     * /Reference of the signature dictionary. KS_SIGN_LOCK_NONE (default) writes none; with
+     * INCLUDE or EXCLUDE `lock_fields` names lock_count fully qualified field names. */
+    ks_sign_lock lock;
+    const char *const *lock_fields;
+    size_t lock_count;
 
     ks_sign_appearance_fn appearance; /* NULL: only invisible signatures are possible */
     void *appearance_user;

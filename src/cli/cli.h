@@ -78,6 +78,8 @@ int ks_cmd_token(int argc, char **argv);
 int ks_cmd_pdf_text(int argc, char **argv);
 /* `kyso pdf check` (Decree 30 format check, cli_pdf_check.c). */
 int ks_cmd_pdf_check(int argc, char **argv);
+/* `kyso pdf number-fields` and `kyso pdf fill-number` (cli_pdf_number.c). */
+int ks_cmd_pdf_number(int argc, char **argv);
 /* `kyso edxml pack|unpack` (cli_edxml.c). */
 int ks_cmd_edxml(int argc, char **argv);
 

@@ -197,13 +197,16 @@ done:
 int ks_cmd_pdf(int argc, char **argv)
 {
     if (argc < 2)
-        return ks_cli_usage(N_("usage: kyso pdf info|text|check FILE ..."));
+        return ks_cli_usage(
+            N_("usage: kyso pdf info|text|check|number-fields|fill-number FILE ..."));
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
         char *info[] = {"info", "--help", NULL}, *text[] = {"text", "--help", NULL};
         char *check[] = {"check", "--help", NULL};
         cmd_info(2, info);
         ks_cmd_pdf_text(2, text);
-        return ks_cmd_pdf_check(2, check);
+        char *number[] = {"number-fields", "--help", NULL};
+        ks_cmd_pdf_check(2, check);
+        return ks_cmd_pdf_number(2, number);
     }
     if (strcmp(argv[1], "info") == 0)
         return cmd_info(argc - 1, argv + 1);
@@ -211,5 +214,7 @@ int ks_cmd_pdf(int argc, char **argv)
         return ks_cmd_pdf_text(argc - 1, argv + 1);
     if (strcmp(argv[1], "check") == 0)
         return ks_cmd_pdf_check(argc - 1, argv + 1);
+    if (strcmp(argv[1], "number-fields") == 0 || strcmp(argv[1], "fill-number") == 0)
+        return ks_cmd_pdf_number(argc - 1, argv + 1);
     return ks_cli_usage(N_("unknown command \"pdf %s\""), argv[1]);
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "kyso/numfields.h"
 #include "kyso/sign.h"
 #include "kyso/token.h"
 
@@ -45,6 +46,7 @@ static const char *const spec[] = {"out=",
                                    "pdf-password-file=",
                                    "pdf-password-env=",
                                    "extend=",
+                                   "lock=",
                                    NULL};
 
 static void help(void)
@@ -66,6 +68,9 @@ static void help(void)
                  "IN.pdf)\n"
                  "PINs and passwords come from --pin-file, --pin-env or a prompt, never from "
                  "the command line.\n")));
+    printf("%s",
+           ks_tr(N_("  --lock all|number-fields   FieldMDP: lock every form field, or all but "
+                    "the number and date fields of `kyso pdf number-fields`\n")));
     printf("%s", ks_tr(N_("Long-term validation data for a signed document (B-LTA: also a "
                           "document timestamp):\n"
                           "  kyso sign --extend SIGNED.pdf -o OUT.pdf --level B-LT|B-LTA "
@@ -237,6 +242,14 @@ int ks_cmd_sign(int argc, char **argv)
             o.time_label = true;
         else if (strcmp(v, "iso") != 0)
             return ks_cli_usage(N_("unknown --time-style \"%s\" (iso or label)"), v);
+    }
+    if ((v = ks_cli_get(&a, "lock"))) {
+        if (strcmp(v, "all") == 0)
+            o.lock = KS_SIGN_LOCK_ALL;
+        else if (strcmp(v, "number-fields") == 0)
+            ks_numfields_lock(&o);
+        else
+            return ks_cli_usage(N_("unknown --lock \"%s\" (all or number-fields)"), v);
     }
     o.warn = warn_cb;
     /* (extending to B-LT adds validation data only: no timestamp is asked for) */

@@ -61,6 +61,16 @@ int api_doc_create(kysod_req *r)
     if (strlen(series) > 30)
         return kysod_fail(r, 400, "invalid_field", "series", N_("series is at most 30 bytes"));
     const char *ct = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Content-Type");
+    int office = docs_office_kind(ct); /* DOCX/ODT: converted in a background job */
+    if (office >= 0) {
+        json_t *params = json_pack("{s:s,s:s,s:s,s:s,s:s}", "doc_type", type, "summary", summary,
+                                   "urgency", urgency, "classification", cls, "series", series);
+        rc = docs_refuse_classified(r, params, NULL, 0);
+        if (!rc)
+            rc = docs_convert_upload(r, office, ag, params);
+        json_decref(params);
+        return rc;
+    }
     if (!ct || strncmp(ct, "application/pdf", 15) != 0)
         return kysod_fail(r, 415, "unsupported_media_type", NULL,
                           N_("send the draft as application/pdf"));
@@ -80,7 +90,10 @@ int api_doc_create(kysod_req *r)
     ks_pdf_close(d);
     if (pst != KS_OK || pages == 0)
         return kysod_fail(r, 422, "bad_pdf", NULL, N_("the PDF has no readable page"));
-    if ((rc = docs_refuse_classified(r, NULL, pdf, len)))
+    bool is_signed = false; /* signed elsewhere: verified first, then to the issue step */
+    char ext_signer[256];
+    if ((rc = docs_refuse_classified(r, NULL, pdf, len)) ||
+        (rc = docs_check_signed_upload(r, pdf, len, &is_signed, ext_signer)))
         return rc;
     ks_db_rows *rows = NULL;
     int64_t now = time(NULL);
@@ -93,7 +106,9 @@ int api_doc_create(kysod_req *r)
     int64_t id = st == KS_OK ? ks_db_cell_int(rows, 0, 0) : 0;
     ks_db_rows_free(rows);
     if (st == KS_OK)
-        st = docs_add_version(r, id, pdf, len, "draft", &e);
+        st = docs_add_version(r, id, pdf, len, is_signed ? "signed" : "draft", &e);
+    if (st == KS_OK && is_signed)
+        st = docs_mark_signed_upload(r, id, ext_signer, &e);
     return kysod_commit(r, st, &e, "document.create", "document", id, ag, NULL, Q_DOC_GET, 201);
 }
 

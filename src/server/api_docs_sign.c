@@ -193,11 +193,11 @@ int api_doc_sign(kysod_req *r)
         (rc = docs_read_pdf(r, kysod_str(doc, "sha256", ""), &pdf, &len)) ||
         (rc = docs_refuse_classified(r, NULL, pdf, len)))
         goto done;
-    o.kind = KS_SIGN_PERSONAL;
-    o.title = kysod_str(b, "title", kysod_str(me, "title", ""));
-    o.name = kysod_str(me, "full_name", "");
-    if (!*o.title)
-        o.title = NULL;
+    /* the shared set-up (docs.h), then the signer's chosen place again over its defaults */
+    if ((rc = docs_personal_sign_options(r, kysod_str(b, "title", kysod_str(me, "title", "")),
+                                         kysod_str(me, "full_name", ""), &pdf, &len, &o)) ||
+        (rc = sign_position(r, b, &o)))
+        goto done;
     ks_error e;
     uint8_t *img = NULL;
     size_t img_len = 0;
@@ -261,8 +261,9 @@ int api_doc_issue(kysod_req *r)
     }
     if ((rc = token_label(r, Q_SEAL_TOKEN, ag, r->s.user_id, label,
                           N_("only the clerk assigned to the agency's certificate may seal"))) ||
-        (rc = kysod_load(r, Q_USER_NAME, kysod_int(doc, "signer_id"), N_("no such user"),
-                         &signer)) ||
+        (kysod_int(doc, "signer_id") &&
+         (rc = kysod_load(r, Q_USER_NAME, kysod_int(doc, "signer_id"), N_("no such user"),
+                          &signer))) ||
         (rc = kysod_load(r, Q_AGENCY_NAMES, ag, N_("no such agency"), &agency)) ||
         (rc = docs_read_pdf(r, kysod_str(doc, "sha256", ""), &pdf, &len)) ||
         (rc = docs_refuse_classified(r, NULL, pdf, len)))
@@ -279,16 +280,20 @@ int api_doc_issue(kysod_req *r)
     if (st == KS_OK)
         st = ks_register_format((uint32_t)number, kysod_str(b, "symbol", ""), false, num,
                                 sizeof num, &e);
+    bool filled = false;
+    if (st == KS_OK) /* the number and date into the fields the personal signature left open */
+        st = docs_fill_number(num, now, &pdf, &len, &filled, &e);
+    (void)filled; /* a document signed elsewhere has no fields: its number is in the register */
     if (st == KS_OK) {
         ks_sign_opts o;
         ks_sign_opts_init(&o);
+        if ((rc = docs_seal_options(r, ag, &o))) {
+            ks_db_tx_end(r->db, KS_E_STATE, &e);
+            goto done;
+        }
         o.kind = KS_SIGN_ORGANIZATION;
         o.ctx = r->srv->ctx; /* its clock dates the seal as it dates the number */
         o.org_name = kysod_str(agency, "name", "");
-        if (r->srv->cfg.tsa_url[0]) {
-            o.level = KS_SIGN_B_T;
-            o.tsa_url = r->srv->cfg.tsa_url;
-        }
         o.reason = num;
         o.seal_mm = 36;
         uint8_t *img = NULL;
@@ -298,6 +303,8 @@ int api_doc_issue(kysod_req *r)
         o.image_len = img_len;
         if (st == KS_OK)
             st = sign_with_token(r->srv, label, &o, pdf, len, &out, &out_len, &e);
+        if (st == KS_OK) /* attachments in files of their own: the attachment signature each */
+            st = docs_seal_attachments(r, r->id, label, &o, num, &e);
         free(img);
         if (st != KS_OK) {
             ks_db_tx_end(r->db, st, &e);
@@ -307,8 +314,11 @@ int api_doc_issue(kysod_req *r)
     }
     if (st == KS_OK)
         st = docs_add_version(r, r->id, out, out_len, "sealed", &e);
-    snprintf(signer_txt, sizeof signer_txt, "%s %s", kysod_str(signer, "title", ""),
-             kysod_str(signer, "full_name", ""));
+    if (signer)
+        snprintf(signer_txt, sizeof signer_txt, "%s %s", kysod_str(signer, "title", ""),
+                 kysod_str(signer, "full_name", ""));
+    else /* uploaded signed elsewhere */
+        docs_external_signer(r, r->id, signer_txt);
     ks_db_arg a5[5] = {KS_DB_I(r->id), KS_DB_I(number), KS_DB_S(num), KS_DB_I(now),
                        KS_DB_S(series)};
     if (st == KS_OK)
@@ -340,4 +350,10 @@ done:
     free(pdf);
     free(out);
     return rc;
+}
+
+ks_status docs_sign_with_token(kysod *srv, const char *label, ks_sign_opts *opts, const uint8_t *in,
+                               size_t len, uint8_t **out, size_t *out_len, ks_error *e)
+{
+    return sign_with_token(srv, label, opts, in, len, out, out_len, e);
 }

@@ -101,19 +101,17 @@ static int begin_one(kysod_req *r, int64_t id, token_cert *c, json_t *me, json_t
     if ((rc = docs_read_pdf(r, p->base_sha256, &pdf, &len)) ||
         (rc = docs_refuse_classified(r, NULL, pdf, len)))
         goto done;
-    /* The personal signature exactly as api_doc_sign draws it (title and name of the signer,
-     * the signature image); only the key is elsewhere. */
+    /* The personal signature exactly as api_doc_sign draws it (docs_personal_sign_options:
+     * title and name of the signer, the number and date fields it leaves open; then the
+     * signature image); only the key is elsewhere. */
     ks_sign_opts o;
-    ks_sign_opts_init(&o);
+    const char *title = kysod_str(b, "title", NULL);
+    if ((rc = docs_personal_sign_options(r, title && *title ? title : kysod_str(me, "title", ""),
+                                         kysod_str(me, "full_name", ""), &pdf, &len, &o)))
+        goto done;
     o.ctx = r->srv->ctx;
     /* token_cert_check asked OCSP/CRL once for the whole request: not again per document */
     o.offline = true;
-    o.kind = KS_SIGN_PERSONAL;
-    const char *title = kysod_str(b, "title", NULL);
-    o.title = title && *title ? title : kysod_str(me, "title", "");
-    o.name = kysod_str(me, "full_name", "");
-    if (!*o.title)
-        o.title = NULL;
     if ((rc = read_position(r, b, &o)))
         goto done;
     ks_signer who = {0};

@@ -28,6 +28,9 @@ void kysod_config_defaults(kysod_config *c)
     c->page_cache = true;
     c->max_event_streams = 256;
     snprintf(c->log_level, sizeof c->log_level, "info");
+    snprintf(c->soffice, sizeof c->soffice, "soffice");
+    c->convert_max = 2;
+    c->convert_timeout_s = 120;
 }
 
 typedef struct int_key {
@@ -52,6 +55,8 @@ static const int_key INT_KEYS[] = {
     IK(pwhash_opslimit, 1, 10),
     IK(pwhash_memlimit_kb, 8, 1048576),
     IK(session_cache_ms, 0, 60000),
+    IK(convert_max, 1, 16),
+    IK(convert_timeout_s, 2, 3600),
     IK(max_event_streams, 0, 10000),
 };
 
@@ -114,6 +119,9 @@ static ks_status set_key(kysod_config *c, const char *k, const char *v, const ch
     } else if (strcmp(k, "blob_dir") == 0) {
         dst = c->blob_dir;
         cap = sizeof c->blob_dir;
+    } else if (strcmp(k, "soffice") == 0) {
+        dst = c->soffice;
+        cap = sizeof c->soffice;
     } else if (strcmp(k, "pkcs11_module") == 0) {
         dst = c->pkcs11_module;
         cap = sizeof c->pkcs11_module;

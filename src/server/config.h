@@ -28,6 +28,9 @@ typedef struct kysod_config {
     char log_level[16];     /* "info" or "debug" */
     /* the document workflow */
     char blob_dir[1024];       /* the documents' PDF versions, named by SHA-256 */
+    char soffice[512];         /* LibreOffice's program for DOCX/ODT conversion ("soffice") */
+    int convert_max;           /* conversions at once (LibreOffice processes) */
+    int convert_timeout_s;     /* a conversion running longer is killed and fails */
     char pkcs11_module[1024];  /* the PKCS#11 module of the server-side tokens */
     char pkcs11_pin_dir[1024]; /* one file per token label holding its user PIN (mode 0600) */
     char images_dir[1024];     /* signature images user-<id>.png and seals agency-<id>.png */

@@ -2,6 +2,7 @@
 #ifndef KYSOD_DOCS_H
 #define KYSOD_DOCS_H
 
+#include "kyso/sign.h"
 #include "server.h"
 
 /* A document's states, in order (requirements §5.1). */
@@ -45,6 +46,53 @@ ks_status docs_next_number(kysod_req *r, int64_t agency, const char *reg, const 
  * (malloc'd; *count findings). */
 char *docs_format_report(kysod_req *r, const uint8_t *pdf, size_t len, size_t *count);
 
+/* The personal signature's set-up, one place for every path that makes it (the server-side
+ * token in api_docs_sign.c, the person's own token through sign/begin|finish): fills `o` with
+ * ks_sign_opts_init's defaults, the personal kind, `title` and `name` (borrowed; NULL or "" for
+ * none) and the FieldMDP lock that leaves only the number and date fields open; and, unless the
+ * document is signed already or has them, replaces *pdf / *len (malloc'd; the old buffer is
+ * freed) with the document plus a revision adding those two fields over "Số:" and the
+ * place-and-date line of page 1 (kyso/numfields.h), which the clerk fills at issue. A draft
+ * without those lines is signed as it is (the number then goes only into the register).
+ * 0, or an HTTP error already sent. */
+int docs_personal_sign_options(kysod_req *r, const char *title, const char *name, uint8_t **pdf,
+                               size_t *len, ks_sign_opts *o);
+/* The clerk's step before the seal: when the document has the number and date fields, writes
+ * `number` ("15/QĐ-UBND") and the date of `now` in Asia/Ho_Chi_Minh into them (a new revision;
+ * *pdf / *len replaced). *filled tells whether it did. KS_E_* with `e` set on failure. */
+ks_status docs_fill_number(const char *number, int64_t now, uint8_t **pdf, size_t *len,
+                           bool *filled, ks_error *e);
+/* The organisation's seal options beyond kind and image: the level the agency chose (its
+ * seal_level: B-LT or B-LTA with the configured TSA; else B-T when a TSA is configured, else
+ * B-B), the server's context for the network, and a FieldMDP lock of every field. 0, or 422 sent
+ * when the agency asks for a level the server cannot give (no tsa_url). */
+int docs_seal_options(kysod_req *r, int64_t agency, ks_sign_opts *o);
+/* An upload that is signed already (requirements §5.1): verified in-process against trust_anchors.
+ * 0 with *is_signed false for an unsigned PDF; 0 with *is_signed true and `signer` ("title name"
+ * of its last signature) when the whole document is TOTAL-PASSED; else 422
+ * "signature_invalid" naming the verdict and its first reason (nothing is stored). */
+int docs_check_signed_upload(kysod_req *r, const uint8_t *pdf, size_t len, bool *is_signed,
+                             char signer[256]);
+/* Inside the caller's transaction: the uploaded signed document goes straight to the clerk's
+ * issue step (draft → signed), its signer kept. */
+ks_status docs_mark_signed_upload(kysod_req *r, int64_t id, const char *signer, ks_error *e);
+/* Signs `in` with the server-side token `label` (its PIN from pkcs11_pin_dir) as `opts` says;
+ * *out malloc'd (api_docs_sign.c). */
+ks_status docs_sign_with_token(kysod *srv, const char *label, ks_sign_opts *opts, const uint8_t *in,
+                               size_t len, uint8_t **out, size_t *out_len, ks_error *e);
+/* Inside the issue transaction: every attachment of document `id` receives the organisation's
+ * attachment signature (number and time, top right of page 1; requirements §4.3) with the seal
+ * token `label`, at the level of `seal`; its signed version is stored beside the original. */
+ks_status docs_seal_attachments(kysod_req *r, int64_t id, const char *label,
+                                const ks_sign_opts *seal, const char *number, ks_error *e);
+/* 0 (DOCX) or 1 (ODT) for their Content-Types, -1 for any other (api_jobs.c). */
+int docs_office_kind(const char *content_type);
+/* POST /documents with a DOCX or ODT: refused with the reason when it is not what it says or a
+ * password protects it; else stored and queued for conversion (202 with the job). `params`
+ * (borrowed) holds the document's metadata for when the PDF exists. */
+int docs_convert_upload(kysod_req *r, int kind, int64_t agency, json_t *params);
+/* The signer kept for an uploaded signed document ("" when none). */
+void docs_external_signer(kysod_req *r, int64_t id, char out[256]);
 /* Reads images_dir/<kind>-<id>.png (the person's signature image, kind "user", or the agency's
  * seal, kind "agency"); *out malloc'd (api_docs_sign.c). */
 ks_status docs_read_image(const kysod_config *c, const char *kind, int64_t id, uint8_t **out,

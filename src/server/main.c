@@ -213,6 +213,11 @@ int main(int argc, char **argv)
         kysod_close(&srv);
         return EXIT_INPUT;
     }
+    if (kysod_jobs_start(&srv, &e) != KS_OK) { /* DOCX/ODT conversions in the background */
+        die("jobs", &e);
+        kysod_close(&srv);
+        return EXIT_INPUT;
+    }
     json_t *f = json_pack("{s:s, s:i, s:s, s:i}", "listen", srv.cfg.listen_host, "port", srv.port,
                           "db", ks_db_pool_kind(srv.pool) == KS_DB_PG ? "postgresql" : "sqlite",
                           "threads", srv.cfg.threads);
@@ -230,6 +235,7 @@ int main(int argc, char **argv)
     }
     while (!stop_flag)
         pause();
+    kysod_jobs_stop(&srv);
     kysod_stop(&srv);
     kysod_log(&srv, "info", "kysod stopped", NULL);
     kysod_close(&srv);

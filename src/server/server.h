@@ -88,6 +88,7 @@ typedef struct kysod {
     struct kysod_token_cache *tokens; /* server-side tokens' sessions (token_cache.h) */
     struct kysod_fed *fed;            /* between servers: peers and the queue's worker (fed.h) */
     struct kysod_events *events;      /* the notification streams (fed.h) */
+    struct kysod_jobs *jobs;          /* background conversions (jobs.c); NULL when not started */
 } kysod;
 
 typedef struct kysod_req {
@@ -270,6 +271,19 @@ int api_openapi(kysod_req *r);
 int api_roles(kysod_req *r);
 int api_agencies_list(kysod_req *r);
 int api_agency_create(kysod_req *r);
+int api_agency_seal_level(kysod_req *r);
+int api_doc_version_add(kysod_req *r);
+int api_doc_version_get(kysod_req *r);
+int api_doc_attachment_add(kysod_req *r);
+int api_doc_attachment_list(kysod_req *r);
+int api_attachment_pdf(kysod_req *r);
+int api_dlv_attachments(kysod_req *r);
+int api_doc_metadata(kysod_req *r);
+int api_job_get(kysod_req *r);
+/* Background jobs (jobs.c): convert_max workers converting DOCX/ODT uploads with LibreOffice. */
+ks_status kysod_jobs_start(kysod *srv, ks_error *err);
+void kysod_jobs_stop(kysod *srv); /* kills running conversions; their jobs are queued again */
+void kysod_jobs_wake(kysod *srv);
 int api_agency_get(kysod_req *r);
 int api_agency_update(kysod_req *r);
 int api_agency_delete(kysod_req *r);

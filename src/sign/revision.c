@@ -58,6 +58,37 @@ static ks_status put_sig_text(ks_buf *b, ks_pdf_update *u, uint32_t num, bool en
     return st;
 }
 
+/* The FieldMDP signature reference (ISO 32000-2 §12.8.1 Table 255, §12.8.2.4): which form
+ * fields a later revision may no longer change once this signature is made. */
+static ks_status put_lock(ks_buf *b, ks_pdf_update *u, uint32_t num, bool encrypted,
+                          const ks_sign_opts *o, ks_error *err)
+{
+    static const char *const actions[] = {"", "All", "Include", "Exclude"};
+    if (o->lock == KS_SIGN_LOCK_NONE)
+        return KS_OK;
+    if ((unsigned)o->lock > KS_SIGN_LOCK_EXCLUDE ||
+        (o->lock != KS_SIGN_LOCK_ALL && (!o->lock_fields || !o->lock_count)))
+        return ks_error_set(err, KS_E_USAGE,
+                            N_("a FieldMDP lock that includes or excludes fields needs their "
+                               "names"));
+    ks_buf_printf(b,
+                  " /Reference [<< /Type /SigRef /TransformMethod /FieldMDP /DigestMethod /SHA256"
+                  " /TransformParams << /Type /TransformParams /V /1.2 /Action /%s",
+                  actions[o->lock]);
+    if (o->lock != KS_SIGN_LOCK_ALL) {
+        ks_buf_puts(b, " /Fields [");
+        for (size_t i = 0; i < o->lock_count; i++) {
+            ks_buf_puts(b, i ? " " : "");
+            ks_status st = put_sig_text(b, u, num, encrypted, o->lock_fields[i], err);
+            if (st != KS_OK)
+                return st;
+        }
+        ks_buf_puts(b, "]");
+    }
+    ks_buf_puts(b, " >> >>]");
+    return b->failed ? nomem(err) : KS_OK;
+}
+
 static ks_status build_sig_dict(const ks_sig_rev_params *p, ks_pdf_update *u, uint32_t num,
                                 bool encrypted, ks_buf *b, ks_error *err)
 {
@@ -92,6 +123,9 @@ static ks_status build_sig_dict(const ks_sig_rev_params *p, ks_pdf_update *u, ui
                 return st;
         }
         ks_buf_puts(b, " /Prop_Build << /App << /Name /kyso >> >>");
+        ks_status st = put_lock(b, u, num, encrypted, o, err);
+        if (st != KS_OK)
+            return st;
     }
     ks_buf_puts(b, " >>");
     return b->failed ? nomem(err) : KS_OK;

@@ -136,6 +136,31 @@ static const migration MIGRATIONS[] = {
      " deadline TEXT NOT NULL DEFAULT '', note TEXT NOT NULL DEFAULT '',"
      " created_at @INT@ NOT NULL, UNIQUE(agency_id, year, number));",
      "SELECT 1", "SELECT 1"},
+    /* The outgoing workflow completed (wfcore, issue 13): the level of an agency's seal
+     * signature ('' = B-T with the configured TSA, else B-B; 'B-LT' or 'B-LTA'), and the
+     * signer of a document uploaded already signed, the attachments of a document, and the
+     * background conversion jobs of DOCX/ODT uploads. */
+    {3,
+     "ALTER TABLE agencies ADD COLUMN seal_level TEXT NOT NULL DEFAULT '';"
+     /* a PDF signed elsewhere and uploaded: who signed it, as its verification names them */
+     "ALTER TABLE documents ADD COLUMN external_signer TEXT NOT NULL DEFAULT '';"
+     /* attachments and appendices in files of their own (requirements §4.3), each sealed with
+      * the attachment signature at issue (signed_sha256) */
+     "CREATE TABLE doc_attachments(id @ID@, document_id @INT@ NOT NULL REFERENCES documents(id),"
+     " kind TEXT NOT NULL, name TEXT NOT NULL, sha256 TEXT NOT NULL, size @INT@ NOT NULL,"
+     " pages @INT@ NOT NULL, signed_sha256 TEXT NOT NULL DEFAULT '', author_id @INT@"
+     " REFERENCES users(id), created_at @INT@ NOT NULL);"
+     "CREATE INDEX doc_attachments_doc ON doc_attachments(document_id, id);"
+     /* background jobs: a DOCX/ODT upload converted to PDF by LibreOffice (params: the
+      * document's metadata as JSON; error and error_en when it failed) */
+     "CREATE TABLE jobs(id @ID@, kind TEXT NOT NULL, state TEXT NOT NULL,"
+     " progress @INT@ NOT NULL DEFAULT 0, agency_id @INT@ NOT NULL REFERENCES agencies(id),"
+     " user_id @INT@ NOT NULL REFERENCES users(id), input_sha256 TEXT NOT NULL,"
+     " input_kind TEXT NOT NULL, params TEXT NOT NULL, error TEXT NOT NULL DEFAULT '',"
+     " error_en TEXT NOT NULL DEFAULT '', document_id @INT@ REFERENCES documents(id),"
+     " created_at @INT@ NOT NULL, started_at @INT@, updated_at @INT@ NOT NULL);"
+     "CREATE INDEX jobs_state ON jobs(state, id)",
+     "SELECT 1", "SELECT 1"},
     /* Copies, the follow-up register and closed registers (issue 13, branch copies): the copy
      * register (SAO Y, SAO LỤC, TRÍCH SAO; its own series per agency and year), the progress of
      * each registered incoming document with its history, and a register's year once closed

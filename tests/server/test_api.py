@@ -92,8 +92,9 @@ def test_auth(k, adm, ids, users):
     c.lang = "en"
     st, j = c.sign_in("a.drafter", "wrong-password")
     check("wrong" in j["error"]["message"], "message in English: " + j["error"]["message"])
-    # back-off: the 5th failure starts it; then even the right password waits
-    for _ in range(3):
+    # back-off: the 5th failure starts it (1 s), the 6th doubles it (2 s: room for a loaded
+    # machine's slow password hash); then even the right password waits
+    for _ in range(4):
         st, j = c.sign_in("a.drafter", "wrong-password")
     st, j = c.sign_in("a.drafter", "pw-a.drafter-0123")
     ok(st, j, 429, "back-off after 5 failures")
@@ -452,6 +453,7 @@ def test_bad_input(k, adm, ids):
 DOC_STEP_ROLE = {("POST", V + "/documents"): "drafter", ("POST", "submit"): "drafter",
                  ("POST", "review"): "unit_head", ("POST", "format-check"): "format_checker",
                  ("POST", "sign"): "signer", ("POST", "issue"): "clerk", ("POST", "send"): "clerk",
+                 ("POST", "versions"): "drafter", ("POST", "attachments"): "drafter",
                  ("POST", "recall"): "clerk",
                  # copies and closing a register's year (branch copies)
                  ("POST", "copies"): "clerk", ("POST", V + "/registers/outgoing/close"): "clerk",
@@ -471,6 +473,8 @@ def expected(access, role_key, method, path):
     reg = role_key == "dost.registration_officer"
     role = role_key.split(".", 1)[1] if role_key.startswith("a.") else None
     member = role is not None
+    if path.startswith(V + "/jobs/{id}") or path.startswith(V + "/attachments/{id}"):
+        return 404  # the matrix city has none (test_wfcore*.py walk them, with roles)
     if access == "authenticated":
         return "ok"
     if access == "city_admin":

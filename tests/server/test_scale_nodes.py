@@ -162,7 +162,7 @@ def main():
     pg = PgCluster()
     db = pg.fresh_db("kysod_nodes")
     dbh = Db(db, pg)
-    conf = (f"blob_dir = {w}/blobs\npkcs11_module = {mod}\npkcs11_pin_dir = {w}/pins\n"
+    conf = (f"blob_dir = {w}/blobs\ntrust_anchors = {w}/ca.pem\npkcs11_module = {mod}\npkcs11_pin_dir = {w}/pins\n"
             f"images_dir = {w}/img\nthreads = 4\ndb_pool = 8\nlog_level = warn\n")
     a = Kysod(db, w + "/a", conf)
     # Each node has its own token store, as each node has its own HSM client: SoftHSM2 rewrites

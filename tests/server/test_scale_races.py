@@ -71,7 +71,7 @@ def main():
     if not os.path.exists(count):
         raise SystemExit("FAIL: build/tests/kyso_p11_count.so not built")
     os.environ.update(KYSO_COUNT_REAL=mod, KYSO_COUNT_FILE=w + "/p11-calls")
-    k = Kysod(db, w + "/k", f"blob_dir = {w}/blobs\npkcs11_module = {count}\npkcs11_pin_dir = {w}/pins\n"
+    k = Kysod(db, w + "/k", f"blob_dir = {w}/blobs\ntrust_anchors = {w}/ca.pem\npkcs11_module = {count}\npkcs11_pin_dir = {w}/pins\n"
               f"images_dir = {w}/img\nthreads = 4\ndb_pool = 8\n")
     try:
         org = setup_agencies(k, w, pems, [("G02", "Ủy ban nhân dân thành phố Hải Phòng", "seal0")],

@@ -41,7 +41,7 @@ def main():
         db = pg.fresh_db("kysod_year")
     else:
         db = "sqlite:" + w + "/kysod.db"
-    base = (f"blob_dir = {w}/blobs\npkcs11_module = {mod}\npkcs11_pin_dir = {w}/pins\n"
+    base = (f"blob_dir = {w}/blobs\ntrust_anchors = {w}/ca.pem\npkcs11_module = {mod}\npkcs11_pin_dir = {w}/pins\n"
             f"images_dir = {w}/img\n")
 
     # the knob is refused without the test flag, naming it
