@@ -170,9 +170,12 @@ test('a decision from the drafter to two wards, every step through the screens',
   await clerk.getByLabel(vi('step.send_search')).fill('G02.35');
   await clerk.getByLabel(/Phường Hồng Bàng/i).check();
   await clerk.getByLabel(/Phường Lê Chân/i).check();
+  // and a ward on another kysod (branch fedui): its code typed, offered as an edXML recipient
+  await clerk.getByLabel(vi('step.send_search')).fill('H24.6');
+  await clerk.getByLabel(vi('fedui.send_remote', { code: 'H24.6' })).check();
   await assertLabelled(clerk, 'send');
   await shot(clerk, 'wf-desktop-send');
-  await clerk.getByRole('button', { name: vi('step.send', { n: 2 }) }).click();
+  await clerk.getByRole('button', { name: vi('step.send', { n: 3 }) }).click();
   await toastSays(clerk, 'step.sent');
   // The signed and sealed PDF, downloaded as a person would.
   const dl = clerk.waitForEvent('download');
@@ -325,4 +328,131 @@ test('the register filters: dates typed in the Vietnamese order', async () => {
   await shot(page, 'wf-desktop-register-filtered');
   await page.context().close();
   void DESKTOP; void execFileSync;
+});
+
+/* Issue 13 between servers (branch fedui): the walk's decision arrives again as an edXML package
+ * from another system (peer "other-srv", signed with the shared key as that kysod would sign it);
+ * ward 1's clerk finds it in "Văn bản đến" marked as from another system with its sender and
+ * verdict and registers it through the same form; then the sender's clerk sees every recipient
+ * with its state on the document page and recalls the document through the confirm dialog. */
+test('a document from another system registered in the UI; the sender recalls its own', async () => {
+  assert.ok(docId > 0, 'the walk ran first');
+  const { createHash, createHmac } = await import('node:crypto');
+  const { writeFileSync } = await import('node:fs');
+  const clerk = await person('vanthu');
+  const pdf = await clerk.evaluate(async (id) => {
+    const r = await fetch('/api/v1/documents/' + id + '/pdf');
+    return [...new Uint8Array(await r.arrayBuffer())];
+  }, docId);
+  writeFileSync(join(WORK, 'fed-in.pdf'), Buffer.from(pdf));
+  const FROM = 'Sở Nội vụ (hệ thống khác)';
+  const SUBJ = 'Công văn liên thông từ Sở Nội vụ';
+  const vn = new Date(Date.now() + 7 * 3600e3).toISOString().slice(0, 10);
+  execFileSync(KYSO, ['edxml', 'pack', '--from', 'H99', '--from-name', FROM, '--to', 'G02.35.01', '--number', '7',
+    '--notation', 'SNV-VP', '--date', vn, '--type-name', 'Công văn', '--subject', SUBJ, '--signer-name', 'Nguyễn Văn A',
+    '--attach', join(WORK, 'fed-in.pdf'), '-o', join(WORK, 'fed-in.edxml')]);
+  const body = readFileSync(join(WORK, 'fed-in.edxml'));
+  const path = '/api/v1/fed/packages', ts = String(Math.floor(Date.now() / 1000));
+  const msg = `kyso-fed-v1\nother-srv\n${ts}\n${path}\n${createHash('sha256').update(body).digest('hex')}`;
+  const sig = createHmac('sha256', Buffer.from(process.env.KYSO_WF_FEDKEY, 'hex')).update(msg).digest('hex');
+  const res = await fetch(BASE + path, { method: 'POST', body, headers: { 'content-type': 'application/xml',
+    'x-kyso-peer': 'other-srv', 'x-kyso-time': ts, 'x-kyso-signature': sig } });
+  assert.equal(res.status, 200, 'the peer package is taken: ' + await res.text());
+
+  // Ward 1's clerk: the remote arrival beside same-server ones, marked, then registered.
+  const hb = await person('vanthu.hb');
+  await hb.getByRole('link', { name: vi('nav.incoming'), exact: true }).click();
+  const row = hb.locator('table tbody tr', { hasText: SUBJ });
+  await row.waitFor();
+  const text = await row.textContent();
+  assert.match(text, new RegExp(vi('fedui.remote')), 'marked as from another system');
+  assert.match(text, new RegExp(FROM.replace(/[()]/g, '\\$&')), 'with the sending agency');
+  assert.match(text, new RegExp(vi('verdict.passed')), 'with the verdict of the check on arrival');
+  await shot(hb, 'wf-desktop-inbox-remote');
+  await row.getByRole('link').click();
+  await hb.getByText(vi('fedui.remote_intro', { from: FROM + ' (H99)' })).waitFor();
+  await hb.locator('.pdfbox--ok').nth(1).waitFor();
+  await hb.getByLabel(vi('dlv.assignee')).selectOption({ label: 'Tạ Văn Sơn — Công chức' });
+  await hb.getByLabel(vi('dlv.deadline_days')).fill('3');
+  await assertLabelled(hb, 'remote incoming');
+  await shot(hb, 'wf-desktop-incoming-remote');
+  const acc = hb.waitForRequest((r) => /\/fed\/inbox\/\d+\/accept$/.test(r.url()) && r.method() === 'POST');
+  await hb.getByRole('button', { name: vi('dlv.accept_button') }).click();
+  await acc;
+  await toastSays(hb, 'dlv.accepted');
+  // the same incoming series as the walk's delivery (number 1): this is number 2
+  await hb.getByText(new RegExp(vi('fedui.number') + ':\\s*2')).waitFor();
+  await hb.context().close();
+
+  // Server B: its ward's clerk finds the walk's decision, sent by A as edXML, and registers it.
+  const B = process.env.KYSO_WF_B_URL;
+  const nq = await newPage(browser, {});
+  nq.setDefaultTimeout(20_000);
+  await nq.goto(B + '/');
+  await nq.getByLabel(vi('signin.login')).fill('vanthu.nq');
+  await nq.getByLabel(vi('signin.password')).fill(USERS['vanthu.nq']);
+  await nq.getByRole('button', { name: vi('signin.submit'), exact: true }).click();
+  await nq.locator('#page-title').waitFor();
+  const brow = nq.locator('table tbody tr', { hasText: SUMMARY.slice(0, 30) });
+  for (let i = 0; i < 40 && await brow.count() === 0; i++) { // A's worker posts it within seconds
+    await nq.waitForTimeout(500);
+    await nq.evaluate(() => { location.hash = '#/incoming?tab=received&t=' + Date.now(); });
+  }
+  await brow.waitFor();
+  assert.match(await brow.textContent(), new RegExp(vi('fedui.remote')));
+  assert.match(await brow.textContent(), /01\/QĐ-UBND/);
+  assert.match(await brow.textContent(), new RegExp(vi('verdict.passed')), 'B verified the signatures on arrival');
+  await shot(nq, 'wf-desktop-serverb-inbox');
+  await brow.getByRole('link').click();
+  await nq.locator('.pdfbox--ok').nth(1).waitFor();
+  await nq.getByLabel(vi('dlv.assignee')).selectOption({ label: 'Lý Văn Bình — Công chức' });
+  await nq.getByRole('button', { name: vi('dlv.accept_button') }).click();
+  await toastSays(nq, 'dlv.accepted');
+  await nq.getByText(new RegExp(vi('fedui.number') + ':\\s*1')).waitFor();
+  await shot(nq, 'wf-desktop-serverb-accepted');
+
+  // The sender's clerk: every recipient with its state; the recall needs a reason and a confirm.
+  const h24 = (rs) => rs.find((x) => x.to_code === 'H24.6');
+  for (let i = 0; i < 60; i++) { // B's statuses (accepted, assigned) come back through A's queue
+    const rs = (await clerk.evaluate(async (id) => (await (await fetch('/api/v1/documents/' + id + '/deliveries')).json()).items, docId));
+    if (['accepted', 'assigned'].includes(h24(rs)?.state)) break;
+    await clerk.waitForTimeout(500);
+  }
+  await clerk.evaluate((id) => { location.hash = '#/documents/' + id; }, docId);
+  const remoteLi = clerk.locator('.answers--doc li[data-via="edxml"]');
+  await remoteLi.waitFor();
+  assert.match(await remoteLi.textContent(), new RegExp(vi('fedui.via.edxml')));
+  assert.match(await remoteLi.textContent(), new RegExp(vi('fedui.rstate.assigned') + '|' + vi('fedui.rstate.accepted')));
+  // the latest status's text: "Số đến: 1" (accepted), then the deadline (assigned)
+  assert.match(await remoteLi.textContent(), /Số đến: 1|\d{4}-\d\d-\d\d/);
+  const list = clerk.locator('.answers--doc');
+  await list.waitFor();
+  assert.equal(await list.locator('li').count(), 3, 'both wards here and the ward on server B listed');
+  assert.match(await list.textContent(), new RegExp(vi('fedui.number_is', { n: 1 })), 'the accepting ward\'s số đến');
+  assert.match(await list.textContent(), new RegExp(REASON), 'the rejecting ward\'s reason');
+  await clerk.getByRole('button', { name: vi('fedui.recall') }).click();
+  const dlg = clerk.getByRole('dialog', { name: vi('fedui.recall') });
+  await dlg.waitFor();
+  await dlg.getByRole('button', { name: vi('fedui.recall_confirm') }).click();
+  await dlg.getByText(vi('fedui.recall_reason_required')).waitFor();
+  await dlg.getByLabel(vi('fedui.recall_reason')).fill('Ban hành nhầm phiên bản');
+  await assertLabelled(clerk, 'recall dialog');
+  await shot(clerk, 'wf-desktop-recall');
+  await dlg.getByRole('button', { name: vi('fedui.recall_confirm') }).click();
+  await toastSays(clerk, 'fedui.recalled');
+  await clerk.locator('.answers--doc li[data-state="recalled"]').first().waitFor();
+  await clerk.getByText(vi('doc.state.recalled')).first().waitFor();
+  assert.equal(await clerk.getByRole('button', { name: vi('fedui.recall') }).count(), 0, 'no second recall');
+  // server B destroys its copy: the entry stays, recalled, with no PDF
+  for (let i = 0; i < 60; i++) {
+    const st = await nq.evaluate(async () => (await (await fetch('/api/v1/fed/inbox')).json()).items[0]?.state);
+    if (st === 'recalled') break;
+    await nq.waitForTimeout(500);
+  }
+  await nq.reload();
+  await nq.getByText(vi('fedui.destroyed')).waitFor();
+  await shot(nq, 'wf-desktop-serverb-recalled');
+  await nq.context().close();
+  await shot(clerk, 'wf-desktop-doc-recalled');
+  await clerk.context().close();
 });

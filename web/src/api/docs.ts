@@ -3,7 +3,7 @@
 import { API_BASE, request } from './client';
 import type { Page } from './types';
 
-export type DocState = 'draft' | 'review' | 'format_check' | 'signing' | 'signed' | 'issued' | 'sent';
+export type DocState = 'draft' | 'review' | 'format_check' | 'signing' | 'signed' | 'issued' | 'sent' | 'recalled';
 export const DOC_STATES: DocState[] = ['draft', 'review', 'format_check', 'signing', 'signed', 'issued', 'sent'];
 export type Urgency = 'normal' | 'urgent' | 'very_urgent' | 'express';
 export const URGENCIES: Urgency[] = ['normal', 'urgent', 'very_urgent', 'express'];
@@ -46,7 +46,33 @@ export interface Delivery {
   verdict: string; reason: string | null; sent_at: string; decided_at: string | null; version: number;
   doc_type: string; summary: string; symbol: string | null; number: number | null; issued_at: string | null;
   verify_report?: VerifyReport | string | null;
+  /* set on documents from another server (GET /fed/inbox): no local sending agency */
+  remote?: boolean; from_name?: string; from_code?: string;
 }
+
+/* A document another kysod sent here (GET /fed/inbox). */
+export interface FedItem {
+  id: number; edxml_document: string; to_agency_id: number; from_code: string; from_name: string;
+  symbol: string | null; doc_date: string | null; doc_type: string; summary: string; verdict: string;
+  state: 'received' | 'accepted' | 'rejected' | 'done' | 'recalled'; reason: string | null;
+  number: number | null; received_at: string; decided_at: string | null; recalled_at: string | null;
+  recall_reason: string | null; version?: number; verify_report?: VerifyReport | string | null;
+}
+/* One recipient of a sent document, here (`local`) or on a peer (`edxml`). */
+export interface Recipient {
+  id: number; via: 'local' | 'edxml'; to_code: string; to_name?: string; state: string;
+  reason: string | null; detail?: string | null; number?: number | null; peer?: string;
+  sent_at: string; decided_at?: string | null; updated_at?: string | null; recalled_at?: string | null;
+}
+
+/* The fed inbox entry in the shape of a same-server delivery, for the screens they share. */
+export const fedAsDelivery = (f: FedItem): Delivery => ({
+  id: f.id, document_id: 0, from_agency_id: 0, to_agency_id: f.to_agency_id,
+  state: f.state as DeliveryState, verdict: f.verdict, reason: f.reason ?? f.recall_reason,
+  sent_at: f.received_at, decided_at: f.decided_at ?? f.recalled_at, version: f.version ?? 0,
+  doc_type: f.doc_type, summary: f.summary, symbol: f.symbol, number: f.number, issued_at: f.doc_date,
+  verify_report: f.verify_report ?? null, remote: true, from_name: f.from_name, from_code: f.from_code,
+});
 
 export interface OutEntry {
   id: number; document_id: number; series: string; year: number; number: number; symbol: string;
@@ -89,6 +115,14 @@ export const docsApi = {
   accept: (id: number, body: { assignee_id?: number; deadline_days?: number; note?: string }) =>
     request<Delivery>('POST', `/deliveries/${id}/accept`, { body }),
   reject: (id: number, reason: string) => request<Delivery>('POST', `/deliveries/${id}/reject`, { body: { reason } }),
+  fedInbox: (q: Q) => request<Page<FedItem>>('GET', '/fed/inbox', { query: { limit: 200, ...q } }),
+  fedItem: (id: number) => request<FedItem>('GET', `/fed/inbox/${id}`),
+  fedPdfUrl: (id: number) => `${API_BASE}/fed/inbox/${id}/pdf`,
+  fedAccept: (id: number, body: { assignee_id?: number; deadline_days?: number; note?: string }) =>
+    request<FedItem>('POST', `/fed/inbox/${id}/accept`, { body }),
+  fedReject: (id: number, reason: string) => request<FedItem>('POST', `/fed/inbox/${id}/reject`, { body: { reason } }),
+  recipients: (docId: number) => request<{ items: Recipient[] }>('GET', `/documents/${docId}/deliveries`),
+  recall: (docId: number, reason: string) => request<unknown>('POST', `/documents/${docId}/recall`, { body: { reason } }),
 
   outgoing: (q: Q) => request<Page<OutEntry>>('GET', '/registers/outgoing', { query: { limit: 500, ...q } }),
   incoming: (q: Q) => request<Page<InEntry>>('GET', '/registers/incoming', { query: { limit: 500, ...q } }),

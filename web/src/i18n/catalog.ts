@@ -1,12 +1,14 @@
 // The UI's message catalogue: Vietnamese (NFC) first, English second. {name} is a parameter.
 // Every string a person reads is here; `npm run check-strings` checks the components use only it.
 import { catalogFed } from './catalog_fed';
+import { catalogFedui } from './catalog_fedui';
 import { catalogCopies } from './catalog_copies';
 import { catalogTokensrv } from './catalog_tokensrv';
 import { catalogWfui } from './catalog_wfui';
 
 export const catalog = {
   ...catalogFed,
+  ...catalogFedui,
   ...catalogCopies,
   ...catalogTokensrv,
   ...catalogWfui,

@@ -4,13 +4,13 @@
 // the signer's signature (server-side token, the image's place movable); the clerk's number,
 // seal and register entry; the sending to agencies by mã định danh; then each recipient's answer.
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { docsApi, parseReport, type Delivery, type Doc, type Finding, type FormatReport, type SignPosition } from '../api/docs';
+import { docsApi, parseReport, type Delivery, type Recipient, type Doc, type Finding, type FormatReport, type SignPosition } from '../api/docs';
 import { api } from '../api/endpoints';
 import type { User } from '../api/types';
 import { useAsync } from '../components/async';
 import { useErrorText } from '../components/form';
 import { PdfView, type PdfBox, type PdfInfo, type PdfRect } from '../components/pdfview';
-import { Badge, Button, Card, DefList, FormError, Loading, Notice, PageHeader, TextArea, TextField } from '../components/ui';
+import { Badge, Button, Card, DefList, Dialog, FormError, Loading, Notice, PageHeader, TextArea, TextField } from '../components/ui';
 import { formatDate, formatDateTime } from '../format';
 import { isMsgId, useI18n, type MsgId } from '../i18n/i18n';
 import { hasOptionalRoute } from '../optional_routes';
@@ -27,8 +27,11 @@ export function DocumentPage({ id }: { id: number }) {
   const data = useAsync(async () => {
     const d = await docsApi.get(id);
     const people = await api.users({ agency_id: d.agency_id }).then((p) => p.items).catch(() => [] as User[]);
-    const sent = d.state === 'sent' ? (await docsApi.deliveries({ agency_id: d.agency_id })).items.filter((x) => x.document_id === id) : [];
-    return { d, people, sent };
+    const out = d.state === 'sent' || d.state === 'recalled';
+    const sent = out ? (await docsApi.deliveries({ agency_id: d.agency_id })).items.filter((x) => x.document_id === id) : [];
+    // every recipient, on this server and on other servers (edXML), with its status
+    const recips = out ? (await docsApi.recipients(id)).items : [];
+    return { d, people, sent, recips };
   }, [id]);
   const [findings, setFindings] = useState<Finding[] | null>(null);
   const [place, setPlace] = useState<PdfRect | null>(null);
@@ -64,7 +67,8 @@ export function DocumentPage({ id }: { id: number }) {
       <div class="docgrid">
         <div class="docgrid__side">
           <StepCard d={d} findings={findings} setFindings={setFindings} place={moved ? place : null} onDone={reload} errText={errText} />
-          {d.state === 'sent' ? <Recipients rows={data.data?.sent ?? []} /> : null}
+          {d.state === 'sent' || d.state === 'recalled' ? <Recipients rows={data.data?.recips ?? []} /> : null}
+          {d.state === 'sent' && hasRole(me, 'clerk', d.agency_id) ? <Recall d={d} onDone={reload} /> : null}
           <Card title={t('doc.metadata')}>
             <DefList items={[
               [t('doc.agency'), agency?.name ?? ''],
@@ -209,12 +213,25 @@ function StepCard(props: {
   } else if (d.state === 'issued' && hasRole(me, 'clerk', ag)) {
     const term = q.trim().toLowerCase();
     const cands = agencies.filter((a) => a.id !== ag && a.code && (!term || (a.name + ' ' + a.code + ' ' + (a.short_name ?? '')).toLowerCase().includes(term)));
+    // A code no agency here has: an agency on another system (edXML); kysod refuses codes no peer serves.
+    const typed = q.trim().toUpperCase();
+    const known = (c: string) => agencies.some((a) => a.code === c);
+    const remote = [...to.filter((c) => !known(c)), ...(/^[A-Z]\d{2}(\.[0-9A-Z]+)*$/.test(typed) && !known(typed) && !to.includes(typed) ? [typed] : [])];
     body = <>
       <p>{t('step.send_intro')}</p>
       <TextField label={t('step.send_search')} name="recipient_search" type="search" value={q} onInput={setQ} hint={t('step.send_search_hint')} />
       <fieldset class="checklist">
         <legend>{t('step.send_to')}</legend>
-        {cands.length === 0 ? <p class="empty">{t('step.send_none')}</p> : cands.map((a) => (
+        {remote.map((c) => (
+          <label key={'r' + c} class="check">
+            <input type="checkbox" checked={to.includes(c)} onChange={(e) => {
+              const on = (e.currentTarget as HTMLInputElement).checked;
+              setTo((prev) => on ? [...prev, c] : prev.filter((x) => x !== c));
+            }} />
+            <span>{t('fedui.send_remote', { code: c })}</span>
+          </label>
+        ))}
+        {cands.length === 0 && remote.length === 0 ? <p class="empty">{t('step.send_none')}</p> : cands.map((a) => (
           <label key={a.id} class="check">
             <input type="checkbox" checked={to.includes(a.code)} onChange={(e) => {
               const on = (e.currentTarget as HTMLInputElement).checked;
@@ -241,23 +258,65 @@ function StepCard(props: {
 
 const round = (x: number) => Math.round(x * 100) / 100;
 
-function Recipients({ rows }: { rows: Delivery[] }) {
+const recipTone = (s: string): 'ok' | 'bad' | 'warn' | 'info' =>
+  s === 'accepted' || s === 'assigned' || s === 'done' ? 'ok' : s === 'rejected' || s === 'failed' || s === 'recalled' ? 'bad' : s === 'recall_requested' || s === 'recall_refused' ? 'warn' : 'info';
+
+function Recipients({ rows }: { rows: Recipient[] }) {
   const { t, lang } = useI18n();
-  const { agencies } = useSession();
   return (
     <Card title={t('doc.recipients_status')}>
       {rows.length === 0 ? <p class="empty">{t('common.none')}</p> : (
         <ul class="answers answers--doc">
-          {rows.map((r) => (
-            <li key={r.id} data-state={r.state}>
-              <strong>{agencies.find((a) => a.id === r.to_agency_id)?.name ?? '#' + r.to_agency_id}</strong>
-              {' '}<Badge tone={r.state === 'accepted' ? 'ok' : r.state === 'rejected' ? 'bad' : 'info'}>{t(('dlv.state.' + r.state) as MsgId)}</Badge>
-              <span class="muted small"> · {formatDateTime(r.decided_at ?? r.sent_at, lang)}</span>
-              {r.reason ? <p><span class="muted">{t('dlv.reason')}:</span> {r.reason}</p> : null}
-            </li>
-          ))}
+          {rows.map((r) => {
+            const sk = 'fedui.rstate.' + r.state;
+            return (
+              <li key={r.via + r.id} data-state={r.state} data-via={r.via}>
+                <strong>{r.to_name || r.to_code}</strong>
+                {' '}<Badge tone="info">{t(('fedui.via.' + r.via) as MsgId)}</Badge>
+                {' '}<Badge tone={recipTone(r.state)}>{isMsgId(sk) ? t(sk) : r.state}</Badge>
+                {r.number ? <span class="small"> · {t('fedui.number_is', { n: r.number })}</span> : null}
+                <span class="muted small"> · {formatDateTime(r.recalled_at ?? r.decided_at ?? r.updated_at ?? r.sent_at, lang)}</span>
+                {r.reason ? <p><span class="muted">{t(r.state === 'rejected' ? 'dlv.reason' : 'fedui.status_text')}:</span> {r.reason}</p> : null}
+                {r.detail && r.state === 'failed' ? <p class="muted small">{r.detail}</p> : null}
+              </li>
+            );
+          })}
         </ul>
       )}
+    </Card>
+  );
+}
+
+/* Thu hồi: the sender's clerk recalls a sent document, with a reason, confirmed in a dialog. */
+function Recall({ d, onDone }: { d: Doc; onDone: () => void }) {
+  const { t } = useI18n();
+  const { notify } = useSession();
+  const errText = useErrorText();
+  const [open, setOpen] = useState(false);
+  const [reason, setReason] = useState('');
+  const [err, setErr] = useState<string | null>(null);
+  const [reasonErr, setReasonErr] = useState<string | undefined>(undefined);
+  const [busy, setBusy] = useState(false);
+  const go = async () => {
+    if (!reason.trim()) { setReasonErr(t('fedui.recall_reason_required')); return; }
+    setErr(null); setBusy(true);
+    try { await docsApi.recall(d.id, reason.trim()); notify(t('fedui.recalled')); setOpen(false); onDone(); } catch (e) { setErr(errText(e)); }
+    setBusy(false);
+  };
+  return (
+    <Card title={t('fedui.recall')}>
+      <Button kind="danger" onClick={() => setOpen(true)}>{t('fedui.recall')}</Button>
+      {open ? (
+        <Dialog title={t('fedui.recall')} onClose={() => setOpen(false)}>
+          <p>{t('fedui.recall_intro')}</p>
+          <FormError message={err} />
+          <TextArea label={t('fedui.recall_reason')} name="recall_reason" value={reason} onInput={(v) => { setReason(v); setReasonErr(undefined); }} rows={2} error={reasonErr} />
+          <div class="form-actions form-actions--start">
+            <Button kind="danger" busy={busy} onClick={() => void go()}>{t('fedui.recall_confirm')}</Button>
+            <Button kind="secondary" onClick={() => setOpen(false)}>{t('action.cancel')}</Button>
+          </div>
+        </Dialog>
+      ) : null}
     </Card>
   );
 }

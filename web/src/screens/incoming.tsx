@@ -4,7 +4,7 @@
 // places outlined on the pages in the colour of their verdict; the clerk accepts (assignee,
 // deadline in working days shown as a date) or rejects with a reason chosen or written.
 import { useState } from 'preact/hooks';
-import { docsApi, parseVerify, type Delivery, type VerifyChange, type VerifyReport, type VerifySignature } from '../api/docs';
+import { docsApi, fedAsDelivery, parseVerify, type Delivery, type VerifyChange, type VerifyReport, type VerifySignature } from '../api/docs';
 import { api } from '../api/endpoints';
 import type { User } from '../api/types';
 import { useAsync } from '../components/async';
@@ -20,6 +20,8 @@ import { NotFound } from './errors';
 
 type Tab = 'received' | 'accepted' | 'rejected';
 const TABS: Tab[] = ['received', 'accepted', 'rejected'];
+// Handled documents stay with the accepted ones; recalled ones with the rejected (no longer held).
+const tabOf = (s: string): string => s === 'done' ? 'accepted' : s === 'recalled' ? 'rejected' : s;
 
 export const verdictTone = (v: string): 'ok' | 'bad' | 'warn' =>
   v === 'TOTAL-PASSED' ? 'ok' : v === 'TOTAL-FAILED' || v === 'UNSIGNED' ? 'bad' : 'warn';
@@ -30,27 +32,32 @@ export function Incoming({ route }: { route: Route }) {
   const { t, lang } = useI18n();
   const { me, agencies } = useSession();
   const tab = (TABS as string[]).includes(route.query.get('tab') ?? '') ? (route.query.get('tab') as Tab) : 'received';
-  const data = useAsync(() => docsApi.deliveries({ agency_id: me.user.agency_id }), [me.user.agency_id]);
+  // Same-server deliveries and documents from other servers (edXML, GET /fed/inbox) in one list.
+  const data = useAsync(async () => {
+    const [loc, rem] = await Promise.all([docsApi.deliveries({ agency_id: me.user.agency_id }),
+      docsApi.fedInbox({ agency_id: me.user.agency_id }).catch(() => ({ items: [] }))]);
+    return { items: [...loc.items, ...rem.items.map(fedAsDelivery)].sort((a, b) => b.sent_at.localeCompare(a.sent_at)) };
+  }, [me.user.agency_id]);
   const all = (data.data?.items ?? []).filter((x) => x.to_agency_id === me.user.agency_id);
-  const rows = all.filter((x) => x.state === tab);
-  const from = (id: number) => agencies.find((a) => a.id === id)?.name ?? '#' + id;
+  const rows = all.filter((x) => tabOf(x.state) === tab);
+  const from = (r: Delivery) => r.remote ? (r.from_name || r.from_code || '') : agencies.find((a) => a.id === r.from_agency_id)?.name ?? '#' + r.from_agency_id;
   return (
     <div>
       <PageHeader title={t('incoming.title')} subtitle={agencies.find((a) => a.id === me.user.agency_id)?.name} />
       <nav class="tabs" aria-label={t('incoming.tabs')}>
         {TABS.map((x) => (
           <a key={x} href={'#/incoming?tab=' + x} aria-current={tab === x ? 'page' : undefined} class={'tab' + (tab === x ? ' is-active' : '')}>
-            {t(('incoming.tab.' + x) as MsgId)} <span class="tab__n">{data.data ? all.filter((d) => d.state === x).length : ''}</span>
+            {t(('incoming.tab.' + x) as MsgId)} <span class="tab__n">{data.data ? all.filter((d) => tabOf(d.state) === x).length : ''}</span>
           </a>
         ))}
       </nav>
       <Card>
         {data.loading ? <Loading /> : (
-          <Table<Delivery> caption={t(('incoming.tab.' + tab) as MsgId)} captionHidden rows={rows} rowKey={(r) => r.id} empty={t('incoming.empty')}
+          <Table<Delivery> caption={t(('incoming.tab.' + tab) as MsgId)} captionHidden rows={rows} rowKey={(r) => (r.remote ? 'r' : '') + r.id} empty={t('incoming.empty')}
             columns={[
-              { key: 'summary', label: t('doc.summary'), render: (r) => <a href={'#/incoming/' + r.id} class="doclink"><strong>{r.doc_type}</strong> {r.summary}</a> },
+              { key: 'summary', label: t('doc.summary'), render: (r) => <a href={'#/incoming/' + (r.remote ? 'r' : '') + r.id} class="doclink"><strong>{r.doc_type}</strong> {r.summary}</a> },
               { key: 'symbol', label: t('doc.symbol'), class: 'nowrap', render: (r) => r.symbol ?? '' },
-              { key: 'from', label: t('dlv.from'), render: (r) => from(r.from_agency_id) },
+              { key: 'from', label: t('dlv.from'), render: (r) => <>{from(r)}{r.remote ? <> <Badge tone="info">{t('fedui.remote')}</Badge></> : null}{r.state !== tab ? <> <Badge tone="warn">{t(('dlv.state.' + r.state) as MsgId)}</Badge></> : null}</> },
               { key: 'verdict', label: t('dlv.verdict'), render: (r) => <Badge tone={verdictTone(r.verdict)}>{verdictLabel(t, r.verdict)}</Badge> },
               { key: 'sent', label: t('dlv.sent_at'), render: (r) => formatDateTime(r.sent_at, lang) },
             ]} />
@@ -60,14 +67,14 @@ export function Incoming({ route }: { route: Route }) {
   );
 }
 
-export function DeliveryPage({ id }: { id: number }) {
+export function DeliveryPage({ id, remote }: { id: number; remote?: boolean }) {
   const { t, lang } = useI18n();
   const { me, agencies } = useSession();
   const data = useAsync(async () => {
-    const d = await docsApi.delivery(id);
+    const d = remote ? fedAsDelivery(await docsApi.fedItem(id)) : await docsApi.delivery(id);
     const people = await api.users({ agency_id: d.to_agency_id }).then((p) => p.items).catch(() => [] as User[]);
     return { d, people };
-  }, [id]);
+  }, [id, remote]);
   const [info, setInfo] = useState<PdfInfo | null>(null);
   if (data.loading && !data.data) return <Loading />;
   const d = data.data?.d;
@@ -80,12 +87,14 @@ export function DeliveryPage({ id }: { id: number }) {
     const tone: BoxTone = !s ? 'warn' : verdictTone(sigIndication(s)) === 'ok' ? 'ok' : verdictTone(sigIndication(s)) === 'bad' ? 'bad' : 'warn';
     boxes.push({ page: w.page, rect: w.rect, tone, label: (s?.signer?.name ?? w.name) + ' — ' + verdictLabel(t, sigIndication(s)), key: 'w' + w.name });
   }
-  const from = agencies.find((a) => a.id === d.from_agency_id)?.name ?? '#' + d.from_agency_id;
+  const from = d.remote ? (d.from_name || d.from_code || '') : agencies.find((a) => a.id === d.from_agency_id)?.name ?? '#' + d.from_agency_id;
+  const pdfUrl = d.remote ? docsApi.fedPdfUrl(d.id) : docsApi.deliveryPdfUrl(d.id);
   return (
     <div>
       <p class="crumbs"><a href="#/incoming">{t('incoming.title')}</a></p>
       <PageHeader title={d.doc_type + (d.symbol ? ' ' + d.symbol : '')} subtitle={d.summary}
-        actions={<Badge tone={d.state === 'accepted' ? 'ok' : d.state === 'rejected' ? 'bad' : 'info'}>{t(('dlv.state.' + d.state) as MsgId)}</Badge>} />
+        actions={<>{d.remote ? <Badge tone="info">{t('fedui.remote')}</Badge> : null} <Badge tone={d.state === 'accepted' || (d.state as string) === 'done' ? 'ok' : d.state === 'rejected' || (d.state as string) === 'recalled' ? 'bad' : 'info'}>{t(('dlv.state.' + d.state) as MsgId)}</Badge></>} />
+      {d.remote ? <Notice kind="info">{t('fedui.remote_intro', { from: from + (d.from_code ? ' (' + d.from_code + ')' : '') })}</Notice> : null}
       <div class="docgrid">
         <div class="docgrid__side">
           <Card title={t('dlv.verdict')}>
@@ -96,6 +105,7 @@ export function DeliveryPage({ id }: { id: number }) {
             : d.state !== 'received' ? (
               <Card title={t('dlv.decision')}>
                 <p>{t(('dlv.state.' + d.state) as MsgId)} · {formatDateTime(d.decided_at, lang)}</p>
+                {d.number ? <p><strong>{t('fedui.number')}:</strong> {d.number}</p> : null}
                 {d.reason ? <p><strong>{t('dlv.reason')}:</strong> {d.reason}</p> : null}
               </Card>
             ) : null}
@@ -109,8 +119,9 @@ export function DeliveryPage({ id }: { id: number }) {
         <div class="docgrid__main">
           <Card title={t('pdf.preview')}>
             <p class="legend"><span class="swatch swatch--ok" /> {t('verdict.passed')} <span class="swatch swatch--bad" /> {t('verdict.failed')} <span class="swatch swatch--warn" /> {t('verdict.indeterminate')}</p>
-            <PdfView url={docsApi.deliveryPdfUrl(d.id)} boxes={boxes} onInfo={setInfo} />
-            <p><a class="btn btn--secondary btn--small" href={docsApi.deliveryPdfUrl(d.id)} download={`van-ban-den-${d.id}.pdf`}>{t('doc.download')}</a></p>
+            {(d.state as string) === 'recalled' ? <p class="empty">{t('fedui.destroyed')}</p> : <>
+            <PdfView url={pdfUrl} boxes={boxes} onInfo={setInfo} />
+            <p><a class="btn btn--secondary btn--small" href={pdfUrl} download={`van-ban-den-${d.id}.pdf`}>{t('doc.download')}</a></p></>}
           </Card>
         </div>
       </div>
@@ -198,7 +209,7 @@ function Decide({ d, people, onDone }: { d: Delivery; people: User[]; onDone: ()
             hint={due ? t('dlv.deadline_is', { date: due }) : t('dlv.deadline_hint')} />
         </div>
         <TextArea label={t('dlv.note')} name="note" value={note} onInput={setNote} rows={2} />
-        <Button kind="primary" busy={busy === 'accept'} onClick={() => void go('accept', () => docsApi.accept(d.id, {
+        <Button kind="primary" busy={busy === 'accept'} onClick={() => void go('accept', () => (d.remote ? docsApi.fedAccept : docsApi.accept)(d.id, {
           ...(assignee ? { assignee_id: Number(assignee) } : {}), ...(n > 0 ? { deadline_days: n } : {}), ...(note ? { note } : {}),
         }), 'dlv.accepted')}>{t('dlv.accept_button')}</Button>
       </Card>
@@ -216,7 +227,7 @@ function Decide({ d, people, onDone }: { d: Delivery; people: User[]; onDone: ()
         {reason === 'other' ? <TextArea label={t('dlv.reason_text')} name="reason_text" value={other} onInput={setOther} rows={2} /> : null}
         <Button kind="danger" busy={busy === 'reject'} onClick={() => {
           if (!why) { setReasonErr(t('dlv.reason_required')); return; }
-          void go('reject', () => docsApi.reject(d.id, why), 'dlv.rejected');
+          void go('reject', () => (d.remote ? docsApi.fedReject : docsApi.reject)(d.id, why), 'dlv.rejected');
         }}>{t('dlv.reject_button')}</Button>
       </Card>
     </>
@@ -224,7 +235,8 @@ function Decide({ d, people, onDone }: { d: Delivery; people: User[]; onDone: ()
 }
 
 export function DeliveryRoute({ id }: { id: string | undefined }) {
-  const n = Number(id);
+  const remote = !!id && id.startsWith('r'); // #/incoming/rN: from another server
+  const n = Number(remote ? id.slice(1) : id);
   if (!Number.isInteger(n) || n <= 0) { navigate('#/incoming'); return null; }
-  return <DeliveryPage id={n} />;
+  return <DeliveryPage key={(remote ? 'r' : '') + n} id={n} remote={remote} />;
 }
