@@ -221,9 +221,10 @@ def main():
         # the last event it saw (none) and gets what it missed
         evb = Stream(b.port, bc.cookie, last_id=0)
         evb.head()
-        # the ward exists now; the next retry is at most a few seconds away
+        # the ward exists now; the next retry follows the backoff (2 s doubling: up to a minute
+        # when B was slow to start on a loaded machine)
         got = wait_for(lambda: (lambda j: j["items"] if j["total"] else None)(
-            bc.req("GET", V + "/fed/inbox")[1]), "the package reaches B's ward", 40)
+            bc.req("GET", V + "/fed/inbox")[1]), "the package reaches B's ward", 180)
         item = got[0] if got else {}
         check(item.get("symbol") == d["symbol"] and item.get("from_code") == "G02" and item.get("state") == "received",
               f"B's inbox entry carries the metadata: {item}")
@@ -356,8 +357,14 @@ def main():
         check(wait_for(reopened, "a slot is free again after the heartbeat", 45), "slots come back")
         check(evc.until(": heartbeat", 25), "a heartbeat comment keeps idle streams open")
         # a reconnecting browser (Last-Event-ID) gets what it missed, only what it may see
-        again1 = Stream(a.port, s["clerk1"].cookie, last_id=0)
-        again1.head()
+        # (the probes above hold their slots until their own heartbeats: wait for one)
+        def open_ok():
+            x = Stream(a.port, s["clerk1"].cookie, last_id=0)
+            if " 200 " in x.head().split("\r\n")[0]:
+                return x
+            x.close()
+            return None
+        again1 = wait_for(open_ok, "a slot for the reconnecting browser", 45) or Stream(a.port, s["clerk1"].cookie, last_id=0)
         check(again1.until("event: delivery.arrived", 5) and b"document.waiting" not in again1.data,
               f"replay after Last-Event-ID, filtered by role: {again1.data[:300]}")
         again1.close()
