@@ -223,7 +223,6 @@ static const kysod_field ACCEPT[] = {
 int api_dlv_accept(kysod_req *r)
 {
     json_t *d = NULL, *b = NULL, *from = NULL;
-    ks_workcal *cal = NULL;
     int rc = for_clerk(r, &d);
     if (rc)
         return rc;
@@ -253,18 +252,10 @@ int api_dlv_accept(kysod_req *r)
     kysod_time_parse(kysod_str(d, "issued_at", ""), &issued);
     docs_vn_date(issued, doc_date);
     ks_error e;
-    ks_status st = KS_OK;
-    if (days > 0) {
-        ks_date due;
-        st = ks_workcal_new(&cal, &e);
-        if (st == KS_OK)
-            st = ks_workdays_add(cal, ks_date_of_time((time_t)now), (int)days, &due, &e);
-        if (st == KS_OK)
-            ks_date_format(due, deadline);
-        if (st != KS_OK) {
-            rc = kysod_fail_err(r, &e);
-            goto done;
-        }
+    ks_status st = docs_deadline(now, days, deadline, &e);
+    if (st != KS_OK) {
+        rc = kysod_fail_err(r, &e);
+        goto done;
     }
     int year = docs_vn_year(now);
     st = ks_db_tx_begin(r->db, &e);
@@ -296,7 +287,6 @@ int api_dlv_accept(kysod_req *r)
     rc = kysod_commit(r, st, &e, "delivery.accept", "delivery", r->id, to, d, Q_DLV_GET, 200);
     d = NULL;
 done:
-    ks_workcal_free(cal);
     json_decref(d);
     json_decref(b);
     json_decref(from);

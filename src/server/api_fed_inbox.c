@@ -111,7 +111,6 @@ int api_fed_inbox_accept(kysod_req *r)
 {
     json_t *d = NULL, *b = NULL;
     ks_db_rows *ag = NULL;
-    ks_workcal *cal = NULL;
     int rc = for_clerk(r, "received", &d, &ag);
     if (rc)
         return rc;
@@ -132,18 +131,10 @@ int api_fed_inbox_accept(kysod_req *r)
     int64_t now = time(NULL), number = 0, to = kysod_int(d, "to_agency_id");
     char deadline[16] = "", desc[64];
     ks_error e;
-    ks_status st = KS_OK;
-    if (days > 0) {
-        ks_date due;
-        st = ks_workcal_new(&cal, &e);
-        if (st == KS_OK)
-            st = ks_workdays_add(cal, ks_date_of_time((time_t)now), (int)days, &due, &e);
-        if (st == KS_OK)
-            ks_date_format(due, deadline);
-        if (st != KS_OK) {
-            rc = kysod_fail_err(r, &e);
-            goto done;
-        }
+    ks_status st = docs_deadline(now, days, deadline, &e);
+    if (st != KS_OK) {
+        rc = kysod_fail_err(r, &e);
+        goto done;
     }
     int year = docs_vn_year(now);
     const char *peer = kysod_str(d, "peer", ""), *pkg = kysod_str(d, "edxml_document", "");
@@ -176,7 +167,6 @@ int api_fed_inbox_accept(kysod_req *r)
     d = NULL;
     fed_kick(r->srv);
 done:
-    ks_workcal_free(cal);
     ks_db_rows_free(ag);
     json_decref(d);
     json_decref(b);

@@ -98,4 +98,8 @@ void docs_external_signer(kysod_req *r, int64_t id, char out[256]);
 ks_status docs_read_image(const kysod_config *c, const char *kind, int64_t id, uint8_t **out,
                           size_t *len, ks_error *e);
 
+/* The date `days` working days after `now` (Vietnamese calendar) as YYYY-MM-DD into
+ * deadline[16]; "" when days is 0. */
+ks_status docs_deadline(int64_t now, int64_t days, char deadline[16], ks_error *e);
+
 #endif

@@ -9,6 +9,7 @@
 #include "docs.h"
 #include "kyso/docfmt.h"
 #include "kyso/pdf.h"
+#include "kyso/workdays.h"
 
 int docs_need_blobs(kysod_req *r)
 {
@@ -137,5 +138,21 @@ ks_status docs_next_number(kysod_req *r, int64_t agency, const char *reg, const 
     if (st == KS_OK)
         *number = ks_db_cell_int(rows, 0, 0);
     ks_db_rows_free(rows);
+    return st;
+}
+
+ks_status docs_deadline(int64_t now, int64_t days, char deadline[16], ks_error *e)
+{
+    deadline[0] = 0;
+    if (days <= 0)
+        return KS_OK;
+    ks_workcal *cal = NULL;
+    ks_date due;
+    ks_status st = ks_workcal_new(&cal, e);
+    if (st == KS_OK)
+        st = ks_workdays_add(cal, ks_date_of_time((time_t)now), (int)days, &due, e);
+    if (st == KS_OK)
+        ks_date_format(due, deadline);
+    ks_workcal_free(cal);
     return st;
 }
